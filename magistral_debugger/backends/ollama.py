@@ -1,0 +1,160 @@
+"""Ollama's native API: ``POST /api/chat`` streaming NDJSON.
+
+Reasoning comes in ``message.thinking`` when ``think`` is on (only for models with
+the ``thinking`` capability); the library ``magistral`` also prints inline
+``<think>`` tags in ``content``, which the splitter handles.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, AsyncIterator
+
+import httpx
+
+from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..prompt import flatten_for_ollama
+from .base import ChatRequest, ModelInfo, http_client
+from .errors import (
+    BackendError,
+    describe_transport_error,
+    error_text_from_body,
+    error_text_from_json,
+    html_error,
+    looks_like_html,
+)
+
+HOW_TO_START = "`ollama serve`"
+
+
+class OllamaBackend:
+    kind = "ollama"
+    how_to_start = HOW_TO_START
+
+    def __init__(self, url: str, connect_timeout: float = 5.0) -> None:
+        self.url = url.rstrip("/")
+        self.connect_timeout = connect_timeout
+
+    def missing_model_hint(self, model: str) -> str:
+        return f"Download it with `ollama pull {model}`."
+
+    async def default_model(self) -> str:
+        return "magistral"
+
+    async def list_models(self) -> list[ModelInfo]:
+        data = await self._get_json("GET", "/api/tags")
+        return [ModelInfo(name=m.get("name") or m.get("model", "")) for m in data.get("models", []) if isinstance(m, dict)]
+
+    async def capabilities(self, model: str) -> tuple[str, ...]:
+        """From ``/api/show``; empty when the server is too old to say."""
+        try:
+            data = await self._get_json("POST", "/api/show", {"model": model})
+        except BackendError as error:
+            if error.kind == "model_missing":
+                raise
+            return ()
+        return tuple(data.get("capabilities") or ())
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        capabilities = await self.capabilities(request.model)
+        think = "thinking" in capabilities
+        body: dict[str, Any] = {
+            "model": request.model,
+            "messages": flatten_for_ollama(request.messages),
+            "stream": True,
+            "options": {"temperature": request.temperature, "top_p": request.top_p, "num_predict": request.max_tokens},
+        }
+        if think:
+            body["think"] = True
+        async with http_client(self.connect_timeout) as client:
+            try:
+                async with client.stream("POST", f"{self.url}/api/chat", json=body) as response:
+                    if response.status_code == 400 and think:
+                        detail = error_text_from_body(await response.aread())
+                        if "does not support thinking" in detail:
+                            body.pop("think")
+                            yield Notice(f"{request.model} does not support thinking mode; running without it.")
+                            async with client.stream("POST", f"{self.url}/api/chat", json=body) as retry:
+                                async for event in self._read(retry, request.model):
+                                    yield event
+                            return
+                        raise self._status_error(400, detail, request.model)
+                    async for event in self._read(response, request.model):
+                        yield event
+            except httpx.TransportError as exc:
+                raise describe_transport_error(exc, self.url, HOW_TO_START) from None
+
+    async def _read(self, response: httpx.Response, model: str) -> AsyncIterator[StreamEvent]:
+        if response.status_code != 200:
+            raw = await response.aread()
+            if looks_like_html(raw, response.headers.get("content-type", "")):
+                raise html_error(self.url, response.status_code)
+            raise self._status_error(response.status_code, error_text_from_body(raw), model)
+        async for line in response.aiter_lines():
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                if looks_like_html(line, response.headers.get("content-type", "")):
+                    raise html_error(self.url, response.status_code) from None
+                raise BackendError(
+                    f"Ollama at {self.url} sent a line that is not JSON ({line[:60]!r}…). "
+                    "Is that URL really an Ollama server?",
+                    kind="protocol",
+                ) from None
+            if not isinstance(data, dict):
+                raise BackendError(f"Ollama at {self.url} sent an unexpected line: {line[:60]!r}", kind="protocol")
+            if "error" in data:
+                raise BackendError(
+                    f"Ollama reported an error mid-answer: {error_text_from_json(data)}. What arrived is kept; try again.",
+                    kind="server",
+                )
+            message = data.get("message") or {}
+            thinking = message.get("thinking")
+            if thinking:
+                yield ReasoningText(thinking)
+            content = message.get("content")
+            if content:
+                yield ContentText(content)
+            if data.get("done"):
+                yield Usage(
+                    prompt_tokens=data.get("prompt_eval_count"),
+                    completion_tokens=data.get("eval_count"),
+                )
+                yield Finished("length" if data.get("done_reason") == "length" else "stop")
+                return
+        raise BackendError(
+            f"The stream from Ollama at {self.url} ended before the answer was complete; what arrived is kept. "
+            "Try again.",
+            kind="cut",
+        )
+
+    def _status_error(self, status: int, detail: str, model: str) -> BackendError:
+        if status == 404 or "not found" in detail.lower():
+            return BackendError(
+                f"Ollama at {self.url} does not have the model {model!r}. Download it with `ollama pull {model}`.",
+                kind="model_missing",
+            )
+        if status == 400:
+            return BackendError(f"Ollama at {self.url} refused the request: {detail}", kind="bad_request")
+        return BackendError(f"Ollama at {self.url} answered HTTP {status}: {detail}. Try again.", kind="server")
+
+    async def _get_json(self, method: str, path: str, payload: dict | None = None) -> dict:
+        async with http_client(self.connect_timeout) as client:
+            try:
+                response = await client.request(method, f"{self.url}{path}", json=payload, timeout=self.connect_timeout * 2)
+            except httpx.TransportError as exc:
+                raise describe_transport_error(exc, self.url, HOW_TO_START) from None
+        if response.status_code != 200:
+            if looks_like_html(response.content, response.headers.get("content-type", "")):
+                raise html_error(self.url, response.status_code)
+            raise self._status_error(response.status_code, error_text_from_body(response.content), str((payload or {}).get("model", "")))
+        try:
+            data = response.json()
+        except ValueError:
+            raise html_error(self.url, response.status_code) from None
+        if not isinstance(data, dict):
+            raise BackendError(f"{self.url}{path} answered something that is not Ollama's API.", kind="protocol")
+        return data
+

@@ -1,0 +1,148 @@
+"""``python -m magistral_debugger "flawed text"``: the answer on stdout, the reasoning on stderr.
+
+So ``… > answer.md`` keeps just the answer. ``--json`` prints one event per line on
+stdout for scripts. Exit codes: 0 answered, 1 error, 3 no answer (e.g. out of tokens
+while thinking), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import TextIO
+
+from .events import Answer, AnswerWasReasoning, Notice, Reasoning
+from .run import DebugRun, Ended
+from .settings import Settings
+from .state import RunState
+
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="magistral-debugger",
+        description="Ask Magistral to find the flaw in an argument or proof.",
+        epilog="Settings also come from MAGISTRAL_* environment variables and .env (see .env.example).",
+    )
+    parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
+    parser.add_argument("--backend", choices=["ollama", "openai"], help="model server kind (default: ollama)")
+    parser.add_argument("--url", help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1)")
+    parser.add_argument("--model", help="model name (default: magistral, or the server's first model)")
+    parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
+    parser.add_argument("--json", action="store_true", help="print one JSON event per line on stdout")
+    parser.add_argument("--ui", action="store_true", help="start the web UI instead")
+    return parser.parse_args(argv)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides: dict = {}
+    if args.backend:
+        overrides["backend"] = args.backend
+    if args.model:
+        overrides["model"] = args.model
+    if args.max_tokens:
+        overrides["max_tokens"] = args.max_tokens
+    settings = Settings(**overrides)
+    if args.url:
+        field = "ollama_url" if settings.backend == "ollama" else "openai_base_url"
+        settings = Settings(**overrides, **{field: args.url})
+    return settings
+
+
+def state_summary(state: RunState) -> dict:
+    return {
+        "model": state.model,
+        "finish_reason": state.finish_reason,
+        "message": state.outcome(),
+        "time_to_first_token_s": state.time_to_first_token(),
+        "thinking_s": state.thinking_seconds(),
+        "reasoning_tokens": state.reasoning_tokens(),
+        "answer_tokens": state.answer_tokens(),
+        "tokens_per_s": state.tokens_per_second(),
+    }
+
+
+async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: bool) -> RunState:
+    dim = err.isatty() and not as_json
+    in_reasoning = False
+    async for event in run.events():
+        kind = type(event)
+        if as_json:
+            if kind is Reasoning:
+                record = {"type": "reasoning", "text": event.text}
+            elif kind is Answer:
+                record = {"type": "answer", "text": event.text}
+            elif kind is AnswerWasReasoning:
+                record = {"type": "answer_was_reasoning"}
+            elif kind is Notice:
+                record = {"type": "notice", "message": event.message}
+            else:
+                record = {"type": "end", **state_summary(event.state)}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+            continue
+        if kind is Reasoning:
+            if not in_reasoning and dim:
+                err.write(DIM)
+            in_reasoning = True
+            err.write(event.text)
+            err.flush()
+            continue
+        if in_reasoning:
+            err.write((RESET if dim else "") + "\n")
+            in_reasoning = False
+        if kind is Answer:
+            out.write(event.text)
+            out.flush()
+        elif kind is AnswerWasReasoning:
+            err.write("(the text printed as answer so far was the model's reasoning)\n")
+        elif kind is Notice:
+            err.write(f"note: {event.message}\n")
+    if in_reasoning:
+        err.write((RESET if dim else "") + "\n")
+    state = run.state
+    if not as_json and state.answer and not state.answer.endswith("\n"):
+        out.write("\n")
+    if not state.ok:
+        err.write(f"error: {state.outcome()}\n")
+    return state
+
+
+def exit_code(state: RunState) -> int:
+    if state.ok:
+        return 0
+    return 1 if state.finish_reason == "error" else 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        settings = settings_from_args(args)
+    except ValueError as error:
+        print(f"error: invalid setting: {_first_line(error)}", file=sys.stderr)
+        return 2
+    if args.ui:
+        from .ui import launch
+
+        launch(settings)
+        return 0
+    text = args.text if args.text is not None else ("" if sys.stdin.isatty() else sys.stdin.read())
+    run = DebugRun(settings, text)
+    try:
+        state = asyncio.run(stream_to_terminal(run, sys.stdout, sys.stderr, args.json))
+    except KeyboardInterrupt:
+        sys.stderr.write(("\x1b[0m" if sys.stderr.isatty() else "") + "\nstopped.\n")
+        return 130
+    return exit_code(state)
+
+
+def _first_line(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return "; ".join(lines[1:3]) if len(lines) > 1 else (lines[0] if lines else "")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

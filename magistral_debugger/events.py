@@ -1,0 +1,77 @@
+"""Typed events that flow one way: backend → splitter → run state → UI/CLI.
+
+Backends speak in *stream events* (what the server sent, already decoded from its
+wire format); the splitter turns those into *run events* (what the person sees).
+Nothing downstream of a backend ever looks at JSON, SSE or NDJSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Union
+
+FinishReason = Literal["stop", "length", "cancelled", "error"]
+
+
+# --- stream events: yielded by backends -------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class ReasoningText:
+    """Reasoning that the server already separated (Ollama ``thinking``, vLLM ``reasoning``)."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class ContentText:
+    """Content as the server sent it; it may still carry inline ``[THINK]``/``<think>`` tags."""
+
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class Usage:
+    """Token counts as the server reports them (None where it does not say)."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Notice:
+    """Something the person should know that is not an error (e.g. max tokens lowered)."""
+
+    message: str
+
+
+@dataclass(slots=True, frozen=True)
+class Finished:
+    """The server ended the stream normally; ``reason`` is its own finish reason."""
+
+    reason: Literal["stop", "length"]
+
+
+StreamEvent = Union[ReasoningText, ContentText, Usage, Notice, Finished]
+
+
+# --- run events: yielded by the splitter -------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class Reasoning:
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class Answer:
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class AnswerWasReasoning:
+    """A closing think tag arrived with no opening one: what looked like answer was reasoning."""
+
+
+SplitEvent = Union[Reasoning, Answer, AnswerWasReasoning]

@@ -1,0 +1,178 @@
+"""What one debugging run has produced so far, and how it ended, in words fit for a person.
+
+The UI and the CLI render this; they never look at the stream themselves.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
+
+
+@dataclass
+class RunState:
+    model: str = ""
+    server_url: str = ""
+    max_tokens: int = 0
+    clock: object = field(default=time.monotonic, repr=False)
+
+    started_at: float = 0.0
+    first_token_at: float | None = None
+    reasoning_started_at: float | None = None
+    answer_started_at: float | None = None
+    finished_at: float | None = None
+
+    reasoning_chunks: int = 0
+    answer_chunks: int = 0
+    usage: Usage | None = None
+    notices: list[str] = field(default_factory=list)
+
+    finish_reason: FinishReason | None = None
+    error: str | None = None
+
+    # Text is kept as parts (appending is O(chunk)); joined lazily and cached per render.
+    _reasoning_parts: list[str] = field(default_factory=list, repr=False)
+    _answer_parts: list[str] = field(default_factory=list, repr=False)
+    _joined: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.started_at:
+            self.started_at = self.clock()
+
+    # --- updates ----------------------------------------------------------------------
+
+    def apply(self, event: SplitEvent) -> None:
+        now = None
+        if type(event) is Answer:
+            if self.answer_started_at is None:
+                now = self.clock()
+                self.answer_started_at = now
+                if self.first_token_at is None:
+                    self.first_token_at = now
+            self._answer_parts.append(event.text)
+            self.answer_chunks += 1
+        elif type(event) is Reasoning:
+            if self.reasoning_started_at is None:
+                now = self.clock()
+                self.reasoning_started_at = now
+                if self.first_token_at is None:
+                    self.first_token_at = now
+            self._reasoning_parts.append(event.text)
+            self.reasoning_chunks += 1
+        elif type(event) is AnswerWasReasoning:
+            self._reasoning_parts.extend(self._answer_parts)
+            self._answer_parts.clear()
+            self._joined.clear()
+            self.reasoning_chunks += self.answer_chunks
+            self.answer_chunks = 0
+            if self.reasoning_started_at is None:
+                self.reasoning_started_at = self.answer_started_at
+            self.answer_started_at = None
+
+    def finish(self, reason: FinishReason, error: str | None = None) -> None:
+        if self.finish_reason is not None:
+            return  # the first ending wins: a cancel after an error stays an error
+        self.finish_reason = reason
+        self.error = error
+        self.finished_at = self.clock()
+
+    # --- reading ----------------------------------------------------------------------
+
+    @property
+    def reasoning(self) -> str:
+        return self._join("reasoning", self._reasoning_parts)
+
+    @property
+    def answer(self) -> str:
+        return self._join("answer", self._answer_parts)
+
+    def _join(self, key: str, parts: list[str]) -> str:
+        cached = self._joined.get(key)
+        if cached is not None and cached[0] == len(parts):
+            return cached[1]
+        if len(parts) > 1:
+            parts[:] = ["".join(parts)]  # keep the list short so later joins stay cheap
+        text = parts[0] if parts else ""
+        self._joined[key] = (len(parts), text)
+        return text
+
+    @property
+    def done(self) -> bool:
+        return self.finish_reason is not None
+
+    @property
+    def thinking(self) -> bool:
+        """Reasoning has started and no answer yet, while the run goes on."""
+        return not self.done and self.reasoning_started_at is not None and self.answer_started_at is None
+
+    def thinking_seconds(self) -> float | None:
+        if self.reasoning_started_at is None:
+            return None
+        end = self.answer_started_at or self.finished_at or self.clock()
+        return max(0.0, end - self.reasoning_started_at)
+
+    def time_to_first_token(self) -> float | None:
+        return None if self.first_token_at is None else self.first_token_at - self.started_at
+
+    def reasoning_tokens(self) -> int:
+        if self.usage and self.usage.reasoning_tokens is not None:
+            return self.usage.reasoning_tokens
+        return self.reasoning_chunks
+
+    def answer_tokens(self) -> int:
+        if self.usage and self.usage.completion_tokens is not None:
+            if self.usage.reasoning_tokens is not None:
+                return max(0, self.usage.completion_tokens - self.usage.reasoning_tokens)
+            if not self.reasoning_chunks:
+                return self.usage.completion_tokens
+            return max(0, self.usage.completion_tokens - self.reasoning_chunks)
+        return self.answer_chunks
+
+    def tokens_per_second(self) -> float | None:
+        if self.first_token_at is None:
+            return None
+        end = self.finished_at or self.clock()
+        elapsed = end - self.first_token_at
+        tokens = self.reasoning_tokens() + self.answer_tokens()
+        return tokens / elapsed if elapsed > 0 and tokens > 1 else None
+
+    def outcome(self) -> str:
+        """How the run ended, said for a person (empty while it runs)."""
+        if self.finish_reason is None:
+            return ""
+        if self.finish_reason == "error":
+            return self.error or "The run failed."
+        if self.finish_reason == "cancelled":
+            return "Stopped by you."
+        if self.finish_reason == "length":
+            if not self.answer:
+                return (
+                    f"Ran out of tokens while thinking (max tokens {self.max_tokens}): "
+                    "raise max tokens and try again."
+                )
+            return f"The answer was cut off at the token limit (max tokens {self.max_tokens}): raise max tokens."
+        if not self.answer:
+            if self.reasoning:
+                return "The model stopped thinking without giving an answer. Try again."
+            return f"The model {self.model!r} sent an empty reply. Try again, or check the server."
+        return "Finished."
+
+    @property
+    def ok(self) -> bool:
+        return self.finish_reason == "stop" and bool(self.answer)
+
+    def stats_line(self) -> str:
+        parts = []
+        ttft = self.time_to_first_token()
+        if ttft is not None:
+            parts.append(f"first token {ttft:.1f} s")
+        thinking = self.thinking_seconds()
+        if thinking is not None:
+            parts.append(f"thought {thinking:.0f} s")
+        parts.append(f"{self.reasoning_tokens()} reasoning + {self.answer_tokens()} answer tokens")
+        rate = self.tokens_per_second()
+        if rate is not None:
+            parts.append(f"{rate:.1f} tokens/s")
+        return " · ".join(parts)
