@@ -1,0 +1,239 @@
+"""The Gradio page. It renders run state; it knows nothing of wire formats.
+
+``build_app(settings)`` makes the Blocks without launching (tests use it);
+``launch(settings)`` serves it with the queue, auth and share link the settings ask for.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any, AsyncIterator
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # a lecture hall may have no internet
+
+import gradio as gr  # noqa: E402
+
+from .backends import check_health, make_backend  # noqa: E402
+from .examples import load_examples  # noqa: E402
+from .run import DebugRun, live_snapshots  # noqa: E402
+from .settings import Settings  # noqa: E402
+from .state import RunState  # noqa: E402
+from .view import LATEX_DELIMITERS, health_markdown, pane_texts, reasoning_header, status_markdown  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+BACKEND_CHOICES = [("Ollama", "ollama"), ("OpenAI-compatible (vLLM)", "openai")]
+VERSION_CHOICES = [("Detect from model name", "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
+MODEL_CONCURRENCY_ID = "model"
+BUSY_MESSAGE = "The app is busy with other people's runs: try again in a moment."
+
+# System fonts only: the page must load with no request leaving the machine.
+THEME = gr.themes.Soft(
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+CSS = """
+#answer { font-size: 1.08rem; line-height: 1.6; }
+#reasoning textarea { opacity: 0.85; font-size: 0.95rem; }
+#status { min-height: 2.2em; }
+#answer, #status { overflow-wrap: anywhere; }
+"""
+
+
+class LiveRun:
+    """The browser session's current run, so Stop can report what it stopped."""
+
+    def __init__(self) -> None:
+        self.state: RunState | None = None
+
+    def __deepcopy__(self, memo: dict) -> "LiveRun":
+        return LiveRun()
+
+
+def session_settings(
+    base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
+) -> Settings:
+    """The settings one browser session chose in the backend panel."""
+    update: dict[str, Any] = {
+        "backend": backend or base.backend,
+        "model": (model or "").strip(),
+        "temperature": float(temperature),
+        "top_p": float(top_p),
+        "max_tokens": int(max_tokens or base.max_tokens),
+        "model_version": version or "auto",
+    }
+    url = (url or "").strip().rstrip("/")
+    if url:
+        update["ollama_url" if update["backend"] == "ollama" else "openai_base_url"] = url
+    return base.model_copy(update=update)
+
+
+def default_url(settings: Settings, backend: str) -> str:
+    return settings.ollama_url if backend == "ollama" else settings.openai_base_url
+
+
+def render(state: RunState) -> tuple[str, str, str, Any]:
+    reasoning, answer = pane_texts(state)
+    return reasoning, answer, status_markdown(state), gr.Accordion(label=reasoning_header(state))
+
+
+def build_app(settings: Settings | None = None) -> gr.Blocks:
+    settings = settings or Settings()
+    examples = load_examples()
+
+    async def debug(
+        text: str,
+        backend: str = settings.backend,
+        url: str = "",
+        model: str = settings.model,
+        temperature: float = settings.temperature,
+        top_p: float = settings.top_p,
+        max_tokens: float = settings.max_tokens,
+        version: str = settings.model_version,
+        live: LiveRun | None = None,
+    ) -> AsyncIterator[tuple]:
+        chosen = session_settings(settings, backend, url, model, temperature, top_p, max_tokens, version)
+        run = DebugRun(chosen, text)
+        if live is not None:
+            live.state = run.state
+        async for state in live_snapshots(run):
+            yield render(state)
+
+    def stop(live: LiveRun) -> tuple[str, Any]:
+        state = live.state
+        if state is None:
+            return status_markdown(None), gr.Accordion()
+        state.finish("cancelled")  # the first ending wins: a finished run stays finished
+        return status_markdown(state), gr.Accordion(label=reasoning_header(state))
+
+    def clear() -> tuple:
+        return "", "", "", status_markdown(None), gr.Accordion(label="Reasoning")
+
+    async def refresh_models(backend: str, url: str, model: str) -> tuple[Any, str]:
+        chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
+        health = await check_health(make_backend(chosen), chosen.model)
+        choices = list(health.models)
+        value = model or (choices[0] if backend == "openai" and choices else "magistral" if backend == "ollama" else "")
+        if value and value not in choices:
+            choices.append(value)
+        return gr.Dropdown(choices=choices, value=value), health_markdown(health)
+
+    def switch_backend(backend: str) -> str:
+        return default_url(settings, backend)
+
+    with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
+        live = gr.State(LiveRun())
+        gr.Markdown("# Magistral Debugger\nPaste a flawed argument or proof. Magistral reasons about it step by step and explains where it breaks.")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5):
+                text = gr.Textbox(
+                    label="Flawed argument or proof",
+                    lines=10,
+                    max_lines=30,
+                    placeholder="Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
+                    elem_id="proof",
+                )
+                with gr.Row():
+                    debug_button = gr.Button("Debug", variant="primary", elem_id="debug")
+                    stop_button = gr.Button("Stop", variant="stop", elem_id="stop")
+                    clear_button = gr.Button("Clear", elem_id="clear")
+                gr.Examples(
+                    examples=[[example.argument] for example in examples],
+                    example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in examples],
+                    inputs=[text],
+                    label="Examples (✓ = a correct proof, as a control)",
+                    examples_per_page=30,
+                )
+            with gr.Column(scale=6):
+                status = gr.Markdown(status_markdown(None), elem_id="status")
+                with gr.Accordion("Reasoning", open=True, elem_id="reasoning-accordion") as reasoning_accordion:
+                    reasoning = gr.Textbox(
+                        show_label=False,
+                        lines=8,
+                        max_lines=16,
+                        interactive=False,
+                        autoscroll=True,
+                        elem_id="reasoning",
+                        placeholder="The model's reasoning streams here.",
+                    )
+                gr.Markdown("**Answer**", elem_id="answer-heading")
+                answer = gr.Markdown(
+                    latex_delimiters=LATEX_DELIMITERS,
+                    sanitize_html=True,
+                    elem_id="answer",
+                    buttons=["copy"],
+                    min_height=120,
+                )
+        with gr.Accordion("Backend", open=False, elem_id="backend-panel"):
+            health = gr.Markdown("", elem_id="health")
+            with gr.Row():
+                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label="Server", elem_id="backend")
+                url = gr.Textbox(value=settings.server_url, label="URL", elem_id="url")
+            with gr.Row():
+                model = gr.Dropdown(
+                    choices=[settings.model] if settings.model else [],
+                    value=settings.model,
+                    allow_custom_value=True,
+                    label="Model (empty: magistral on Ollama, the server's first model on vLLM)",
+                    elem_id="model",
+                )
+                refresh = gr.Button("↻ Refresh", scale=0, elem_id="refresh")
+                version = gr.Dropdown(VERSION_CHOICES, value=settings.model_version, label="Prompt format")
+            with gr.Row():
+                temperature = gr.Slider(0.0, 1.5, value=settings.temperature, step=0.05, label="Temperature")
+                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label="top_p")
+                max_tokens = gr.Number(value=settings.max_tokens, precision=0, minimum=1, label="Max tokens")
+
+        inputs = [text, backend, url, model, temperature, top_p, max_tokens, version, live]
+        outputs = [reasoning, answer, status, reasoning_accordion]
+        run_options = dict(
+            concurrency_limit=settings.concurrency_limit,
+            concurrency_id=MODEL_CONCURRENCY_ID,
+            show_progress="hidden",
+        )
+        debug_event = debug_button.click(debug, inputs, outputs, api_name="debug", **run_options)
+        submit_event = text.submit(debug, inputs, outputs, api_visibility="private", **run_options)
+        stop_button.click(stop, [live], [status, reasoning_accordion], cancels=[debug_event, submit_event], queue=False, api_visibility="private")
+        clear_button.click(clear, None, [text, reasoning, answer, status, reasoning_accordion], cancels=[debug_event, submit_event], queue=False, api_visibility="private")
+        backend.change(switch_backend, [backend], [url], queue=False, api_visibility="private")
+        for trigger in (refresh.click, backend.change, url.submit):
+            trigger(refresh_models, [backend, url, model], [model, health], api_visibility="private")
+        app.load(refresh_models, [backend, url, model], [model, health], api_visibility="private")
+    app.queue(max_size=settings.queue_max_size, default_concurrency_limit=settings.concurrency_limit)
+    return app
+
+
+def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
+    settings = settings or Settings()
+    auth = settings.auth_pairs() or None
+    if settings.share and not auth:
+        print(
+            "warning: MAGISTRAL_SHARE=true without MAGISTRAL_AUTH: anyone with the link can use this app "
+            "and your model server. Set MAGISTRAL_AUTH=user:pass.",
+            file=sys.stderr,
+        )
+    app = build_app(settings)
+    app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        share=settings.share,
+        auth=auth,
+        auth_message="Magistral Debugger: sign in with the name and password you were given.",
+        prevent_thread_lock=True,
+        ssr_mode=False,
+        theme=THEME,
+        css=CSS,
+        footer_links=["api"],
+        quiet=False,
+    )
+    if settings.share and not app.share_url:
+        print(
+            "share link: could not be created (no route to Gradio's share server from here). "
+            f"The app keeps serving locally at {app.local_url}",
+            file=sys.stderr,
+        )
+    if block:
+        app.block_thread()
+    return app

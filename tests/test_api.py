@@ -1,0 +1,57 @@
+"""The `debug` API that other tools drive with gradio_client (DESIGN.md's outside contract)."""
+
+from __future__ import annotations
+
+from gradio_client import Client
+
+from tests.loopback import Reply, Sleep, ollama_chat_lines, openai_sse_events, paced
+from tests.conftest import serve_app
+
+
+def test_debug_api_takes_only_the_text_and_returns_reasoning_then_answer(model_server, app_url):
+    model_server.route(
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(content=["<think>\nx − y is zero", "</think>\n\nStep 5 divides by zero."])),
+    )
+    client = Client(app_url, verbose=False)
+    reasoning, answer, status, *_ = client.submit("Assume x = y …", api_name="/debug").result(timeout=30)
+    assert reasoning == "x − y is zero"
+    assert answer == "Step 5 divides by zero."
+    assert "Finished" in status
+    sent = model_server.wait_for_request("/api/chat").json
+    assert "Assume x = y …" in sent["messages"][-1]["content"]
+
+
+def test_debug_api_on_an_openai_compatible_server_keeps_tags_out_of_both_outputs(model_server):
+    model_server.route(
+        "POST",
+        "/v1/chat/completions",
+        Reply(body=openai_sse_events(content=["[THINK]The step ", "cancels x − y[/TH", "INK]It divides by zero."])),
+    )
+    with serve_app(backend="openai", openai_base_url=model_server.url + "/v1") as url:
+        reasoning, answer, *_ = Client(url, verbose=False).submit("x = y so 2 = 1", api_name="/debug").result(timeout=30)
+    assert reasoning == "The step cancels x − y"
+    assert answer == "It divides by zero."
+
+
+def test_cancelling_a_debug_job_hangs_up_on_the_model_server(model_server, app_url):
+    model_server.route(
+        "POST",
+        "/api/chat",
+        Reply(body=paced(ollama_chat_lines(thinking=[f"thought {i} " for i in range(400)]), 0.05)),
+    )
+    client = Client(app_url, verbose=False)
+    job = client.submit("Assume x = y …", api_name="/debug")
+    model_server.wait_for_request("/api/chat", timeout=20)
+    job.cancel()
+    assert model_server.wait_for_hangup(timeout=5) is not None
+
+
+def test_cancelling_while_the_model_server_is_silent_still_hangs_up(model_server, app_url):
+    model_server.route("POST", "/api/chat", Reply(body=[Sleep(30), *ollama_chat_lines(content=["late"])]))
+    client = Client(app_url, verbose=False)
+    job = client.submit("Assume x = y …", api_name="/debug")
+    model_server.wait_for_request("/api/chat", timeout=20)
+    job.cancel()
+    assert model_server.wait_for_hangup(timeout=5) is not None

@@ -1,0 +1,189 @@
+"""The real page in Debian's Chromium, driven by Playwright (never a browser download)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from magistral_debugger.examples import load_examples
+from tests.conftest import free_port, serve_app
+from tests.loopback import Reply, Sleep, ollama_chat_lines, paced
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TAG = re.compile(r"\[/?THINK\]|</?think>")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def start_debug(page, url: str, text: str) -> None:
+    page.goto(url)
+    page.locator("#proof textarea").fill(text)
+    page.locator("#debug").click()
+
+
+def reasoning_text(page) -> str:
+    return page.locator("#reasoning textarea").input_value()
+
+
+def answer_text(page) -> str:
+    return page.locator("#answer").inner_text()
+
+
+def status_text(page) -> str:
+    return page.locator("#status").inner_text()
+
+
+def test_reasoning_then_answer_stream_into_their_own_panes(page, model_server, app_url):
+    model_server.route(
+        "POST",
+        "/api/chat",
+        Reply(
+            body=paced(
+                ollama_chat_lines(
+                    thinking=["Step 4 factors ", "both sides. ", "Step 5 cancels x − y, ", "which is zero."],
+                    content=["The flaw is **step 5**: ", "it divides by $x - y = 0$, ", "so nothing follows."],
+                ),
+                0.15,
+            )
+        ),
+    )
+    start_debug(page, app_url, "Assume x = y. Then x² = xy … so 2 = 1.")
+    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('Step 4')")
+    assert answer_text(page).strip() == ""  # reasoning arrives first, alone
+    page.locator("#status").get_by_text("Finished").wait_for()
+    reasoning, answer = reasoning_text(page), answer_text(page)
+    assert reasoning == "Step 4 factors both sides. Step 5 cancels x − y, which is zero."
+    assert "The flaw is step 5" in answer and "so nothing follows" in answer
+    assert "flaw is" not in reasoning and "Step 4 factors" not in answer
+    assert page.locator("#answer .katex").count() >= 1  # $…$ rendered as math
+    assert not TAG.search(page.locator("body").inner_text())
+    assert page.get_by_text(re.compile(r"Thought for \d+ s")).count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "finished_run.png"), full_page=True)
+
+
+def test_stop_mid_stream_hangs_up_on_the_model_server_and_keeps_the_text(page, model_server, app_url):
+    model_server.route(
+        "POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=[f"thought {i}. " for i in range(600)]), 0.05))
+    )
+    start_debug(page, app_url, "Assume x = y …")
+    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('thought 3.')")
+    page.locator("#stop").click()
+    assert model_server.wait_for_hangup(timeout=5) is not None
+    page.locator("#status").get_by_text("Stopped").wait_for()
+    kept = reasoning_text(page)
+    assert kept.startswith("thought 0. thought 1. thought 2. thought 3.")
+    page.wait_for_timeout(500)
+    assert reasoning_text(page) == kept  # nothing more arrives, nothing is wiped
+
+
+def test_stop_while_the_model_is_still_loading_hangs_up_too(page, model_server, app_url):
+    model_server.route("POST", "/api/chat", Reply(body=[Sleep(30), *ollama_chat_lines(content=["late"])]))
+    start_debug(page, app_url, "Assume x = y …")
+    model_server.wait_for_request("/api/chat", timeout=20)
+    page.locator("#stop").click()
+    assert model_server.wait_for_hangup(timeout=5) is not None
+    page.locator("#status").get_by_text("Stopped").wait_for()
+
+
+def test_backend_down_says_what_happened_and_how_to_fix_it(page):
+    dead = f"http://127.0.0.1:{free_port()}"
+    with serve_app(ollama_url=dead) as url:
+        start_debug(page, url, "Assume x = y …")
+        page.locator("#status").get_by_text("ollama serve").wait_for()
+        assert dead in status_text(page)
+        assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_clicking_an_example_fills_the_text_box(page, app_url):
+    example = load_examples()[0]
+    page.goto(app_url)
+    page.get_by_text(example.title, exact=True).first.click()
+    page.wait_for_function("document.querySelector('#proof textarea').value.length > 0")
+    assert page.locator("#proof textarea").input_value().strip() == example.argument
+
+
+def test_html_and_script_in_model_output_run_nothing(page, model_server, app_url):
+    hostile = (
+        "<script>window.__pwned = 'script'</script>\n\n"
+        "<img src=x onerror=\"window.__pwned = 'img'\">\n\n"
+        "[click me](javascript:window.__pwned='link') and <a href=\"javascript:window.__pwned='a'\">this</a>\n\n"
+        + "A" * 20000
+    )
+    model_server.route(
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(thinking=["<script>window.__pwned='reasoning'</script>"], content=[hostile])),
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    start_debug(page, app_url, "<script>alert(1)</script> Assume x = y")
+    page.locator("#status").get_by_text("Finished").wait_for()
+    for link in page.locator("#answer a").all():
+        try:
+            link.click(timeout=2000)
+        except Exception:
+            pass
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("#answer script").count() == 0
+    assert page.locator("#answer img[onerror]").count() == 0
+    assert page.evaluate("1 + 1") == 2  # the page still answers
+
+
+def test_the_page_makes_no_request_off_this_machine(page, model_server, app_url):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or request.url.split(":")[0]))
+    start_debug(page, app_url, "Assume x = y …")
+    page.locator("#status").get_by_text("Finished").wait_for()
+    page.locator("#backend-panel").click()
+    page.wait_for_timeout(500)
+    assert hosts - {"127.0.0.1", "localhost", "data", "blob"} == set()
+
+
+def test_shift_enter_submits_and_enter_adds_a_line(page, model_server, app_url):
+    """A proof has many lines, so Enter is a new line and Shift+Enter runs the debugger
+    (Gradio's convention for multi-line boxes; the placeholder says so)."""
+    page.goto(app_url)
+    box = page.locator("#proof textarea")
+    box.fill("Assume x = y.")
+    box.press("Enter")
+    box.type("Then 2 = 1.")
+    box.press("Shift+Enter")
+    page.locator("#status").get_by_text("Finished").wait_for()
+    sent = model_server.wait_for_request("/api/chat").json
+    assert "Assume x = y.\nThen 2 = 1." in sent["messages"][-1]["content"]
