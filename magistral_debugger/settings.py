@@ -63,10 +63,9 @@ class Settings(BaseSettings):
         return self.ollama_url if self.backend == "ollama" else self.openai_base_url
 
     def auth_pairs(self) -> list[tuple[str, str]]:
-        if self.auth is None:
-            return []
+        text = self.auth.get_secret_value().strip() if self.auth is not None else ""
         pairs = []
-        for item in self.auth.get_secret_value().split(","):
+        for item in filter(None, text.split(",")):
             user, sep, password = item.strip().partition(":")
             if not sep or not user:
                 raise ValueError("MAGISTRAL_AUTH must look like user:pass[,user2:pass2]")
