@@ -15,6 +15,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # a lecture hall may
 
 import gradio as gr  # noqa: E402
 
+from .admission import Admission, Busy  # noqa: E402
 from .backends import check_health, make_backend  # noqa: E402
 from .examples import load_examples  # noqa: E402
 from .run import DebugRun, live_snapshots  # noqa: E402
@@ -82,6 +83,7 @@ def render(state: RunState) -> tuple[str, str, str, Any]:
 def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings()
     examples = load_examples()
+    admission = Admission(settings.concurrency_limit, settings.queue_max_size)
 
     async def debug(
         text: str,
@@ -95,11 +97,20 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         live: LiveRun | None = None,
     ) -> AsyncIterator[tuple]:
         chosen = session_settings(settings, backend, url, model, temperature, top_p, max_tokens, version)
-        run = DebugRun(chosen, text)
-        if live is not None:
-            live.state = run.state
-        async for state in live_snapshots(run):
-            yield render(state)
+        try:
+            slot = admission.request()
+        except Busy:
+            yield "", "", f"⏳ {BUSY_MESSAGE}", gr.Accordion(label="Reasoning")
+            return
+        async with slot:
+            if slot.must_wait:
+                yield "", "", f"⏳ Waiting for a free slot: {slot.ahead} run(s) ahead of yours…", gr.Accordion(label="Reasoning")
+                await slot.turn()
+            run = DebugRun(chosen, text)
+            if live is not None:
+                live.state = run.state
+            async for state in live_snapshots(run):
+                yield render(state)
 
     def stop(live: LiveRun) -> tuple[str, Any]:
         state = live.state
@@ -189,7 +200,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         inputs = [text, backend, url, model, temperature, top_p, max_tokens, version, live]
         outputs = [reasoning, answer, status, reasoning_accordion]
         run_options = dict(
-            concurrency_limit=settings.concurrency_limit,
+            # Admission (above) decides who runs, who waits and who hears "busy";
+            # Gradio must not hold them in its own queue first.
+            concurrency_limit=None,
             concurrency_id=MODEL_CONCURRENCY_ID,
             show_progress="hidden",
         )
@@ -201,7 +214,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         for trigger in (refresh.click, backend.change, url.submit):
             trigger(refresh_models, [backend, url, model], [model, health], api_visibility="private")
         app.load(refresh_models, [backend, url, model], [model, health], api_visibility="private")
-    app.queue(max_size=settings.queue_max_size, default_concurrency_limit=settings.concurrency_limit)
+    app.queue(
+        max_size=settings.concurrency_limit + 2 * settings.queue_max_size,
+        default_concurrency_limit=settings.concurrency_limit,
+    )
     return app
 
 

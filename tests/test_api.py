@@ -55,3 +55,22 @@ def test_cancelling_while_the_model_server_is_silent_still_hangs_up(model_server
     model_server.wait_for_request("/api/chat", timeout=20)
     job.cancel()
     assert model_server.wait_for_hangup(timeout=5) is not None
+
+
+def test_runs_beyond_the_waiting_line_are_told_the_app_is_busy(model_server):
+    """One run at a time, one waiting: a third person hears "busy" at once, not a queue error."""
+    model_server.route("POST", "/api/chat", Reply(body=[Sleep(3), *ollama_chat_lines(content=["done"])]))
+    with serve_app(ollama_url=model_server.url, concurrency_limit=1, queue_max_size=1) as url:
+        client = Client(url, verbose=False)
+        first = client.submit("first", api_name="/debug")
+        model_server.wait_for_request("/api/chat", timeout=20)
+        second = client.submit("second", api_name="/debug")
+        import time
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "ahead" not in str(second.outputs()):
+            time.sleep(0.05)
+        third = client.submit("third", api_name="/debug")
+        assert "busy" in third.result(timeout=10)[2]
+        assert first.result(timeout=30)[1] == "done"
+        assert second.result(timeout=30)[1] == "done"
