@@ -53,8 +53,11 @@ class DebugRun:
                 top_p=self.settings.top_p,
                 max_tokens=self.settings.max_tokens,
             )
-            async for event in self._split(request):
-                yield event
+            # Close the inner generator here, not through garbage collection: that is what
+            # makes closing this iterator hang up on the server before aclose() returns.
+            async with contextlib.aclosing(self._split(request)) as split:
+                async for event in split:
+                    yield event
         except (InputError, BackendError) as error:
             state.finish("error", str(error))
         except (asyncio.CancelledError, GeneratorExit):

@@ -12,6 +12,7 @@ import json
 import select
 import socket
 import struct
+import sys
 import threading
 import time
 import uuid
@@ -293,6 +294,13 @@ class _Handler(BaseHTTPRequestHandler):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     owner: "ModelServer"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that closes a kept-alive connection with bytes still unread (the
+        # chunked terminator after Ollama's done line) makes Linux send an RST, which
+        # lands here while waiting for the next request: normal, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class ModelServer:

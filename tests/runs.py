@@ -1,0 +1,166 @@
+"""Helpers for driving a real :class:`DebugRun` against the loopback servers.
+
+Nothing here stands in for the library: runs go through settings, prompt builder,
+backend, splitter and run state exactly as the CLI and the UI drive them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from typing import Any
+
+import pytest
+
+from magistral_debugger.events import Answer, Reasoning
+from magistral_debugger.run import DebugRun, Ended, live_snapshots
+from magistral_debugger.settings import Settings
+from magistral_debugger.state import RunState
+from tests.loopback import ModelServer, Sleep
+
+FLAWED = "Assume x = y. Then x² = xy, so x² − y² = xy − y², (x + y)(x − y) = y(x − y), x + y = y, 2y = y, 2 = 1."
+# Long enough that a run which fails to hang up would still be running when the test ends.
+SILENCE = 10.0
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    """MAGISTRAL_* variables of the machine running the tests must not change a run."""
+    for name in list(os.environ):
+        if name.startswith("MAGISTRAL_"):
+            monkeypatch.delenv(name)
+
+
+def settings_for(server: ModelServer, backend: str = "ollama", **overrides: Any) -> Settings:
+    url = {"ollama_url": server.url} if backend == "ollama" else {"openai_base_url": server.url + "/v1"}
+    return Settings(_env_file=None, backend=backend, connect_timeout=2.0, **url, **overrides)
+
+
+def dead_url() -> str:
+    """A loopback URL where nothing listens: connecting is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def run_to_end(settings: Settings, text: str = FLAWED) -> tuple[list, RunState]:
+    async def collect() -> list:
+        return [event async for event in DebugRun(settings, text).events()]
+
+    events = asyncio.run(asyncio.wait_for(collect(), 30))
+    assert isinstance(events[-1], Ended), events[-1]
+    return events, events[-1].state
+
+
+async def _first_text_event(events) -> object:
+    async for event in events:
+        if isinstance(event, (Reasoning, Answer)):
+            return event
+    raise AssertionError("the stream ended before any text arrived")
+
+
+def _hangup_seen(server: ModelServer) -> float | None:
+    """Waits for the server to see the hang-up while *blocking* the event loop: only a
+    connection closed by the time stop returned counts, not one that a garbage-collection
+    finalizer or loop shutdown would close later (or never, for a stuck reader)."""
+    return server.wait_for_hangup(5.0)
+
+
+def stop_mid_stream_by_aclose(settings: Settings, server: ModelServer) -> tuple[RunState, float | None]:
+    """The consumer reads the first piece of text, then stops iterating (what the CLI's
+    ``async for`` and Gradio do when a person presses Stop between tokens)."""
+
+    async def go() -> tuple[RunState, float | None]:
+        run = DebugRun(settings, FLAWED)
+        events = run.events()
+        await _first_text_event(events)
+        await events.aclose()
+        return run.state, _hangup_seen(server)
+
+    return asyncio.run(asyncio.wait_for(go(), 30))
+
+
+def stop_mid_stream_by_cancel(settings: Settings, server: ModelServer) -> tuple[RunState, float | None]:
+    """The task consuming the run is cancelled while it waits for the next token."""
+
+    async def go() -> tuple[RunState, float | None]:
+        run = DebugRun(settings, FLAWED)
+        got_text = asyncio.Event()
+
+        async def consume() -> None:
+            async for event in run.events():
+                if isinstance(event, (Reasoning, Answer)):
+                    got_text.set()
+
+        task = asyncio.create_task(consume())
+        await asyncio.wait_for(got_text.wait(), 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return run.state, _hangup_seen(server)
+
+    return asyncio.run(asyncio.wait_for(go(), 30))
+
+
+def stop_while_silent_by_cancel(
+    settings: Settings, server: ModelServer, chat_path: str
+) -> tuple[RunState, float | None]:
+    """The server has the request but has sent no token (model loading, long prefill);
+    the task reading the silent socket is cancelled."""
+
+    async def go() -> tuple[RunState, float | None]:
+        run = DebugRun(settings, FLAWED)
+
+        async def consume() -> None:
+            async for _ in run.events():
+                pass
+
+        task = asyncio.create_task(consume())
+        await asyncio.to_thread(server.wait_for_request, chat_path, 10)
+        await asyncio.sleep(0.1)  # let the client settle into reading the silent stream
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return run.state, _hangup_seen(server)
+
+    return asyncio.run(asyncio.wait_for(go(), 30))
+
+
+def stop_while_silent_by_closing_snapshots(
+    settings: Settings, server: ModelServer, chat_path: str
+) -> tuple[RunState, float | None]:
+    """The UI's path: live snapshots keep ticking while the server is silent, and the
+    consumer closes them (Gradio closes the generator when a person presses Stop)."""
+
+    async def go() -> tuple[RunState, float | None]:
+        run = DebugRun(settings, FLAWED)
+        snapshots = live_snapshots(run, interval=0.02)
+        request_seen = asyncio.create_task(asyncio.to_thread(server.wait_for_request, chat_path, 10))
+        async for state in snapshots:
+            assert state.reasoning == "" and state.answer == ""
+            if request_seen.done():
+                break
+        await snapshots.aclose()
+        await request_seen
+        return run.state, _hangup_seen(server)
+
+    return asyncio.run(asyncio.wait_for(go(), 30))
+
+
+def silent_then(lines: list[bytes]) -> list:
+    """A reply whose first token comes only after a long silence."""
+    return [Sleep(SILENCE), *lines]
+
+
+def stalled_after_first(lines: list[bytes]) -> list:
+    """A reply that sends one piece, then goes quiet for long."""
+    return [lines[0], Sleep(SILENCE), *lines[1:]]
+
+
+def cut_bytes(lines: list[bytes], every: int) -> list[bytes]:
+    """Re-cut a reply into pieces of ``every`` bytes, ignoring line and UTF-8 boundaries,
+    as TCP may deliver it."""
+    raw = b"".join(lines)
+    return [raw[i : i + every] for i in range(0, len(raw), every)]

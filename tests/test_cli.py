@@ -1,0 +1,217 @@
+"""``python -m magistral_debugger`` as scripts and people run it: a real subprocess,
+configured through the MAGISTRAL_* variables of DESIGN.md, talking to loopback
+servers. The answer goes to stdout and only there, so ``… > answer.md`` works."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.loopback import ModelServer, Reply, ollama_chat_lines, openai_sse_events, sse_error
+from tests.runs import FLAWED, dead_url, silent_then, stalled_after_first
+
+REPO = Path(__file__).resolve().parent.parent
+TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
+MODEL = "mistralai/Magistral-Small-2509"
+
+
+@pytest.fixture
+def srv():
+    with ModelServer(openai_model=MODEL) as server:
+        yield server
+
+
+def cli_env(**variables: str) -> dict[str, str]:
+    """The caller's environment without any MAGISTRAL_* of the machine, plus ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(variables)
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "magistral_debugger", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=cwd,  # an empty directory: no .env of the developer's
+        timeout=60,
+    )
+
+
+def ollama_env(server: ModelServer, **more: str) -> dict[str, str]:
+    return cli_env(**{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more})
+
+
+def openai_env(server: ModelServer, **more: str) -> dict[str, str]:
+    return cli_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=server.url + "/v1", **more)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> str:
+    """Non-zero exit, no traceback, and a last stderr line that says what went wrong."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ")
+    for needle in needles:
+        assert needle in last, (needle, last)
+    return last
+
+
+# --- success ------------------------------------------------------------------------------
+
+
+def test_answer_goes_to_stdout_and_reasoning_to_stderr_with_no_tags_on_ollama(srv, tmp_path):
+    srv.route(
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(["Step 5 divides ", "by x − y."], ["<think>stray</think>", "Step 5 divides by 0."])),
+    )
+    result = run_cli([FLAWED], ollama_env(srv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Step 5 divides by 0.\n"
+    assert "Step 5 divides by x − y." in result.stderr
+    assert "Step 5 divides by 0." not in result.stderr
+    for tag in TAGS:
+        assert tag not in result.stdout and tag not in result.stderr
+    assert "\x1b[" not in result.stderr  # not a terminal: no colour codes
+    sent = srv.wait_for_request("/api/chat").json
+    assert sent["model"] == "magistral" and FLAWED in sent["messages"][-1]["content"]
+
+
+def test_openai_backend_with_inline_tags_and_the_servers_first_model(srv, tmp_path):
+    events = openai_sse_events(content=["[THINK]x − y ", "is 0[/TH", "INK]Step 5 ", "divides by 0."], reasoning_field=None)
+    srv.route("POST", "/v1/chat/completions", Reply(body=events))
+    result = run_cli([FLAWED], openai_env(srv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Step 5 divides by 0.\n"
+    assert "x − y is 0" in result.stderr
+    for tag in TAGS:
+        assert tag not in result.stdout and tag not in result.stderr
+    assert srv.wait_for_request("/v1/chat/completions").json["model"] == MODEL
+
+
+def test_json_prints_one_event_object_per_line(srv, tmp_path):
+    srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(["Think."], ["Answer ", "here."], eval_count=12)))
+    result = run_cli(["--json", FLAWED], ollama_env(srv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(isinstance(r, dict) for r in records)
+    assert [r["type"] for r in records] == ["reasoning", "answer", "answer", "end"]
+    assert "".join(r["text"] for r in records if r["type"] == "answer") == "Answer here."
+    end = records[-1]
+    assert end["finish_reason"] == "stop" and end["model"] == "magistral"
+    assert end["reasoning_tokens"] + end["answer_tokens"] == 12
+
+
+def test_text_is_read_from_stdin_when_not_given_as_an_argument(srv, tmp_path):
+    result = run_cli([], ollama_env(srv), tmp_path, stdin=FLAWED + "\n")
+    assert result.returncode == 0, result.stderr
+    assert FLAWED in srv.wait_for_request("/api/chat").json["messages"][-1]["content"]
+
+
+def test_command_line_flags_override_the_environment(srv, tmp_path):
+    env = cli_env(MAGISTRAL_BACKEND="ollama", MAGISTRAL_OLLAMA_URL=dead_url(), MAGISTRAL_MODEL="other")
+    result = run_cli(["--backend", "openai", "--url", srv.url + "/v1", "--model", MODEL, FLAWED], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert srv.wait_for_request("/v1/chat/completions").json["model"] == MODEL
+
+
+# --- failures ------------------------------------------------------------------------------
+
+
+def test_missing_model_exits_non_zero_with_the_pull_command(srv, tmp_path):
+    result = run_cli([FLAWED], ollama_env(srv, MAGISTRAL_MODEL="magistral:nope"), tmp_path)
+    assert_one_line_error(result, "ollama pull magistral:nope")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("backend", ["ollama", "openai"])
+def test_dead_server_exits_non_zero_naming_the_url_and_how_to_start_it(tmp_path, backend):
+    url = dead_url()
+    if backend == "ollama":
+        env = cli_env(MAGISTRAL_BACKEND="ollama", MAGISTRAL_OLLAMA_URL=url)
+        assert_one_line_error(run_cli([FLAWED], env, tmp_path), url, "ollama serve")
+    else:
+        # No model set: the CLI first asks the server for its model list, and that fails.
+        env = cli_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=url + "/v1")
+        assert_one_line_error(run_cli([FLAWED], env, tmp_path), url + "/v1", "vllm serve")
+
+
+def test_error_mid_stream_exits_non_zero_with_the_servers_message(srv, tmp_path):
+    events = openai_sse_events(["Step 5 divides "], [], finish_reason=None, usage=None, done=False)
+    srv.route("POST", "/v1/chat/completions", Reply(body=[*events, sse_error("CUDA out of memory")]))
+    result = run_cli([FLAWED], openai_env(srv), tmp_path)
+    assert_one_line_error(result, "CUDA out of memory")
+    assert "Step 5 divides" in result.stderr  # what arrived is kept
+    assert result.stdout == ""
+
+
+def test_running_out_of_tokens_while_thinking_exits_non_zero_and_says_so(srv, tmp_path):
+    srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(["Step 5 divides "], [], done_reason="length")))
+    result = run_cli([FLAWED], ollama_env(srv), tmp_path)
+    assert_one_line_error(result, "Ran out of tokens while thinking")
+    assert result.stdout == ""
+
+
+def test_invalid_setting_in_the_environment_exits_non_zero_naming_it(tmp_path):
+    result = run_cli([FLAWED], cli_env(MAGISTRAL_BACKEND="llamafile"), tmp_path)
+    assert_one_line_error(result, "backend")
+
+
+def test_empty_input_exits_non_zero_without_calling_the_server(srv, tmp_path):
+    result = run_cli(["   "], ollama_env(srv), tmp_path)
+    assert_one_line_error(result, "Paste a flawed argument")
+    assert [r.path for r in srv.requests] == []
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------
+
+
+def _wait_for_output(stream, timeout: float) -> bytes:
+    ready, _, _ = select.select([stream], [], [], timeout)
+    assert ready, "the CLI printed nothing in time"
+    return os.read(stream.fileno(), 4096)
+
+
+@pytest.mark.parametrize("when", ["mid-stream", "before-first-token"])
+def test_ctrl_c_exits_130_and_hangs_up_on_the_server(srv, tmp_path, when):
+    """Ctrl-C must stop generation on the server, not just the printing, including while
+    the server is still silent (loading the model)."""
+    lines = ollama_chat_lines(["Step 5 divides ", "by zero."], ["Answer."])
+    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(lines) if when == "mid-stream" else silent_then(lines)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "magistral_debugger", FLAWED],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ollama_env(srv),
+        cwd=tmp_path,
+    )
+    try:
+        if when == "mid-stream":
+            assert b"Step 5 divides" in _wait_for_output(proc.stderr, 20)
+        else:
+            srv.wait_for_request("/api/chat", timeout=20)
+            time.sleep(0.2)  # let the client settle into reading the silent stream
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+        err = proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert code == 130
+    assert "Traceback" not in err
+    assert srv.wait_for_hangup(timeout=5) is not None
