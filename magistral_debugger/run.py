@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from dataclasses import dataclass
 from typing import AsyncIterator, Union
@@ -20,6 +21,8 @@ from .prompt import InputError, build_messages, clean_argument, detect_version
 from .settings import Settings
 from .splitter import ReasoningSplitter
 from .state import RunState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True, frozen=True)
@@ -38,6 +41,14 @@ class DebugRun:
         self.argument = argument
         self.backend = backend or make_backend(settings)
         self.state = RunState(server_url=self.backend.url, max_tokens=settings.max_tokens, clock=clock)
+        self._task: asyncio.Task | None = None  # set while live_snapshots drives the run
+
+    def cancel(self) -> None:
+        """Stop now: the drain task's cancellation closes the backend stream, so the
+        server sees the hang-up without waiting for the UI framework's own cancel."""
+        self.state.finish("cancelled")
+        if self._task is not None:
+            self._task.cancel()
 
     async def events(self) -> AsyncIterator[RunEvent]:
         state = self.state
@@ -63,6 +74,13 @@ class DebugRun:
         except (asyncio.CancelledError, GeneratorExit):
             state.finish("cancelled")
             raise
+        except Exception as error:  # a bug, or a server far off its documented format: still no traceback shown
+            log.warning("run against %s failed unexpectedly", self.backend.url, exc_info=True)
+            state.finish(
+                "error",
+                f"Something unexpected went wrong talking to {self.backend.url} ({type(error).__name__}); what "
+                "arrived is kept. Try again, and check that the URL points at the right kind of server.",
+            )
         yield Ended(state)
 
     async def _split(self, request: ChatRequest) -> AsyncIterator[RunEvent]:
@@ -110,28 +128,42 @@ class DebugRun:
     def _silence_message(self, seconds: float) -> str:
         if self.state.first_token_at is None:
             return (
-                f"No reply from {self.backend.url} within {seconds:.0f} s (model {self.state.model!r}). "
+                f"No reply from {self.backend.url} within {seconds:g} s (model {self.state.model!r}). "
                 "The model may still be loading: try again, or raise MAGISTRAL_FIRST_TOKEN_TIMEOUT."
             )
         return (
-            f"The stream from {self.backend.url} stalled for {seconds:.0f} s; what arrived is kept. "
+            f"The stream from {self.backend.url} stalled for {seconds:g} s; what arrived is kept. "
             "Try again, or raise MAGISTRAL_READ_TIMEOUT."
         )
 
 
-async def live_snapshots(run: DebugRun, interval: float = 0.08) -> AsyncIterator[RunState]:
+async def live_snapshots(
+    run: DebugRun, interval: float = 0.08, abandon_after: float = 3.0
+) -> AsyncIterator[RunState]:
     """The run's state, at most once per ``interval`` while it runs, and always at the end.
 
     A separate task drains the stream so that a burst of tokens costs one update,
-    and a silent server still gets a fresh "Thinking… N s" at each tick.
+    and a silent server still gets a fresh "Thinking… N s" at each tick. A consumer
+    that leaves this generator suspended for ``abandon_after`` seconds has gone away
+    without closing it (a cancel that landed between two updates): the run is then
+    stopped, so the model server does not go on generating for nobody.
     """
     changed = asyncio.Event()
+    away_since: float | None = None
 
     async def drain() -> None:
         async for _ in run.events():
             changed.set()
 
-    task = asyncio.create_task(drain())
+    async def stop_when_abandoned() -> None:
+        while not task.done():
+            await asyncio.sleep(abandon_after / 3)
+            if away_since is not None and time.monotonic() - away_since > abandon_after:
+                run.cancel()
+                return
+
+    task = run._task = asyncio.create_task(drain())
+    watchdog = asyncio.create_task(stop_when_abandoned())
     try:
         last_update = float("-inf")
         while not task.done():
@@ -141,10 +173,14 @@ async def live_snapshots(run: DebugRun, interval: float = 0.08) -> AsyncIterator
             if not task.done() and (changed.is_set() or now - last_update >= 1.0):
                 changed.clear()
                 last_update = now
+                away_since = now
                 yield run.state
-        await task  # re-raise anything unexpected
+                away_since = None
+        if not task.cancelled():
+            await task  # re-raise anything unexpected
         yield run.state
     finally:
+        watchdog.cancel()
         if not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

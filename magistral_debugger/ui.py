@@ -44,10 +44,10 @@ CSS = """
 
 
 class LiveRun:
-    """The browser session's current run, so Stop can report what it stopped."""
+    """The browser session's current run, so Stop can end it and report what it stopped."""
 
     def __init__(self) -> None:
-        self.state: RunState | None = None
+        self.run: DebugRun | None = None
 
     def __deepcopy__(self, memo: dict) -> "LiveRun":
         return LiveRun()
@@ -108,15 +108,15 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 await slot.turn()
             run = DebugRun(chosen, text)
             if live is not None:
-                live.state = run.state
+                live.run = run
             async for state in live_snapshots(run):
                 yield render(state)
 
-    def stop(live: LiveRun) -> tuple[str, Any]:
-        state = live.state
-        if state is None:
+    async def stop(live: LiveRun) -> tuple[str, Any]:
+        if live.run is None:
             return status_markdown(None), gr.Accordion()
-        state.finish("cancelled")  # the first ending wins: a finished run stays finished
+        live.run.cancel()  # a finished run stays finished: the first ending wins
+        state = live.run.state
         return status_markdown(state), gr.Accordion(label=reasoning_header(state))
 
     def clear() -> tuple:
@@ -158,9 +158,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     examples_per_page=30,
                 )
             with gr.Column(scale=6):
-                status = gr.Markdown(status_markdown(None), elem_id="status")
+                status = gr.Markdown(status_markdown(None), label="Status", elem_id="status")
                 with gr.Accordion("Reasoning", open=True, elem_id="reasoning-accordion") as reasoning_accordion:
                     reasoning = gr.Textbox(
+                        label="Reasoning",
                         show_label=False,
                         lines=8,
                         max_lines=16,
@@ -171,6 +172,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     )
                 gr.Markdown("**Answer**", elem_id="answer-heading")
                 answer = gr.Markdown(
+                    label="Answer",
                     latex_delimiters=LATEX_DELIMITERS,
                     sanitize_html=True,
                     elem_id="answer",

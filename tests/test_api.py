@@ -74,3 +74,24 @@ def test_runs_beyond_the_waiting_line_are_told_the_app_is_busy(model_server):
         assert "busy" in third.result(timeout=10)[2]
         assert first.result(timeout=30)[1] == "done"
         assert second.result(timeout=30)[1] == "done"
+
+
+def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(model_server):
+    """If a cancel lands between two updates and the framework never closes the
+    generator, the model server must not go on generating for nobody."""
+    import asyncio
+
+    from magistral_debugger.run import DebugRun, live_snapshots
+    from magistral_debugger.settings import Settings
+
+    model_server.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=["x "] * 400), 0.05)))
+
+    async def read_once_then_walk_away():
+        run = DebugRun(Settings(_env_file=None, ollama_url=model_server.url), "Assume x = y …")
+        snapshots = live_snapshots(run, abandon_after=0.5)
+        await anext(snapshots)  # …and never touch it again, nor close it
+        await asyncio.sleep(2)
+        return run.state.finish_reason
+
+    assert asyncio.run(read_once_then_walk_away()) == "cancelled"
+    assert model_server.wait_for_hangup(timeout=1) is not None

@@ -190,3 +190,34 @@ def test_shift_enter_submits_and_enter_adds_a_line(page, model_server, app_url):
     page.locator("#status").get_by_text("Finished").wait_for()
     sent = model_server.wait_for_request("/api/chat").json
     assert "Assume x = y.\nThen 2 = 1." in sent["messages"][-1]["content"]
+
+
+def test_reasoning_header_counts_while_thinking_then_says_how_long_it_thought(page, model_server, app_url):
+    model_server.route(
+        "POST",
+        "/api/chat",
+        Reply(body=paced(ollama_chat_lines(thinking=[f"t{i} " for i in range(30)], content=["Done."]), 0.1)),
+    )
+    start_debug(page, app_url, "Assume x = y …")
+    page.get_by_text(re.compile(r"Thinking… \d+ s")).wait_for()
+    page.locator("#status").get_by_text("Finished").wait_for()
+    page.get_by_text(re.compile(r"Thought for \d+ s")).wait_for()
+
+
+def test_backend_panel_lists_the_servers_models_and_says_when_the_model_is_missing(page, model_server, app_url):
+    page.goto(app_url)
+    page.locator("#backend-panel").click()
+    page.locator("#health").get_by_text("Ready").wait_for()
+    model_server.ollama_models = ("llama3:latest",)
+    page.locator("#refresh").click()
+    page.locator("#health").get_by_text("ollama pull magistral").wait_for()
+    page.locator("#model input").click()
+    assert page.get_by_role("option", name="llama3:latest").count() == 1
+
+
+def test_backend_panel_says_when_the_server_is_not_reachable(page):
+    dead = f"http://127.0.0.1:{free_port()}"
+    with serve_app(ollama_url=dead) as url:
+        page.goto(url)
+        page.locator("#backend-panel").click()
+        page.locator("#health").get_by_text("Cannot reach").wait_for()
