@@ -248,8 +248,8 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
     )
     if settings.share and not app.share_url:
         print(
-            "share link: could not be created (no route to Gradio's share server from here). "
-            f"The app keeps serving locally at {app.local_url}",
+            "share link: Gradio could not create one (it needs internet to fetch its tunnel client and reach "
+            f"its share server; its own message is above). The app keeps serving locally at {app.local_url}",
             file=sys.stderr,
         )
     if block:
