@@ -78,7 +78,12 @@ def test_reasoning_then_answer_stream_into_their_own_panes(page, model_server, a
             body=paced(
                 ollama_chat_lines(
                     thinking=["Step 4 factors ", "both sides. ", "Step 5 cancels x − y, ", "which is zero."],
-                    content=["The flaw is **step 5**: ", "it divides by $x - y = 0$, ", "so nothing follows."],
+                    content=[
+                        "The flaw is **step 5**: ",
+                        "it divides by $x - y = 0$, ",
+                        "so nothing follows: \\(a \\cdot 0 = b \\cdot 0\\) does not give \\[a = b\\] ",
+                        "and $$2y = y$$ only says $y = 0$.",
+                    ],
                 ),
                 0.15,
             )
@@ -92,7 +97,8 @@ def test_reasoning_then_answer_stream_into_their_own_panes(page, model_server, a
     assert reasoning == "Step 4 factors both sides. Step 5 cancels x − y, which is zero."
     assert "The flaw is step 5" in answer and "so nothing follows" in answer
     assert "flaw is" not in reasoning and "Step 4 factors" not in answer
-    assert page.locator("#answer .katex").count() >= 1  # $…$ rendered as math
+    assert page.locator("#answer .katex").count() == 5  # $…$, \\(…\\), \\[…\\], $$…$$ all rendered as math
+    assert "\\(" not in answer and "$" not in answer
     assert not TAG.search(page.locator("body").inner_text())
     assert page.get_by_text(re.compile(r"Thought for \d+ s")).count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
