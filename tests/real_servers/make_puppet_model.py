@@ -58,9 +58,6 @@ EOS_ID = 2
 THINK_ID = 34
 END_THINK_ID = 35
 
-#: number of tokens the puppet generates for a full answer (incl. </s>)
-#: is filled in by ``script_token_ids``; tests that need it call that.
-
 DIM = 128
 N_LAYERS = 2
 HEAD_DIM = 64
