@@ -14,6 +14,7 @@ from typing import Any, AsyncIterator
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # a lecture hall may have no internet
 
 import gradio as gr  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 
 from .admission import Admission, Busy  # noqa: E402
 from .backends import check_health, make_backend  # noqa: E402
@@ -56,19 +57,24 @@ class LiveRun:
 def session_settings(
     base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
 ) -> Settings:
-    """The settings one browser session chose in the backend panel."""
+    """The settings one browser session (or API caller) chose, validated like the environment's."""
     update: dict[str, Any] = {
         "backend": backend or base.backend,
         "model": (model or "").strip(),
-        "temperature": float(temperature),
-        "top_p": float(top_p),
-        "max_tokens": int(max_tokens or base.max_tokens),
+        "temperature": temperature,
+        "top_p": top_p,
+        "max_tokens": max_tokens or base.max_tokens,
         "model_version": version or "auto",
     }
-    url = (url or "").strip().rstrip("/")
+    url = (url or "").strip()
     if url:
         update["ollama_url" if update["backend"] == "ollama" else "openai_base_url"] = url
-    return base.model_copy(update=update)
+    return Settings.model_validate(base.model_dump() | update)
+
+
+def invalid_settings_message(error: ValidationError) -> str:
+    fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return f"❌ Invalid setting ({fields}). Fix it in the Backend panel."
 
 
 def default_url(settings: Settings, backend: str) -> str:
@@ -96,7 +102,11 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         version: str = settings.model_version,
         live: LiveRun | None = None,
     ) -> AsyncIterator[tuple]:
-        chosen = session_settings(settings, backend, url, model, temperature, top_p, max_tokens, version)
+        try:
+            chosen = session_settings(settings, backend, url, model, temperature, top_p, max_tokens, version)
+        except ValidationError as error:
+            yield "", "", invalid_settings_message(error), gr.Accordion(label="Reasoning")
+            return
         try:
             slot = admission.request()
         except Busy:
@@ -123,7 +133,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         return "", "", "", status_markdown(None), gr.Accordion(label="Reasoning")
 
     async def refresh_models(backend: str, url: str, model: str) -> tuple[Any, str]:
-        chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
+        try:
+            chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
+        except ValidationError as error:
+            return gr.Dropdown(), invalid_settings_message(error)
         health = await check_health(make_backend(chosen), chosen.model)
         choices = list(health.models)
         value = model or (choices[0] if backend == "openai" and choices else "magistral" if backend == "ollama" else "")

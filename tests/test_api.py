@@ -95,3 +95,4 @@ def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(model_server
 
     assert asyncio.run(read_once_then_walk_away()) == "cancelled"
     assert model_server.wait_for_hangup(timeout=1) is not None
+
