@@ -77,7 +77,7 @@ def clean_argument(text: str | None, max_chars: int) -> str:
     """Validate pasted text before any request is made."""
     text = _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))
     text = text.replace("\r\n", "\n").strip()
-    if not text:
+    if not any(_visible(char) for char in text):  # empty, or only zero-width characters
         raise InputError("Paste a flawed argument or proof first (or pick an example).")
     if len(text) > max_chars:
         raise InputError(
@@ -85,6 +85,10 @@ def clean_argument(text: str | None, max_chars: int) -> str:
             "(MAGISTRAL_MAX_INPUT_CHARS). Paste the part with the suspected flaw."
         )
     return text
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) != "Cf"  # Cf: zero-width joiners, marks, BOM
 
 
 def user_message_text(argument: str) -> str:

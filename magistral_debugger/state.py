@@ -155,7 +155,10 @@ class RunState:
             return f"The answer was cut off at the token limit (max tokens {self.max_tokens}): raise max tokens."
         if not self.answer:
             if self.reasoning:
-                return "The model stopped thinking without giving an answer. Try again."
+                return (
+                    f"The model {self.model!r} stopped thinking without giving an answer (its reasoning is kept). "
+                    "Try again."
+                )
             return f"The model {self.model!r} sent an empty reply. Try again, or check the server."
         return "Finished."
 

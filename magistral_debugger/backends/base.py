@@ -70,6 +70,13 @@ def http_client(connect_timeout: float) -> httpx.AsyncClient:
     )
 
 
+def metadata_timeout(connect_timeout: float) -> httpx.Timeout:
+    """For the small metadata calls (model list, capabilities): connecting gets the same
+    limit as a chat request, so an unreachable server is reported after one connect timeout;
+    reading gets at least 10 s, since a busy server can be slow to answer even these."""
+    return httpx.Timeout(max(connect_timeout * 2, 10.0), connect=connect_timeout)
+
+
 async def check_health(backend: Backend, model: str) -> Health:
     """Which of three states the backend is in, for the UI's badge."""
     from .errors import BackendError

@@ -42,6 +42,12 @@ def describe_transport_error(exc: BaseException, url: str, how_to_start: str) ->
             "or set the right URL.",
             kind="unreachable",
         )
+    if isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" in str(exc):
+        return BackendError(
+            f"The server at {url} closed the connection without answering. Check that this URL is the model "
+            f"server ({how_to_start}) and try again.",
+            kind="cut",
+        )
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return BackendError(
             f"The connection to {url} broke off mid-stream; what arrived is kept. Try again.",
@@ -62,6 +68,23 @@ def _is_name_resolution_failure(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def looks_like_context_overflow(detail: str) -> bool:
+    """Server wording for "prompt plus max tokens do not fit" (vLLM, OpenAI, llama.cpp, Ollama)."""
+    lowered = detail.lower()
+    return any(
+        phrase in lowered
+        for phrase in (
+            "context length",
+            "context window",
+            "context size",
+            "max_model_len",
+            "too long",
+            "maximum context",
+            "exceeds the context",
+        )
+    )
 
 
 def looks_like_html(body: bytes | str, content_type: str = "") -> bool:
@@ -93,6 +116,6 @@ def error_text_from_json(data: object) -> str:
 def html_error(url: str, status: int) -> BackendError:
     return BackendError(
         f"{url} answered with a web page (HTTP {status}), not the model API: a proxy or another program is in the "
-        "way, or the URL is wrong.",
+        "way, or the URL is wrong. Check the URL, and that the model server behind any proxy is running.",
         kind="protocol",
     )

@@ -14,13 +14,14 @@ import httpx
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..prompt import flatten_for_ollama
-from .base import ChatRequest, ModelInfo, http_client
+from .base import ChatRequest, ModelInfo, http_client, metadata_timeout
 from .errors import (
     BackendError,
     describe_transport_error,
     error_text_from_body,
     error_text_from_json,
     html_error,
+    looks_like_context_overflow,
     looks_like_html,
 )
 
@@ -50,7 +51,8 @@ class OllamaBackend:
         try:
             data = await self._get_json("POST", "/api/show", {"model": model})
         except BackendError as error:
-            if error.kind == "model_missing":
+            # No server, or no model: say so now rather than wait out a second connect.
+            if error.kind in ("model_missing", "unreachable", "timeout"):
                 raise
             return ()
         return tuple(data.get("capabilities") or ())
@@ -103,11 +105,16 @@ class OllamaBackend:
                     "Is that URL really an Ollama server?",
                     kind="protocol",
                 ) from None
-            if not isinstance(data, dict):
-                raise BackendError(f"Ollama at {self.url} sent an unexpected line: {line[:60]!r}", kind="protocol")
+            if not isinstance(data, dict) or not isinstance(data.get("message") or {}, dict):
+                raise BackendError(
+                    f"Ollama at {self.url} sent a line of an unexpected shape ({line[:60]!r}…). "
+                    "Is that URL really an Ollama server?",
+                    kind="protocol",
+                )
             if "error" in data:
                 raise BackendError(
-                    f"Ollama reported an error mid-answer: {error_text_from_json(data)}. What arrived is kept; try again.",
+                    f"Ollama at {self.url} reported an error mid-answer: {error_text_from_json(data).rstrip('.')}. "
+                    "What arrived is kept; try again.",
                     kind="server",
                 )
             message = data.get("message") or {}
@@ -136,14 +143,24 @@ class OllamaBackend:
                 f"Ollama at {self.url} does not have the model {model!r}. Download it with `ollama pull {model}`.",
                 kind="model_missing",
             )
+        if status in (400, 413, 500) and looks_like_context_overflow(detail):
+            return BackendError(
+                f"The request is too large for the context of {model!r} at {self.url}: {detail.rstrip('.')}. "
+                "Shorten the text, lower max tokens, or give Ollama a larger context (OLLAMA_CONTEXT_LENGTH).",
+                kind="too_large",
+            )
         if status == 400:
-            return BackendError(f"Ollama at {self.url} refused the request: {detail}", kind="bad_request")
-        return BackendError(f"Ollama at {self.url} answered HTTP {status}: {detail}. Try again.", kind="server")
+            return BackendError(
+                f"Ollama at {self.url} refused the request for {model!r}: {detail.rstrip('.')}. "
+                "Check the model name and the settings in the Backend panel.",
+                kind="bad_request",
+            )
+        return BackendError(f"Ollama at {self.url} answered HTTP {status}: {detail.rstrip('.')}. Try again.", kind="server")
 
     async def _get_json(self, method: str, path: str, payload: dict | None = None) -> dict:
         async with http_client(self.connect_timeout) as client:
             try:
-                response = await client.request(method, f"{self.url}{path}", json=payload, timeout=self.connect_timeout * 2)
+                response = await client.request(method, f"{self.url}{path}", json=payload, timeout=metadata_timeout(self.connect_timeout))
             except httpx.TransportError as exc:
                 raise describe_transport_error(exc, self.url, HOW_TO_START) from None
         if response.status_code != 200:

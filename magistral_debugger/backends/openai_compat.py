@@ -14,8 +14,15 @@ import httpx
 import openai
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
-from .base import ChatRequest, ModelInfo, http_client
-from .errors import BackendError, describe_transport_error, error_text_from_json, html_error, looks_like_html
+from .base import ChatRequest, ModelInfo, http_client, metadata_timeout
+from .errors import (
+    BackendError,
+    describe_transport_error,
+    error_text_from_json,
+    html_error,
+    looks_like_context_overflow,
+    looks_like_html,
+)
 
 VLLM_SERVE = (
     "`vllm serve mistralai/Magistral-Small-2509 --reasoning-parser mistral --tokenizer-mode mistral "
@@ -46,7 +53,7 @@ class OpenAICompatBackend:
     async def list_models(self) -> list[ModelInfo]:
         async with http_client(self.connect_timeout) as http:
             try:
-                page = await self._client(http).models.list(timeout=self.connect_timeout * 2)
+                page = await self._client(http).models.list(timeout=metadata_timeout(self.connect_timeout))
             except openai.APIError as exc:
                 raise self._describe(exc, "") from None
         return [ModelInfo(name=m.id, max_model_len=getattr(m, "max_model_len", None)) for m in page.data]
@@ -92,6 +99,9 @@ class OpenAICompatBackend:
                     stream=True,
                     stream_options={"include_usage": True},
                 )
+                response = stream.response
+                if looks_like_html(b"", response.headers.get("content-type", "")):
+                    raise html_error(self.url, response.status_code)  # e.g. a captive portal answering 200
                 finish: str | None = None
                 async for chunk in stream:
                     if chunk.usage is not None:
@@ -117,10 +127,22 @@ class OpenAICompatBackend:
                 raise self._describe(exc, request.model) from None
             except httpx.TransportError as exc:
                 raise describe_transport_error(exc, self.url, VLLM_SERVE) from None
+            except UnicodeDecodeError:
+                raise BackendError(
+                    f"The server at {self.url} sent bytes that are not valid UTF-8 text; what arrived is kept. "
+                    "Check what is serving that URL, and try again.",
+                    kind="protocol",
+                ) from None
             except ValueError:  # a data line that is not JSON
                 raise BackendError(
                     f"The server at {self.url} sent a stream line that is not JSON. Is that URL an OpenAI-compatible "
                     "server?",
+                    kind="protocol",
+                ) from None
+            except (AttributeError, TypeError, IndexError, KeyError):  # JSON, but not a chat.completion.chunk
+                raise BackendError(
+                    f"The server at {self.url} sent a stream chunk of an unexpected shape; what arrived is kept. "
+                    "Is that URL an OpenAI-compatible server?",
                     kind="protocol",
                 ) from None
             finally:
@@ -134,6 +156,15 @@ class OpenAICompatBackend:
         yield Finished("length" if finish == "length" else "stop")
 
     def _describe(self, exc: openai.APIError, model: str) -> BackendError:
+        """The error for a person, with the API key cut out: servers and proxies do quote
+        the Authorization header back in their error bodies."""
+        error = self._describe_unredacted(exc, model)
+        key = self._api_key
+        if len(key) >= 8 and key in error.message:
+            error = BackendError(error.message.replace(key, "[API key hidden]"), kind=error.kind)
+        return error
+
+    def _describe_unredacted(self, exc: openai.APIError, model: str) -> BackendError:
         if isinstance(exc, openai.APITimeoutError):
             return describe_transport_error(httpx.ConnectTimeout("timeout"), self.url, VLLM_SERVE)
         if isinstance(exc, openai.APIConnectionError):
@@ -154,23 +185,29 @@ class OpenAICompatBackend:
                 )
             if exc.status_code == 404:
                 return BackendError(
-                    f"The server at {self.url} has no model {model!r}: {detail}. Pick a model it lists, or serve it "
-                    f"with {VLLM_SERVE}.",
+                    f"The server at {self.url} has no model {model!r}: {detail.rstrip('.')}. Pick a model it lists, "
+                    f"or serve it with {VLLM_SERVE}.",
                     kind="model_missing",
                 )
             if exc.status_code == 400:
-                lowered = detail.lower()
-                if "context" in lowered or "max_model_len" in lowered or "too long" in lowered or "maximum" in lowered:
+                if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
                     return BackendError(
-                        f"The request is too large for the model's context at {self.url}: {detail}. Shorten the text "
-                        "or lower max tokens.",
+                        f"The request is too large for the model's context at {self.url}: {detail.rstrip('.')}. "
+                        "Shorten the text or lower max tokens.",
                         kind="too_large",
                     )
-                return BackendError(f"The server at {self.url} refused the request: {detail}", kind="bad_request")
-            return BackendError(f"The server at {self.url} answered HTTP {exc.status_code}: {detail}. Try again.", kind="server")
+                return BackendError(
+                    f"The server at {self.url} refused the request for {model!r}: {detail.rstrip('.')}. "
+                    "Check the model name and the settings in the Backend panel.",
+                    kind="bad_request",
+                )
+            return BackendError(
+                f"The server at {self.url} answered HTTP {exc.status_code}: {detail.rstrip('.')}. Try again.", kind="server"
+            )
         # An error event inside the stream (HTTP status stayed 200).
         detail = error_text_from_json({"error": exc.body}) if exc.body is not None else exc.message
         return BackendError(
-            f"The server at {self.url} reported an error mid-answer: {detail}. What arrived is kept; try again.",
+            f"The server at {self.url} reported an error mid-answer: {detail.rstrip('.')}. "
+            "What arrived is kept; try again.",
             kind="server",
         )
