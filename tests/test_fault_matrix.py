@@ -324,6 +324,19 @@ def _html_proxy_page(srv, kind, stack):
     return {} if kind == "ollama" else {"model": OPENAI_MODEL}
 
 
+def _not_this_api(srv, kind, stack):
+    """The URL reaches a web server whose routes are not this API: vLLM (FastAPI) behind an
+    Ollama URL, or an OpenAI-compatible base URL missing its /v1."""
+    not_found = json_reply({"detail": "Not Found"}, 404)
+    if kind == "ollama":
+        srv.route("POST", "/api/show", [not_found, json_reply({"capabilities": ["completion", "thinking"]})])
+        on_chat(srv, kind, not_found)
+    else:
+        models = json_reply({"object": "list", "data": [{"id": OPENAI_MODEL, "object": "model", "max_model_len": 40960}]})
+        srv.route("GET", "/v1/models", [not_found, models])
+    return {}
+
+
 def _html_with_200(srv, kind, stack):
     on_chat(srv, kind, html_page(200))  # a captive portal or a web app at the wrong port
     return {}
@@ -394,6 +407,7 @@ FAULTS = [
         kept=("x − y = 0 ✓ ", "Division by zero − 除以零 🙂"),
         exit_code=0,
     ),
+    Fault("not-this-api-404", _not_this_api, says=("{url}", "does not look like", "404", "check the url")),
     Fault("html-proxy-error-page", _html_proxy_page, says=("{url}", "web page", "502", "proxy")),
     Fault("html-page-with-200", _html_with_200, says=("{url}", "web page", "200")),
 ]
@@ -605,6 +619,7 @@ APP_CASES = [
     ("openai", "ends-inside-reasoning"),
     ("ollama", "invalid-utf8"),
     ("ollama", "html-proxy-error-page"),
+    ("openai", "not-this-api-404"),
 ]
 
 

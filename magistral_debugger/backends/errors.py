@@ -110,6 +110,8 @@ def error_text_from_json(data: object) -> str:
             return str(error)[:500]
         if data.get("object") == "error" or "message" in data:  # older vLLM
             return str(data.get("message"))[:500]
+        if isinstance(data.get("detail"), str):  # FastAPI's own errors, e.g. an unknown route
+            return data["detail"][:500]
     return str(data)[:300]
 
 

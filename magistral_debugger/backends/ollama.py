@@ -138,7 +138,14 @@ class OllamaBackend:
         )
 
     def _status_error(self, status: int, detail: str, model: str) -> BackendError:
-        if status == 404 or "not found" in detail.lower():
+        lowered = detail.lower()
+        if status == 404 and "model" not in lowered:  # the route itself is missing: not Ollama's API
+            return BackendError(
+                f"{self.url} does not look like an Ollama server: it answered HTTP 404 ({detail[:80]}). Check the URL "
+                "(Ollama's is usually http://localhost:11434, without /v1), or choose the OpenAI-compatible server.",
+                kind="protocol",
+            )
+        if status == 404 or ("model" in lowered and "not found" in lowered):
             return BackendError(
                 f"Ollama at {self.url} does not have the model {model!r}. Download it with `ollama pull {model}`.",
                 kind="model_missing",

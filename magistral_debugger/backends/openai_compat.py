@@ -183,6 +183,12 @@ class OpenAICompatBackend:
                     f"The server at {self.url} refused the API key (HTTP 401): set MAGISTRAL_OPENAI_API_KEY.",
                     kind="bad_request",
                 )
+            if exc.status_code == 404 and not (model and (model in detail or "model" in detail.lower())):
+                return BackendError(  # the route itself is missing, e.g. a base URL without /v1
+                    f"{self.url} does not look like an OpenAI-compatible API: it answered HTTP 404 ({detail[:80]}). "
+                    "Check the URL: vLLM's ends in /v1, e.g. http://localhost:8000/v1.",
+                    kind="protocol",
+                )
             if exc.status_code == 404:
                 return BackendError(
                     f"The server at {self.url} has no model {model!r}: {detail.rstrip('.')}. Pick a model it lists, "
