@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from typing import TextIO
 
@@ -19,6 +20,15 @@ from .settings import Settings
 from .state import RunState
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
+# C0 controls but line breaks and tabs, DEL and C1 controls: what the model or server sent must not
+# drive the terminal (clear it, retitle it, write the clipboard through OSC 52, hide text).
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from the model or the server, made safe to print: control characters are dropped,
+    so an escape sequence shows as its harmless remainder instead of acting."""
+    return _TERMINAL_CONTROLS.sub("", text)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -88,26 +98,26 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
             if not in_reasoning and dim:
                 err.write(DIM)
             in_reasoning = True
-            err.write(event.text)
+            err.write(printable(event.text))
             err.flush()
             continue
         if in_reasoning:
             err.write((RESET if dim else "") + "\n")
             in_reasoning = False
         if kind is Answer:
-            out.write(event.text)
+            out.write(printable(event.text))
             out.flush()
         elif kind is AnswerWasReasoning:
             err.write("(the text printed as answer so far was the model's reasoning)\n")
         elif kind is Notice:
-            err.write(f"note: {event.message}\n")
+            err.write(f"note: {printable(event.message)}\n")
     if in_reasoning:
         err.write((RESET if dim else "") + "\n")
     state = run.state
     if not as_json and state.answer and not state.answer.endswith("\n"):
         out.write("\n")
     if not state.ok:
-        err.write(f"error: {state.outcome()}\n")
+        err.write(f"error: {printable(state.outcome())}\n")
     return state
 
 

@@ -515,6 +515,26 @@ CLI_CASES = [
     ("openai", "done-inside-inline-reasoning"),
 ]
 CLI_JSON_CASES = [("openai", "error-line-mid-stream"), ("ollama", "healthy")]
+# What a model or server sends can carry terminal escape sequences: clear the screen, set the
+# window title, write the clipboard (OSC 52). Printed raw, they would act on the terminal.
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIH4=\x07\x9b31m"
+
+
+def _terminal_escapes(srv, kind, stack):  # Ollama only
+    lines = stream(kind, [f"{KEPT_REASONING}think{ESCAPES}"], [f"{KEPT_ANSWER}answer{ESCAPES}"], complete=False)
+    error = (json.dumps({"error": f"boom{ESCAPES}"}) + "\n").encode()
+    on_chat(srv, kind, Reply(body=[*lines, error]))
+    return {}
+
+
+CLI_ONLY_FAULTS = {
+    "terminal-escapes": Fault(
+        "terminal-escapes",
+        _terminal_escapes,
+        says=("{url}", "boom", "mid-answer"),
+        kept=(KEPT_REASONING + "think[2J]0;pwned]52;c;cm0gLXJmIH4=31m", KEPT_ANSWER + "answer[2J]0;pwned]52;c;cm0gLXJmIH4=31m"),
+    )
+}
 CLI_PARALLEL = 3  # start-up is mostly CPU: more at once only queues on a 2-core machine
 
 
@@ -545,10 +565,12 @@ def cli_results(tmp_path_factory) -> dict[tuple, CliResult]:
     cwd = tmp_path_factory.mktemp("cli")  # no stray .env
     cases = [(kind, fault_id, False) for kind, fault_id in CLI_CASES]
     cases += [(kind, fault_id, True) for kind, fault_id in CLI_JSON_CASES]
+    cases += [("ollama", fault_id, False) for fault_id in CLI_ONLY_FAULTS]
     with ExitStack() as stack, ThreadPoolExecutor(CLI_PARALLEL) as pool:
         started = {}
         for kind, fault_id, as_json in cases:
-            fault = FAULTS_BY_ID[fault_id].on(kind) if fault_id in FAULTS_BY_ID else None
+            fault = {**FAULTS_BY_ID, **CLI_ONLY_FAULTS}.get(fault_id)
+            fault = fault.on(kind) if fault else None
             if fault is None:
                 srv = stack.enter_context(ModelServer())
                 url, overrides = srv.url, {}
@@ -585,6 +607,16 @@ def test_cli_prints_the_message_on_stderr_and_exits_nonzero(cli_results, kind, f
     reasoning, answer = fault.kept
     assert answer.strip() in done.stdout  # the answer so far stays on stdout
     assert reasoning.strip() in done.stderr  # the reasoning so far stays on stderr
+
+
+def test_cli_prints_no_terminal_control_sequences_from_the_model_or_server(cli_results):
+    done = cli_results[("ollama", "terminal-escapes", False)]
+    assert done.returncode == 1
+    for text in (done.stdout, done.stderr):
+        assert not any(char in text for char in "\x1b\x07\x9b"), repr(text)
+    reasoning, answer = done.fault.kept
+    assert answer in done.stdout and reasoning in done.stderr  # the visible text is all still there
+    assert_person_facing(done.stderr.splitlines()[-1], done.fault, done.url, done.model)
 
 
 def test_cli_json_reports_the_finish_reason_and_message(cli_results):
