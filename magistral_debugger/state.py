@@ -136,7 +136,7 @@ class RunState:
         end = self.finished_at or self.clock()
         elapsed = end - self.first_token_at
         tokens = self.reasoning_tokens() + self.answer_tokens()
-        return tokens / elapsed if elapsed > 0 and tokens > 1 else None
+        return tokens / elapsed if elapsed >= 0.2 and tokens > 1 else None  # a rate over a blink is noise
 
     def outcome(self) -> str:
         """How the run ended, said for a person (empty while it runs)."""

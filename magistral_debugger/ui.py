@@ -37,11 +37,25 @@ THEME = gr.themes.Soft(
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
 )
 CSS = """
-#answer { font-size: 1.08rem; line-height: 1.6; }
-#reasoning textarea { opacity: 0.85; font-size: 0.95rem; }
+#answer .prose { font-size: var(--answer-size, 1.08rem) !important; line-height: 1.6; }
+#answer .katex { font-size: 1.15em !important; }
+#answer-heading .prose { font-size: var(--answer-heading-size, 1rem) !important; }
+#proof textarea { font-size: var(--proof-size, 1rem) !important; }
+#reasoning textarea { opacity: var(--reasoning-opacity, 0.85); font-size: var(--reasoning-size, 0.95rem) !important; }
 #status { min-height: 2.2em; }
+#status .prose { font-size: var(--status-size, 1rem) !important; }
 #answer, #status { overflow-wrap: anywhere; }
+/* Presenter mode, for a projector: Gradio scopes every rule under its container, so the
+   mode switches CSS variables on <body>, which every scoped rule above inherits. */
+body.presenter {
+  --answer-size: 1.9rem; --answer-heading-size: 1.4rem; --proof-size: 1.45rem; --status-size: 1.2rem;
+  --reasoning-size: 1.2rem; --reasoning-opacity: 0.7; --body-text-color: #000; background: #fff;
+}
+body.presenter #intro, body.presenter #backend-panel, body.presenter #examples { display: none !important; }
 """
+# A bookmark with ?presenter opens the page in presenter mode.
+PRESENTER_FROM_URL_JS = "() => new URLSearchParams(window.location.search).has('presenter')"
+PRESENTER_TOGGLE_JS = "(on) => { document.body.classList.toggle('presenter', on); return []; }"
 
 
 class LiveRun:
@@ -149,7 +163,13 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
-        gr.Markdown("# Magistral Debugger\nPaste a flawed argument or proof. Magistral reasons about it step by step and explains where it breaks.")
+        with gr.Row(equal_height=True):
+            gr.Markdown(
+                "# Magistral Debugger\nPaste a flawed argument or proof. Magistral reasons about it step by step "
+                "and explains where it breaks.",
+                elem_id="intro",
+            )
+            presenter = gr.Checkbox(False, label="Presenter mode", scale=0, min_width=160, elem_id="presenter")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5):
                 text = gr.Textbox(
@@ -163,13 +183,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     debug_button = gr.Button("Debug", variant="primary", elem_id="debug")
                     stop_button = gr.Button("Stop", variant="stop", elem_id="stop")
                     clear_button = gr.Button("Clear", elem_id="clear")
-                gr.Examples(
-                    examples=[[example.argument] for example in examples],
-                    example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in examples],
-                    inputs=[text],
-                    label="Examples (✓ = a correct proof, as a control)",
-                    examples_per_page=30,
-                )
+                with gr.Column(elem_id="examples"):
+                    gr.Examples(
+                        examples=[[example.argument] for example in examples],
+                        example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in examples],
+                        inputs=[text],
+                        label="Examples (✓ = a correct proof, as a control)",
+                        examples_per_page=30,
+                    )
             with gr.Column(scale=6):
                 status = gr.Markdown(status_markdown(None), label="Status", elem_id="status")
                 with gr.Accordion("Reasoning", open=True, elem_id="reasoning-accordion") as reasoning_accordion:
@@ -229,6 +250,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         for trigger in (refresh.click, backend.change, url.submit):
             trigger(refresh_models, [backend, url, model], [model, health], api_visibility="private")
         app.load(refresh_models, [backend, url, model], [model, health], api_visibility="private")
+        presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
+        app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
     app.queue(
         max_size=settings.concurrency_limit + 2 * settings.queue_max_size,
         default_concurrency_limit=settings.concurrency_limit,

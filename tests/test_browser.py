@@ -227,3 +227,35 @@ def test_backend_panel_says_when_the_server_is_not_reachable(page):
         page.goto(url)
         page.locator("#backend-panel").click()
         page.locator("#health").get_by_text("Cannot reach").wait_for()
+
+
+def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settings(page, model_server, app_url):
+    model_server.route(
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(thinking=["Step 5 divides by zero."], content=["The flaw is **step 5**: $x - y = 0$."])),
+    )
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(app_url)
+    normal_size = page.locator("#answer [data-testid=markdown]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    page.locator("#proof textarea").fill("Assume x = y …")
+    page.locator("#debug").click()
+    page.locator("#status").get_by_text("Finished").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "normal_1280x720.png"))
+
+    page.goto(app_url.rstrip("/") + "/?presenter")
+    page.wait_for_function("document.body.classList.contains('presenter')")
+    assert page.locator("#presenter input").is_checked()
+    assert not page.locator("#backend-panel").is_visible()
+    assert not page.locator("#examples").is_visible()
+    page.locator("#proof textarea").fill("Assume x = y …")
+    page.locator("#debug").click()
+    page.locator("#status").get_by_text("Finished").wait_for()
+    presenter_size = page.locator("#answer [data-testid=markdown]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert presenter_size >= 1.5 * normal_size  # legible from the back of a room at 1280×720
+    page.screenshot(path=str(ARTIFACTS / "presenter_1280x720.png"))
+
+    page.locator("#presenter input").uncheck()
+    page.wait_for_function("!document.body.classList.contains('presenter')")
+    assert page.locator("#backend-panel").is_visible()
