@@ -6,19 +6,39 @@ these are special tokens, so they must travel as structure for the server's
 tokenizer to encode them as such. mistral-common's protocol classes are the
 authority for those shapes. User text always travels as a structured message, so
 ``[/INST]`` or ``[THINK]`` typed by a person stays plain text.
+
+A photo travels as an ``image_url`` chunk with a data URL (Ollama: base64 in the
+message's ``images``). Follow-up questions carry the earlier turns: their answers
+always, their reasoning only when asked to (as a thinking chunk for the ``[THINK]``
+models, ``<think>`` text for 2506, Ollama's ``thinking`` field on Ollama).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
-from mistral_common.protocol.instruct.chunk import TextChunk, ThinkChunk
-from mistral_common.protocol.instruct.messages import SystemMessage, UserMessage
+from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, ThinkChunk
+from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
 from mistral_common.protocol.instruct.request import ChatCompletionRequest
+
+try:  # mistral-common ≥ 1.9 asks how an assistant's thinking should be written out
+    from mistral_common.protocol.instruct.messages import ReasoningFieldFormat
+
+    _THINKING_CHUNKS: Any = ReasoningFieldFormat.thinking_chunks
+except ImportError:  # older versions always keep thinking chunks as chunks
+    _THINKING_CHUNKS = "thinking_chunks"
+
+if TYPE_CHECKING:
+    from .images import PreparedImage
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 Version = Literal["2506", "2507", "2509"]
@@ -73,11 +93,13 @@ def _system_message(version: Version) -> SystemMessage:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def clean_argument(text: str | None, max_chars: int) -> str:
-    """Validate pasted text before any request is made."""
+def clean_argument(text: str | None, max_chars: int, *, allow_empty: bool = False) -> str:
+    """Validate pasted text before any request is made (``allow_empty``: a photo came with it)."""
     text = _CONTROL.sub("", unicodedata.normalize("NFC", text or ""))
     text = text.replace("\r\n", "\n").strip()
     if not any(_visible(char) for char in text):  # empty, or only zero-width characters
+        if allow_empty:
+            return ""
         raise InputError("Paste a flawed argument or proof first (or pick an example).")
     if len(text) > max_chars:
         raise InputError(
@@ -95,28 +117,182 @@ def user_message_text(argument: str) -> str:
     return _prompt_file("user_template.txt").replace("{argument}", argument)
 
 
-def build_messages(argument: str, version: Version) -> list[dict[str, Any]]:
-    """OpenAI-format messages for one debugging request, shaped by mistral-common."""
-    request = ChatCompletionRequest(messages=[_system_message(version), UserMessage(content=user_message_text(argument))])
-    return request.to_openai()["messages"]
+def image_message_text(note: str = "") -> str:
+    """The request for a photo of a proof, with whatever the person typed beside it."""
+    text = _prompt_file("user_template_image.txt")
+    if note:
+        text += "\n\n" + _prompt_file("user_template_image_note.txt").replace("{note}", note)
+    return text
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One finished exchange of a conversation, as the next request must repeat it.
+
+    ``question`` is the text as the person typed it (cleaned), ``image`` the photo as
+    sent; the first turn of a conversation is the proof, later ones are follow-ups.
+    """
+
+    question: str
+    answer: str
+    reasoning: str = ""
+    image: PreparedImage | None = None
+
+
+Target = Literal["openai", "ollama"]
+
+
+def _user_message(question: str, image: PreparedImage | None, first: bool) -> UserMessage:
+    if image is None:
+        return UserMessage(content=user_message_text(question) if first else question)
+    text = image_message_text(question) if first or not question else question
+    return UserMessage(content=[ImageURLChunk(image_url=image.data_url), TextChunk(text=text)])
+
+
+def _assistant_message(turn: Turn, version: Version, keep_reasoning: bool, target: Target) -> AssistantMessage:
+    if not (keep_reasoning and turn.reasoning):
+        return AssistantMessage(content=turn.answer)
+    if version in THINK_CHUNK_VERSIONS or target == "ollama":  # Ollama: becomes the message's `thinking`
+        return AssistantMessage(content=[ThinkChunk(thinking=turn.reasoning, closed=True), TextChunk(text=turn.answer)])
+    return AssistantMessage(content=f"<think>\n{turn.reasoning}\n</think>\n\n{turn.answer}")  # the 2506 card's form
+
+
+def build_messages(
+    argument: str,
+    version: Version,
+    image: PreparedImage | None = None,
+    *,
+    history: Sequence[Turn] = (),
+    keep_reasoning: bool = False,
+    target: Target = "openai",
+    drop_oldest: int = 0,
+) -> list[dict[str, Any]]:
+    """OpenAI-format messages for one debugging request, shaped by mistral-common.
+
+    ``argument`` (and ``image``) is the current question: the proof itself when
+    ``history`` is empty, else a follow-up. Earlier turns without an answer (stopped
+    or failed) are left out: the model has nothing of theirs to build on.
+    ``drop_oldest`` leaves out that many of the oldest turns to fit the context; the
+    first question of the conversation keeps its template even when others go.
+    ``target="ollama"`` keeps a 2506 reasoning as a thinking chunk too, which
+    :func:`flatten_for_ollama` moves to the message's ``thinking`` field.
+    """
+    messages: list[Any] = [_system_message(version)]
+    for position, turn in enumerate(history):
+        if position < drop_oldest or not turn.answer:
+            continue
+        messages.append(_user_message(turn.question, turn.image, first=position == 0))
+        messages.append(_assistant_message(turn, version, keep_reasoning, target))
+    messages.append(_user_message(argument, image, first=not history))
+    request = ChatCompletionRequest(messages=messages)
+    return request.to_openai(reasoning_field_format=_THINKING_CHUNKS)["messages"]
+
+
+def estimate_tokens(messages: list[dict[str, Any]]) -> int:
+    """A rough prompt size: a token per three characters of JSON (generous for prose,
+    about right for LaTeX), and for an image what the vision encoder makes of its pixels,
+    never its base64 length."""
+    chars = 0
+    image_tokens = 0
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, list) and any(c.get("type") == "image_url" for c in content):
+            for chunk in content:
+                if chunk.get("type") == "image_url":
+                    image_tokens += _image_url_tokens(chunk["image_url"]["url"])
+            message = {**message, "content": [c for c in content if c.get("type") != "image_url"]}
+        chars += len(json.dumps(message, ensure_ascii=False))
+    return chars // 3 + image_tokens
+
+
+def _image_url_tokens(url: str) -> int:
+    from PIL import Image
+
+    from .images import estimate_image_tokens
+
+    try:
+        with Image.open(io.BytesIO(_data_url_bytes(url))) as image:  # reads the header only
+            return estimate_image_tokens(*image.size)
+    except Exception:
+        return estimate_image_tokens(1540, 1540)  # the most one image can cost
+
+
+def fit_messages(
+    budget_tokens: int,
+    argument: str,
+    version: Version,
+    image: PreparedImage | None = None,
+    *,
+    history: Sequence[Turn] = (),
+    keep_reasoning: bool = False,
+    target: Target = "openai",
+) -> tuple[list[dict[str, Any]], int]:
+    """:func:`build_messages`, leaving out the oldest turns (never the current question)
+    until the estimate fits ``budget_tokens``; also returns how many turns were left out."""
+    dropped = 0
+    while True:
+        messages = build_messages(
+            argument, version, image, history=history, keep_reasoning=keep_reasoning, target=target, drop_oldest=dropped
+        )
+        if dropped >= len(history) or estimate_tokens(messages) <= budget_tokens:
+            return messages, dropped
+        dropped += 1
+
+
+def has_images(messages: list[dict[str, Any]]) -> bool:
+    return any(
+        isinstance(m.get("content"), list) and any(c.get("type") == "image_url" for c in m["content"]) for m in messages
+    )
+
+
+def _data_url_payload(url: str) -> str:
+    """The base64 part of a ``data:`` URL; anything else (a link) is refused, never dropped."""
+    header, sep, payload = url.partition(",")
+    if not (sep and header.startswith("data:") and header.endswith(";base64")):
+        raise InputError("Only images uploaded here can be sent (not a link to one).")
+    return payload
+
+
+def _data_url_bytes(url: str) -> bytes:
+    try:
+        return base64.b64decode(_data_url_payload(url), validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("The image data is damaged: upload it again.") from None
 
 
 def flatten_for_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ollama's /api/chat takes string content; its template renders the tags itself.
 
     A thinking chunk becomes ``[THINK]…[/THINK]`` in the system text, exactly as the
-    card prints the prompt, which is what Ollama's Magistral templates expect.
+    card prints the prompt, which is what Ollama's Magistral templates expect. In an
+    assistant message it is the ``thinking`` field, which Ollama's templates render
+    as the model's own reasoning. An image chunk's data URL becomes plain base64 in
+    the message's ``images``.
     """
     flat = []
     for message in messages:
         content = message.get("content")
+        out: dict[str, Any] = {"role": message["role"]}
+        images: list[str] = []
+        thinking: list[str] = []
         if isinstance(content, list):
             pieces = []
             for chunk in content:
-                if chunk.get("type") == "thinking":
+                kind = chunk.get("type")
+                if kind == "thinking" and message["role"] == "assistant":
+                    thinking.append(chunk["thinking"])
+                elif kind == "thinking":
                     pieces.append(f"[THINK]{chunk['thinking']}[/THINK]")
+                elif kind == "image_url":
+                    url = chunk["image_url"]["url"] if isinstance(chunk["image_url"], dict) else chunk["image_url"]
+                    images.append(_data_url_payload(url))
                 else:
                     pieces.append(chunk.get("text", ""))
             content = "".join(pieces)
-        flat.append({"role": message["role"], "content": content})
+        out["content"] = content
+        if thinking:
+            out["thinking"] = "\n".join(thinking)
+        if images:
+            out["images"] = images
+        flat.append(out)
     return flat

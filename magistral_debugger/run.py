@@ -13,11 +13,13 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from typing import AsyncIterator, Union
+from typing import AsyncIterator, Sequence, Union
 
 from .backends import Backend, BackendError, ChatRequest, make_backend
 from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
-from .prompt import InputError, build_messages, clean_argument, detect_version
+from .images import ImageSource, PreparedImage, prepare_image_for
+from .prompt import InputError, Turn, build_messages, clean_argument, detect_version, fit_messages, has_images
+from .capabilities import context_window, refuse_images_message, reply_room, vision_support
 from .settings import Settings
 from .splitter import ReasoningSplitter
 from .state import RunState
@@ -36,9 +38,25 @@ RunEvent = Union[Reasoning, Answer, AnswerWasReasoning, Notice, Ended]
 
 
 class DebugRun:
-    def __init__(self, settings: Settings, argument: str, *, backend: Backend | None = None, clock=time.monotonic):
+    def __init__(
+        self,
+        settings: Settings,
+        argument: str,
+        *,
+        backend: Backend | None = None,
+        clock=time.monotonic,
+        image: ImageSource | None = None,
+        history: Sequence[Turn] = (),
+    ):
+        """``image``: a photo of the proof (a path, bytes, a Pillow image or a PreparedImage);
+        ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up."""
         self.settings = settings
         self.argument = argument
+        self.image_source = image
+        self.history = tuple(history)
+        self.question = argument  # cleaned once the run starts
+        self.image: PreparedImage | None = None  # prepared once the run starts
+        self.dropped_turns = 0  # oldest turns left out to fit the context
         self.backend = backend or make_backend(settings)
         self.state = RunState(server_url=self.backend.url, max_tokens=settings.max_tokens, clock=clock)
         self._task: asyncio.Task | None = None  # set while live_snapshots drives the run
@@ -53,13 +71,20 @@ class DebugRun:
     async def events(self) -> AsyncIterator[RunEvent]:
         state = self.state
         try:
-            argument = clean_argument(self.argument, self.settings.max_input_chars)
+            if self.image_source is not None:
+                self.image = prepare_image_for(self.image_source, self.settings)
+            argument = self.question = clean_argument(
+                self.argument, self.settings.max_input_chars, allow_empty=self.image is not None
+            )
             model = self.settings.model or await self.backend.default_model()
             state.model = model
-            version = detect_version(model, self.settings.model_version)
+            messages, notices = await self._messages(argument, model)
+            for notice in notices:
+                state.notices.append(notice.message)
+                yield notice
             request = ChatRequest(
                 model=model,
-                messages=build_messages(argument, version),
+                messages=messages,
                 temperature=self.settings.temperature,
                 top_p=self.settings.top_p,
                 max_tokens=self.settings.max_tokens,
@@ -82,6 +107,39 @@ class DebugRun:
                 "arrived is kept. Try again, and check that the URL points at the right kind of server.",
             )
         yield Ended(state)
+
+    async def _messages(self, argument: str, model: str) -> tuple[list[dict], list[Notice]]:
+        """The request's messages; a conversation too long for the context loses its oldest
+        turns (never the current question), and the person is told."""
+        settings = self.settings
+        version = detect_version(model, settings.model_version)
+        target = "ollama" if getattr(self.backend, "kind", "") == "ollama" else "openai"
+        keep = settings.keep_reasoning_in_history
+        notices = []
+        if not self.history:
+            messages = build_messages(argument, version, self.image, target=target)
+        else:
+            context = await context_window(self.backend, model, settings)
+            budget = context - reply_room(context, settings.max_tokens)
+            messages, self.dropped_turns = fit_messages(
+                budget, argument, version, self.image, history=self.history, keep_reasoning=keep, target=target
+            )
+            if self.dropped_turns:
+                n = self.dropped_turns
+                notice = (
+                    f"Left out the {'oldest turn' if n == 1 else f'{n} oldest turns'} of this conversation to fit "
+                    f"the model's context of {context:,} tokens."
+                )
+                notices.append(Notice(notice))
+        if has_images(messages) and not await vision_support(self.backend, model, settings):
+            raise InputError(refuse_images_message(self.backend, model, settings))
+        return messages, notices
+
+    def turn(self) -> Turn:
+        """This run as a turn of the conversation, to pass in the next run's ``history``
+        (keep it only when ``state.answer`` is not empty: the model cannot build on nothing)."""
+        state = self.state
+        return Turn(question=self.question, answer=state.answer, reasoning=state.reasoning, image=self.image)
 
     async def _split(self, request: ChatRequest) -> AsyncIterator[RunEvent]:
         state = self.state

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BackendName = Literal["ollama", "openai"]
 ModelVersion = Literal["auto", "2506", "2507", "2509"]
+Vision = Literal["auto", "true", "false"]
 
 
 class Settings(BaseSettings):
@@ -44,6 +45,18 @@ class Settings(BaseSettings):
     read_timeout: float = Field(120.0, gt=0)
     max_input_chars: int = Field(20000, ge=1)
 
+    # Photos of a proof. auto: Ollama's /api/show lists "vision"; on OpenAI-compatible
+    # servers only a 2509 model name (Magistral Small 1.2 has the vision encoder).
+    vision: Vision = "auto"
+    max_image_mb: float = Field(20.0, gt=0)
+    # 1540 px is the longest side Magistral Small 1.2's vision encoder takes in.
+    image_max_side: int = Field(1540, ge=64, le=8192)
+
+    # Follow-up questions: earlier reasoning is left out of the history unless this is on.
+    keep_reasoning_in_history: bool = False
+    # The model's context window where the server does not report one (Ollama, llama.cpp).
+    context_tokens: int = Field(40960, ge=1024)
+
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     share: bool = False
@@ -51,6 +64,13 @@ class Settings(BaseSettings):
     auth: SecretStr | None = None
     concurrency_limit: int = Field(16, ge=1)
     queue_max_size: int = Field(64, ge=1)
+
+    @field_validator("vision", mode="before")
+    @classmethod
+    def _vision_words(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("ollama_url", "openai_base_url")
     @classmethod

@@ -18,7 +18,7 @@ class BackendError(Exception):
     def __init__(self, message: str, *, kind: str = "error") -> None:
         super().__init__(message)
         self.message = message
-        # unreachable | model_missing | too_large | bad_request | server | protocol | timeout | cut
+        # unreachable | model_missing | too_large | bad_request | images_refused | server | protocol | timeout | cut
         self.kind = kind
 
 
@@ -84,6 +84,21 @@ def looks_like_context_overflow(detail: str) -> bool:
             "maximum context",
             "exceeds the context",
         )
+    )
+
+
+def looks_like_image_rejection(detail: str) -> bool:
+    """Server wording for "this model takes no images": vLLM's "… is not a multimodal model" or
+    "At most 0 image(s) may be provided", Ollama's "this model does not support image input"."""
+    lowered = detail.lower()
+    return any(word in lowered for word in ("image", "multimodal", "multi-modal", "vision", "mm_processor"))
+
+
+def images_refused(url: str, model: str, detail: str, how: str) -> BackendError:
+    return BackendError(
+        f"The server at {url} refused the photo: {detail.rstrip('.')}. The model {model!r} there does not take "
+        f"images. Remove the photo and type the proof, or serve a model that can see ({how}).",
+        kind="images_refused",
     )
 
 

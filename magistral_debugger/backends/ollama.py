@@ -21,8 +21,10 @@ from .errors import (
     error_text_from_body,
     error_text_from_json,
     html_error,
+    images_refused,
     looks_like_context_overflow,
     looks_like_html,
+    looks_like_image_rejection,
 )
 
 HOW_TO_START = "`ollama serve`"
@@ -60,9 +62,11 @@ class OllamaBackend:
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         capabilities = await self.capabilities(request.model)
         think = "thinking" in capabilities
+        messages = flatten_for_ollama(request.messages)
+        sent_images = any(m.get("images") for m in messages)
         body: dict[str, Any] = {
             "model": request.model,
-            "messages": flatten_for_ollama(request.messages),
+            "messages": messages,
             "stream": True,
             "options": {"temperature": request.temperature, "top_p": request.top_p, "num_predict": request.max_tokens},
         }
@@ -77,21 +81,21 @@ class OllamaBackend:
                             body.pop("think")
                             yield Notice(f"{request.model} does not support thinking mode; running without it.")
                             async with client.stream("POST", f"{self.url}/api/chat", json=body) as retry:
-                                async for event in self._read(retry, request.model):
+                                async for event in self._read(retry, request.model, sent_images):
                                     yield event
                             return
-                        raise self._status_error(400, detail, request.model)
-                    async for event in self._read(response, request.model):
+                        raise self._status_error(400, detail, request.model, sent_images)
+                    async for event in self._read(response, request.model, sent_images):
                         yield event
             except httpx.TransportError as exc:
                 raise describe_transport_error(exc, self.url, HOW_TO_START) from None
 
-    async def _read(self, response: httpx.Response, model: str) -> AsyncIterator[StreamEvent]:
+    async def _read(self, response: httpx.Response, model: str, sent_images: bool = False) -> AsyncIterator[StreamEvent]:
         if response.status_code != 200:
             raw = await response.aread()
             if looks_like_html(raw, response.headers.get("content-type", "")):
                 raise html_error(self.url, response.status_code)
-            raise self._status_error(response.status_code, error_text_from_body(raw), model)
+            raise self._status_error(response.status_code, error_text_from_body(raw), model, sent_images)
         async for line in response.aiter_lines():
             if not line.strip():
                 continue
@@ -137,8 +141,10 @@ class OllamaBackend:
             kind="cut",
         )
 
-    def _status_error(self, status: int, detail: str, model: str) -> BackendError:
+    def _status_error(self, status: int, detail: str, model: str, sent_images: bool = False) -> BackendError:
         lowered = detail.lower()
+        if sent_images and status in (400, 500) and looks_like_image_rejection(detail) and not looks_like_context_overflow(detail):
+            return images_refused(self.url, model, detail, "`ollama pull` a model with the vision capability")
         if status == 404 and "model" not in lowered:  # the route itself is missing: not Ollama's API
             return BackendError(
                 f"{self.url} does not look like an Ollama server: it answered HTTP 404 ({detail[:80]}). Check the URL "

@@ -7,21 +7,23 @@ no reasoning parser; the splitter handles the inline case.
 
 from __future__ import annotations
 
-import json
 from typing import AsyncIterator
 
 import httpx
 import openai
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..prompt import estimate_tokens, has_images
 from .base import ChatRequest, ModelInfo, http_client, metadata_timeout
 from .errors import (
     BackendError,
     describe_transport_error,
     error_text_from_json,
     html_error,
+    images_refused,
     looks_like_context_overflow,
     looks_like_html,
+    looks_like_image_rejection,
 )
 
 VLLM_SERVE = (
@@ -73,7 +75,7 @@ class OpenAICompatBackend:
         limit = next((m.max_model_len for m in models if m.name == request.model and m.max_model_len), None)
         if limit is None:
             return request.max_tokens, None
-        prompt_estimate = sum(len(json.dumps(m, ensure_ascii=False)) for m in request.messages) // 3 + PROMPT_TOKEN_ALLOWANCE
+        prompt_estimate = estimate_tokens(request.messages) + PROMPT_TOKEN_ALLOWANCE
         room = limit - prompt_estimate
         if request.max_tokens <= room:
             return request.max_tokens, None
@@ -124,7 +126,7 @@ class OpenAICompatBackend:
                     if choice.finish_reason:
                         finish = choice.finish_reason
             except openai.APIError as exc:
-                raise self._describe(exc, request.model) from None
+                raise self._describe(exc, request.model, has_images(request.messages)) from None
             except httpx.TransportError as exc:
                 raise describe_transport_error(exc, self.url, VLLM_SERVE) from None
             except UnicodeDecodeError:
@@ -155,16 +157,16 @@ class OpenAICompatBackend:
             )
         yield Finished("length" if finish == "length" else "stop")
 
-    def _describe(self, exc: openai.APIError, model: str) -> BackendError:
+    def _describe(self, exc: openai.APIError, model: str, sent_images: bool = False) -> BackendError:
         """The error for a person, with the API key cut out: servers and proxies do quote
         the Authorization header back in their error bodies."""
-        error = self._describe_unredacted(exc, model)
+        error = self._describe_unredacted(exc, model, sent_images)
         key = self._api_key
         if len(key) >= 8 and key in error.message:
             error = BackendError(error.message.replace(key, "[API key hidden]"), kind=error.kind)
         return error
 
-    def _describe_unredacted(self, exc: openai.APIError, model: str) -> BackendError:
+    def _describe_unredacted(self, exc: openai.APIError, model: str, sent_images: bool = False) -> BackendError:
         if isinstance(exc, openai.APITimeoutError):
             return describe_transport_error(httpx.ConnectTimeout("timeout"), self.url, VLLM_SERVE)
         if isinstance(exc, openai.APIConnectionError):
@@ -178,6 +180,14 @@ class OpenAICompatBackend:
             if looks_like_html(raw, response.headers.get("content-type", "") if response is not None else ""):
                 return html_error(self.url, exc.status_code)
             detail = error_text_from_json(exc.body) if exc.body is not None else exc.message
+            if (
+                sent_images
+                and exc.status_code in (400, 415, 422, 500, 501)
+                and looks_like_image_rejection(detail)
+                and not looks_like_context_overflow(detail)
+            ):
+                return images_refused(self.url, model, detail, "vLLM: serve Magistral Small 2509 with "
+                                      """--limit-mm-per-prompt '{"image":10}'""")
             if exc.status_code == 401:
                 return BackendError(
                     f"The server at {self.url} refused the API key (HTTP 401): set MAGISTRAL_OPENAI_API_KEY.",
