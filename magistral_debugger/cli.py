@@ -38,7 +38,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="Settings also come from MAGISTRAL_* environment variables and .env (see .env.example).",
     )
     parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
-    parser.add_argument("--backend", choices=["ollama", "openai"], help="model server kind (default: ollama)")
+    parser.add_argument("--backend", choices=["ollama", "openai", "replay"], help="model server kind (default: ollama)")
+    parser.add_argument("--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server")
+    parser.add_argument("--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)")
     parser.add_argument("--url", help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1)")
     parser.add_argument("--model", help="model name (default: magistral, or the server's first model)")
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
@@ -55,9 +57,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["model"] = args.model
     if args.max_tokens:
         overrides["max_tokens"] = args.max_tokens
+    if args.replay:
+        overrides.update(backend="replay", replay_file=args.replay)
+    if args.speed:
+        overrides["replay_speed"] = args.speed
     settings = Settings(**overrides)
     if args.url:
-        field = "ollama_url" if settings.backend == "ollama" else "openai_base_url"
+        field = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}[settings.backend]
         settings = Settings(**overrides, **{field: args.url})
     return settings
 

@@ -6,12 +6,13 @@ which is what pydantic-settings gives when callers pass overrides as keyword arg
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BackendName = Literal["ollama", "openai"]
+# "replay" plays back a run recorded earlier (MAGISTRAL_RECORD_DIR) from MAGISTRAL_REPLAY_FILE.
+BackendName = Literal["ollama", "openai", "replay"]
 ModelVersion = Literal["auto", "2506", "2507", "2509"]
 Vision = Literal["auto", "true", "false"]
 
@@ -65,6 +66,12 @@ class Settings(BaseSettings):
     concurrency_limit: int = Field(16, ge=1)
     queue_max_size: int = Field(64, ge=1)
 
+    # A folder: each run is saved there as one JSON Lines file (empty: no recording).
+    record_dir: str = ""
+    # The recording the "replay" backend plays, and how fast: a factor (1, 2, 4…) or "instant".
+    replay_file: str = ""
+    replay_speed: Annotated[float, Field(gt=0)] | Literal["instant"] = 1.0
+
     @field_validator("vision", mode="before")
     @classmethod
     def _vision_words(cls, value: object) -> object:
@@ -80,7 +87,12 @@ class Settings(BaseSettings):
     @property
     def server_url(self) -> str:
         """The URL of the selected backend, for messages and the UI."""
-        return self.ollama_url if self.backend == "ollama" else self.openai_base_url
+        return {"ollama": self.ollama_url, "openai": self.openai_base_url, "replay": self.replay_file}[self.backend]
+
+    @property
+    def replay_pace(self) -> float | None:
+        """The replay speed factor; None plays the recording instantly."""
+        return None if self.replay_speed == "instant" else float(self.replay_speed)
 
     def auth_pairs(self) -> list[tuple[str, str]]:
         text = self.auth.get_secret_value().strip() if self.auth is not None else ""

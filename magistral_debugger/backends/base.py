@@ -24,6 +24,8 @@ class ChatRequest:
     temperature: float
     top_p: float
     max_tokens: int
+    # The person's text as typed: the messages carry it to the server; recordings and exports keep it too.
+    argument: str = ""
 
 
 @dataclass(frozen=True)

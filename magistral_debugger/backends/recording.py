@@ -1,0 +1,451 @@
+"""Recordings: a run's stream events saved as JSON Lines, so it can be replayed later.
+
+Recording happens at the backend-event level (what the server said, already decoded,
+before the splitter): a replay then goes through the same splitter and run state as
+the live run did. The format, one JSON object per line (README, "Record and replay"):
+
+- a header: ``{"type": "header", "format": "magistral-debugger-recording", "version": 1,
+  "recorded_at": ISO time, "model", "backend": {"kind", "url"}, "settings": {…},
+  "request": {"model", "temperature", "top_p", "max_tokens"}, "argument", "messages": […]}``
+- one line per stream event, ``t`` in seconds since the request:
+  ``{"t": 0.412, "type": "reasoning"|"content", "text": …}``,
+  ``{"t", "type": "usage", "prompt_tokens", "completion_tokens", "reasoning_tokens"}``,
+  ``{"t", "type": "notice", "message"}``, ``{"t", "type": "finished", "reason": "stop"|"length"}``
+- an end line: ``{"t", "type": "end", "outcome": "finished"|"error"|"cancelled"}``, with
+  ``"message"`` and ``"kind"`` for an error. A file without it was cut short.
+
+No secret is ever written: the settings are a fixed public list, URLs lose their
+credentials, and the API key is scrubbed from every string.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, AsyncIterator, Callable, Literal
+
+from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..redaction import public_settings, public_url, scrub_all, scrubber
+from ..settings import Settings
+from .base import Backend, ChatRequest, ModelInfo
+from .errors import BackendError
+
+log = logging.getLogger(__name__)
+
+FORMAT = "magistral-debugger-recording"
+VERSION = 1
+SUFFIX = ".jsonl"
+Outcome = Literal["finished", "error", "cancelled"]
+
+
+# --- the format: events to lines and back -------------------------------------------------
+
+
+def event_line(t: float, event: StreamEvent) -> dict[str, Any]:
+    kind = type(event)
+    line: dict[str, Any] = {"t": round(t, 4)}
+    if kind is ReasoningText:
+        line.update(type="reasoning", text=event.text)
+    elif kind is ContentText:
+        line.update(type="content", text=event.text)
+    elif kind is Usage:
+        line.update(
+            type="usage",
+            prompt_tokens=event.prompt_tokens,
+            completion_tokens=event.completion_tokens,
+            reasoning_tokens=event.reasoning_tokens,
+        )
+    elif kind is Notice:
+        line.update(type="notice", message=event.message)
+    elif kind is Finished:
+        line.update(type="finished", reason=event.reason)
+    else:
+        raise TypeError(f"not a stream event: {event!r}")
+    return line
+
+
+def argument_of(messages: list[dict[str, Any]]) -> str:
+    """The person's text: the last user message's text, however its content is shaped."""
+    for message in reversed(messages):
+        if message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            return "".join(c.get("text", "") for c in content if isinstance(c, dict) and c.get("type") == "text")
+    return ""
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    t: float
+    event: StreamEvent
+
+
+@dataclass(frozen=True)
+class RecordingEnd:
+    t: float
+    outcome: Outcome
+    message: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path
+    version: int
+    recorded_at: datetime
+    model: str
+    backend_kind: str
+    backend_url: str
+    settings: dict[str, Any]
+    request: ChatRequest
+    argument: str
+    events: tuple[RecordedEvent, ...]
+    end: RecordingEnd
+
+    @property
+    def recorded_on(self) -> str:
+        """When, as the recording's own clock said it, e.g. ``2025-11-25 20:21``."""
+        return f"{self.recorded_at:%Y-%m-%d %H:%M}"
+
+    def describe(self) -> str:
+        return f"Replay of a run recorded on {self.recorded_on} with {self.model}"
+
+
+class _Bad(Exception):
+    """A line that breaks the format; the message says how."""
+
+
+def read_recording(path: str | Path) -> Recording:
+    """Parse and check a whole recording, so that a broken file fails before the replay starts.
+
+    Raises :class:`BackendError` naming the file and the line.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BackendError(
+            f"There is no recording at {where}. Check MAGISTRAL_REPLAY_FILE (a .jsonl file from the "
+            "MAGISTRAL_RECORD_DIR folder).",
+            kind="unreachable",
+        ) from None
+    except OSError as error:
+        raise BackendError(f"Cannot read the recording {where}: {error.strerror or error}.", kind="unreachable") from None
+    if not raw.strip():
+        raise BackendError(f"The recording {where} is empty: nothing to replay.", kind="protocol")
+    lines = raw.split(b"\n")
+    cut_last = not raw.endswith(b"\n")  # the writer ends every line: a last line without "\n" was cut
+    header: dict[str, Any] | None = None
+    events: list[RecordedEvent] = []
+    end: RecordingEnd | None = None
+    last_t = 0.0
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            try:
+                data = json.loads(line.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                if cut_last and number == len(lines):
+                    raise _Bad("is cut off mid-line: the file was truncated (copied or saved while still being "
+                               "written?)") from None
+                raise _Bad(f"is not valid JSON ({_short(error)})") from None
+            if not isinstance(data, dict):
+                raise _Bad("is not a JSON object")
+            if header is None:
+                header = _check_header(data, number)
+                continue
+            if data.get("type") == "header":
+                raise _Bad("is a second header: two recordings were joined into one file")
+            if end is not None:
+                raise _Bad("comes after the end line")
+            t = data.get("t")
+            if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
+                raise _Bad(f"has no valid time offset \"t\" (got {t!r})")
+            if t + 1e-6 < last_t:
+                raise _Bad(f"goes back in time (t = {t} after {last_t})")
+            last_t = float(t)
+            if data.get("type") == "end":
+                end = _end_from(data, last_t)
+            else:
+                events.append(RecordedEvent(last_t, _event_from(data)))
+        except _Bad as error:
+            raise BackendError(f"The recording {where} is damaged: line {number} {error}. It cannot be replayed.",
+                               kind="protocol") from None
+    if header is None:  # pragma: no cover - a non-blank file always has a first line
+        raise BackendError(f"The recording {where} is empty: nothing to replay.", kind="protocol")
+    if end is None:
+        last = max(n for n, line in enumerate(lines, start=1) if line.strip())
+        raise BackendError(
+            f"The recording {where} stops at line {last} without its end line: it was cut short (the app "
+            "stopped, or the file was copied, while the run was still being recorded). It cannot be replayed.",
+            kind="protocol",
+        )
+    request = header["request"]
+    return Recording(
+        path=path,
+        version=header["version"],
+        recorded_at=header["_recorded_at"],
+        model=header["model"],
+        backend_kind=header["backend"]["kind"],
+        backend_url=header["backend"]["url"],
+        settings=header["settings"],
+        request=ChatRequest(
+            model=header["model"],
+            messages=header["messages"],
+            temperature=request["temperature"],
+            top_p=request["top_p"],
+            max_tokens=request["max_tokens"],
+            argument=header["argument"],
+        ),
+        argument=header["argument"],
+        events=tuple(events),
+        end=end,
+    )
+
+
+def _short(error: Exception) -> str:
+    return str(error).split("\n")[0][:120]
+
+
+def _check_header(data: dict[str, Any], number: int) -> dict[str, Any]:
+    if data.get("format") != FORMAT or data.get("type") != "header":
+        raise _Bad(f"is not a recording header (expected \"format\": \"{FORMAT}\"): is this a file from "
+                   "MAGISTRAL_RECORD_DIR?")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _Bad("has no format version")
+    if version > VERSION:
+        raise _Bad(f"says format version {version}, newer than this app reads ({VERSION}): update the app")
+    try:
+        data["_recorded_at"] = datetime.fromisoformat(data.get("recorded_at"))
+    except (TypeError, ValueError):
+        raise _Bad(f"has no valid \"recorded_at\" time (got {data.get('recorded_at')!r})") from None
+    if not isinstance(data.get("model"), str) or not data["model"]:
+        raise _Bad("names no model")
+    backend = data.get("backend")
+    if not isinstance(backend, dict) or not isinstance(backend.get("kind"), str) or not isinstance(backend.get("url"), str):
+        raise _Bad("has no \"backend\" with \"kind\" and \"url\"")
+    if not isinstance(data.get("messages"), list) or not all(isinstance(m, dict) for m in data["messages"]):
+        raise _Bad("has no \"messages\" list")
+    request = data.get("request")
+    if not isinstance(request, dict) or not all(_is_number(request.get(k)) for k in ("temperature", "top_p", "max_tokens")):
+        raise _Bad("has no \"request\" with temperature, top_p and max_tokens")
+    request["max_tokens"] = int(request["max_tokens"])
+    if not isinstance(data.get("settings"), dict):
+        data["settings"] = {}
+    if not isinstance(data.get("argument"), str):
+        data["argument"] = argument_of(data["messages"])
+    return data
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _text(data: dict[str, Any], field: str) -> str:
+    value = data.get(field)
+    if not isinstance(value, str):
+        raise _Bad(f"(a \"{data.get('type')}\" line) needs a \"{field}\" string")
+    return value
+
+
+def _count(data: dict[str, Any], field: str) -> int | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _Bad(f"(a \"usage\" line) has an invalid \"{field}\" ({value!r})")
+    return value
+
+
+def _event_from(data: dict[str, Any]) -> StreamEvent:
+    kind = data.get("type")
+    if kind == "reasoning":
+        return ReasoningText(_text(data, "text"))
+    if kind == "content":
+        return ContentText(_text(data, "text"))
+    if kind == "usage":
+        return Usage(_count(data, "prompt_tokens"), _count(data, "completion_tokens"), _count(data, "reasoning_tokens"))
+    if kind == "notice":
+        return Notice(_text(data, "message"))
+    if kind == "finished":
+        reason = data.get("reason")
+        if reason not in ("stop", "length"):
+            raise _Bad(f"(a \"finished\" line) has an unknown reason {reason!r}")
+        return Finished(reason)
+    raise _Bad(f"has an unknown type {kind!r}")
+
+
+def _end_from(data: dict[str, Any], t: float) -> RecordingEnd:
+    outcome = data.get("outcome")
+    if outcome not in ("finished", "error", "cancelled"):
+        raise _Bad(f"(the end line) has an unknown outcome {outcome!r}")
+    message = data.get("message")
+    kind = data.get("kind")
+    if outcome == "error" and not isinstance(message, str):
+        raise _Bad("(the end line of a failed run) has no \"message\"")
+    return RecordingEnd(t, outcome, message if isinstance(message, str) else None, kind if isinstance(kind, str) else None)
+
+
+# --- recording ------------------------------------------------------------------------------
+
+
+def recording_name(recorded_at: datetime, model: str) -> str:
+    """``20251125-202103-magistral-latest-3f9a1c.jsonl``: sorts by time, says the model, never collides."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.")[:40] or "run"
+    return f"{recorded_at:%Y%m%d-%H%M%S}-{slug}-{secrets.token_hex(3)}{SUFFIX}"
+
+
+class _Writer:
+    """One recording file. Best effort: a full disk stops the recording, never the run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.failure: str | None = None
+        self._file = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(path, "x", encoding="utf-8", newline="\n")
+        except OSError as error:
+            self.failure = error.strerror or str(error)
+
+    def write(self, line: dict[str, Any]) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            self._file.flush()  # a crash leaves every event so far on disk
+        except (OSError, ValueError) as error:
+            self.failure = getattr(error, "strerror", None) or str(error)
+            self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
+
+
+class RecordingBackend:
+    """Passes another backend's stream through unchanged and writes each event to a file.
+
+    Everything else (model list, hints, kind, URL) is the wrapped backend's.
+    ``path`` is the file of the latest recording, once a stream has started.
+    """
+
+    def __init__(
+        self,
+        inner: Backend,
+        directory: str | Path,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    ) -> None:
+        self.inner = inner
+        self.directory = Path(directory)
+        self.path: Path | None = None
+        self._settings = public_settings(settings)
+        self._scrub = scrubber(settings)
+        self._clock = clock
+        self._now = now
+
+    def __repr__(self) -> str:
+        return f"RecordingBackend({self.inner!r}, {str(self.directory)!r})"
+
+    def __getattr__(self, name: str) -> Any:  # capabilities() and anything else a backend offers
+        if name.startswith("_") or name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    @property
+    def kind(self) -> str:
+        return self.inner.kind
+
+    @property
+    def url(self) -> str:
+        return self.inner.url
+
+    @property
+    def how_to_start(self) -> str:
+        return self.inner.how_to_start
+
+    def missing_model_hint(self, model: str) -> str:
+        return self.inner.missing_model_hint(model)
+
+    async def list_models(self) -> list[ModelInfo]:
+        return await self.inner.list_models()
+
+    async def default_model(self) -> str:
+        return await self.inner.default_model()
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        recorded_at = self._now()
+        self.path = self.directory / recording_name(recorded_at, request.model)
+        writer = _Writer(self.path)
+        if writer.failure:
+            log.warning("cannot record to %s: %s", self.path, writer.failure)
+            yield Notice(f"This run is not being recorded: cannot write to {self.directory} ({writer.failure}).")
+        scrub = self._scrub
+        writer.write(
+            {
+                "type": "header",
+                "format": FORMAT,
+                "version": VERSION,
+                "recorded_at": recorded_at.isoformat(timespec="seconds"),
+                "model": scrub(request.model),
+                "backend": {"kind": self.inner.kind, "url": scrub(public_url(self.inner.url))},
+                "settings": self._settings,
+                "request": {"temperature": request.temperature, "top_p": request.top_p, "max_tokens": request.max_tokens},
+                "argument": scrub(request.argument or argument_of(request.messages)),
+                "messages": scrub_all(request.messages, scrub),
+            }
+        )
+        started = self._clock()
+        finished = False
+        told = bool(writer.failure)
+        end: dict[str, Any] = {"outcome": "cancelled"}
+        try:
+            async with contextlib.aclosing(self.inner.stream(request)) as events:
+                async for event in events:
+                    line = event_line(self._clock() - started, event)
+                    for key in ("text", "message"):
+                        if key in line:
+                            line[key] = scrub(line[key])
+                    writer.write(line)
+                    if writer.failure and not told:
+                        told = True
+                        log.warning("recording to %s stopped: %s", self.path, writer.failure)
+                        yield Notice(f"Recording stopped: cannot write to {self.path} ({writer.failure}).")
+                    finished = finished or type(event) is Finished
+                    yield event
+            end = {"outcome": "finished"}
+        except BackendError as error:
+            end = {"outcome": "error", "message": scrub(error.message), "kind": error.kind}
+            raise
+        except Exception as error:
+            end = {"outcome": "error", "kind": "protocol",
+                   "message": f"Something unexpected went wrong talking to {scrub(public_url(self.inner.url))} "
+                              f"({type(error).__name__})."}
+            raise
+        except BaseException:  # closed (Stop, or the run is done after "finished") or cancelled
+            end = {"outcome": "finished" if finished else "cancelled"}
+            raise
+        finally:
+            writer.write({"t": round(self._clock() - started, 4), "type": "end", **end})
+            writer.close()
+

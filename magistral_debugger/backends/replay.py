@@ -1,0 +1,104 @@
+"""The "replay" backend: a run recorded earlier, played back at its original pace.
+
+For a talk in a room with no model server and no internet: a run recorded on a GPU
+box (``MAGISTRAL_RECORD_DIR``) plays back through the same splitter and run state as
+a live one, at its own pace, ×2, ×4 or instantly. Closing the stream stops it, as
+Stop does for a live run. The whole file is read and checked before the first event,
+so a damaged recording is reported at once, naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import AsyncIterator
+
+from ..events import StreamEvent
+from .base import ChatRequest, ModelInfo
+from .errors import BackendError
+from .recording import Recording, read_recording
+
+SPEEDS = (1.0, 2.0, 4.0, None)  # what the UI offers; None plays instantly
+# Instant replays hand the event loop back now and then, so a long recording does not freeze the page.
+YIELD_EVERY = 256
+
+
+class ReplayBackend:
+    kind = "replay"
+    how_to_start = "MAGISTRAL_REPLAY_FILE=<a .jsonl file from MAGISTRAL_RECORD_DIR>"
+
+    def __init__(self, path: str | Path, speed: float | None = 1.0) -> None:
+        if speed is not None and not speed > 0:
+            raise ValueError(f"replay speed must be above 0, or None for instant (got {speed!r})")
+        self.path = Path(path) if path else None
+        self.url = str(path or "")
+        self.speed = speed
+        self._recording: Recording | None = None
+
+    def __repr__(self) -> str:
+        return f"ReplayBackend({self.url!r}, speed={self.speed!r})"
+
+    def recording(self) -> Recording:
+        """The parsed recording (read once); :class:`BackendError` if it is missing or damaged."""
+        if self._recording is None:
+            if self.path is None:
+                raise BackendError(
+                    "No recording chosen to replay: set MAGISTRAL_REPLAY_FILE to a .jsonl file from the "
+                    "MAGISTRAL_RECORD_DIR folder.",
+                    kind="unreachable",
+                )
+            self._recording = read_recording(self.path)
+        return self._recording
+
+    async def _load(self) -> Recording:
+        if self._recording is not None:
+            return self._recording
+        return await asyncio.to_thread(self.recording)  # a long recording is megabytes of JSON
+
+    def describe(self) -> str:
+        """``Replay of a run recorded on 2025-11-25 20:21 with magistral``; raises BackendError."""
+        return self.recording().describe()
+
+    def missing_model_hint(self, model: str) -> str:
+        return f"A replay plays the model it recorded ({self.recording().model}); the model setting does not apply."
+
+    async def list_models(self) -> list[ModelInfo]:
+        return [ModelInfo(name=(await self._load()).model)]
+
+    async def default_model(self) -> str:
+        return (await self._load()).model
+
+    async def recorded_request(self) -> ChatRequest:
+        """What the recorded run sent: its model, messages and sampling."""
+        return (await self._load()).request
+
+    async def recorded_argument(self) -> str:
+        return (await self._load()).argument
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """Plays the recording; ``request`` is ignored (a replay has nothing to send)."""
+        recording = await self._load()
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        speed = self.speed
+        for number, item in enumerate(recording.events, start=1):
+            if speed is not None:
+                # Against the start, not the previous event, so sleeps that run late do not add up.
+                delay = start + item.t / speed - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            elif number % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            yield item.event
+        end = recording.end
+        if end.outcome == "finished":
+            return
+        if speed is not None:
+            delay = start + end.t / speed - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        if end.outcome == "error":
+            raise BackendError(f"In the recording: {end.message}", kind=end.kind or "server")
+        raise BackendError(
+            f"The recorded run was stopped after {end.t:.1f} s, so the replay ends here too.", kind="cut"
+        )

@@ -1,0 +1,256 @@
+"""A finished run as a file to keep or share: Markdown for people, JSON for programs.
+
+``RunRecord.from_run(run)`` takes what a :class:`~magistral_debugger.run.DebugRun` did
+(settings, the text, the request it sent, its run state) into one plain value;
+``export_markdown`` and ``export_json`` are pure functions of that value. A record
+never holds a secret: settings come from a fixed public list, URLs lose their
+credentials, and the API key is scrubbed from every string it carries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .prompt import detect_version
+from .redaction import public_settings, public_url, scrub_all, scrubber
+
+if TYPE_CHECKING:
+    from .run import DebugRun
+
+EXPORT_FORMAT = "magistral-debugger-run"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunStats:
+    time_to_first_token_s: float | None = None
+    thinking_s: float | None = None
+    total_s: float | None = None
+    reasoning_tokens: int = 0
+    answer_tokens: int = 0
+    tokens_per_s: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything an export says about one run, secrets already removed."""
+
+    started: datetime
+    argument: str
+    model: str
+    prompt_format: str
+    backend_kind: str
+    backend_url: str
+    settings: dict[str, Any]
+    temperature: float
+    top_p: float
+    max_tokens: int
+    messages: list[dict[str, Any]]
+    reasoning: str
+    answer: str
+    finish_reason: str | None
+    outcome: str
+    stats: RunStats = field(default_factory=RunStats)
+    notices: tuple[str, ...] = ()
+    # For a replay: "Replay of a run recorded on … with …", and the original server.
+    replay_of: str | None = None
+
+    @classmethod
+    def from_run(cls, run: DebugRun) -> RunRecord:
+        settings, state, request = run.settings, run.state, run.request
+        scrub = scrubber(settings)
+        backend = run.backend
+        backend_kind, backend_url, replay_of = backend.kind, public_url(backend.url), None
+        argument = (request.argument if request else "") or run.argument or ""
+        public = public_settings(settings)
+        recording = _recording_of(backend)
+        if recording is not None:  # say where the text really came from: the recorded run
+            replay_of = recording.describe()
+            backend_kind, backend_url = recording.backend_kind, recording.backend_url
+            public = dict(recording.settings) or public
+            argument = recording.argument
+        model = (request.model if request else "") or state.model or settings.model
+        usage = state.usage
+        stats = RunStats(
+            time_to_first_token_s=_round(state.time_to_first_token()),
+            thinking_s=_round(state.thinking_seconds()),
+            total_s=_round(state.finished_at - state.started_at) if state.finished_at is not None else None,
+            reasoning_tokens=state.reasoning_tokens(),
+            answer_tokens=state.answer_tokens(),
+            tokens_per_s=_round(state.tokens_per_second()),
+            prompt_tokens=usage.prompt_tokens if usage else None,
+            completion_tokens=usage.completion_tokens if usage else None,
+        )
+        return cls(
+            started=run.started,
+            argument=scrub(argument),
+            model=scrub(model),
+            prompt_format=detect_version(model, settings.model_version) if model else settings.model_version,
+            backend_kind=backend_kind,
+            backend_url=scrub(backend_url),
+            settings=scrub_all(public, scrub),
+            temperature=request.temperature if request else settings.temperature,
+            top_p=request.top_p if request else settings.top_p,
+            max_tokens=request.max_tokens if request else settings.max_tokens,
+            messages=scrub_all(list(request.messages), scrub) if request else [],
+            reasoning=scrub(state.reasoning),
+            answer=scrub(state.answer),
+            finish_reason=state.finish_reason,
+            outcome=scrub(state.outcome()),
+            stats=stats,
+            notices=tuple(scrub(n) for n in state.notices),
+            replay_of=replay_of,
+        )
+
+
+def _recording_of(backend: Any) -> Any:
+    """The recording a replay backend played, or None (not a replay, or an unreadable file)."""
+    if backend.kind != "replay":
+        return None
+    from .backends import BackendError
+
+    try:
+        return backend.recording()
+    except BackendError:
+        return None
+
+
+def _round(value: float | None, places: int = 3) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def export_dict(record: RunRecord) -> dict[str, Any]:
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "started": record.started.isoformat(timespec="seconds"),
+        "argument": record.argument,
+        "answer": record.answer,
+        "reasoning": record.reasoning,
+        "finish_reason": record.finish_reason,
+        "outcome": record.outcome,
+        "notices": list(record.notices),
+        "model": record.model,
+        "prompt_format": record.prompt_format,
+        "backend": {"kind": record.backend_kind, "url": record.backend_url},
+        "replay_of": record.replay_of,
+        "sampling": {"temperature": record.temperature, "top_p": record.top_p, "max_tokens": record.max_tokens},
+        "settings": record.settings,
+        "stats": asdict(record.stats),
+        # As the prompt builder made them (Ollama receives them flattened to plain text).
+        "messages": record.messages,
+    }
+
+
+def export_json(record: RunRecord) -> str:
+    return json.dumps(export_dict(record), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def export_markdown(record: RunRecord) -> str:
+    """The proof, the answer, then the reasoning folded in a ``<details>`` block, then the facts."""
+    s = record.stats
+    lines = [f"# Magistral Debugger run — {record.started:%Y-%m-%d %H:%M}", ""]
+    if record.replay_of:
+        lines += [f"*{_inline(record.replay_of)}.*", ""]
+    lines += [f"**{_inline(record.outcome or 'Not finished.')}** · `{_code(record.model)}` · {_inline(_stats_line(s))}", ""]
+    lines += ["## The argument", "", _fenced(record.argument), ""]
+    lines += ["## The answer", "", record.answer.strip() or "*(no answer)*", ""]
+    thought = f"thought for {s.thinking_s:.0f} s, " if s.thinking_s is not None else ""
+    lines += [
+        "<details>",
+        f"<summary>Reasoning ({thought}{s.reasoning_tokens} tokens)</summary>",
+        "",
+        _fenced(record.reasoning) if record.reasoning.strip() else "*(no reasoning)*",
+        "",
+        "</details>",
+        "",
+    ]
+    if record.notices:
+        lines += ["## Notes", ""] + [f"- {_inline(n)}" for n in record.notices] + [""]
+    rows = [
+        ("Model", f"`{_code(record.model)}`"),
+        ("Prompt format", record.prompt_format),
+        ("Backend", f"{record.backend_kind} at {record.backend_url}"),
+        ("Temperature", _number(record.temperature)),
+        ("top_p", _number(record.top_p)),
+        ("Max tokens", str(record.max_tokens)),
+        ("Finish reason", record.finish_reason or "—"),
+        ("Started", record.started.isoformat(timespec="seconds")),
+        ("Time to first token", _seconds(s.time_to_first_token_s)),
+        ("Thinking time", _seconds(s.thinking_s)),
+        ("Total time", _seconds(s.total_s)),
+        ("Tokens", f"{s.reasoning_tokens} reasoning + {s.answer_tokens} answer"),
+        ("Speed", "—" if s.tokens_per_s is None else f"{s.tokens_per_s:.1f} tokens/s"),
+    ]
+    if s.prompt_tokens is not None:
+        rows.append(("Prompt tokens", str(s.prompt_tokens)))
+    lines += ["## Run details", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
+    return "\n".join(lines)
+
+
+def _stats_line(s: RunStats) -> str:
+    parts = []
+    if s.time_to_first_token_s is not None:
+        parts.append(f"first token {s.time_to_first_token_s:.1f} s")
+    if s.thinking_s is not None:
+        parts.append(f"thought {s.thinking_s:.0f} s")
+    parts.append(f"{s.reasoning_tokens} reasoning + {s.answer_tokens} answer tokens")
+    if s.tokens_per_s is not None:
+        parts.append(f"{s.tokens_per_s:.1f} tokens/s")
+    return " · ".join(parts)
+
+
+def _fenced(text: str) -> str:
+    """Text shown verbatim: a fence longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text.strip(chr(10))}\n{fence}"
+
+
+def _inline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _code(text: str) -> str:
+    return _inline(text).replace("`", "'")
+
+
+def _cell(text: str) -> str:
+    return _inline(text).replace("|", "\\|")
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} s"
+
+
+# --- files, for a Download button --------------------------------------------------------------
+
+
+def export_filename(record: RunRecord, kind: Literal["md", "json"]) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", record.model).strip("-.")[:40] or "run"
+    return f"magistral-{record.started:%Y%m%d-%H%M%S}-{slug}.{kind}"
+
+
+def write_export(record: RunRecord, directory: str | Path, kind: Literal["md", "json"] = "md") -> Path:
+    """Writes the export into ``directory`` under a telling name, and returns its path."""
+    path = Path(directory) / export_filename(record, kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(export_markdown(record) if kind == "md" else export_json(record), encoding="utf-8")
+    return path
