@@ -218,6 +218,8 @@ def test_a_crowd_of_200_is_served_or_told_busy_at_once_and_memory_stays_bounded(
     output = "".join(app.output)
 
     report = [f"baseline: RSS {baseline['rss_mb']:.0f} MB, {baseline['fds']} fds"]
+    first_after = rounds[0][4]["rss_mb"]
+    report.append(f"per new session (crowd 1 brings {CROWD}): {(first_after - baseline['rss_mb']) * 1024 / CROWD:.0f} KB of RSS")
     for n, (outcomes, memory, probes, model_requests, after) in enumerate(rounds, 1):
         accepted = [o for o in outcomes if not o.busy]
         busy = sorted(o.seconds for o in outcomes if o.busy)
