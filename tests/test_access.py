@@ -217,6 +217,32 @@ def test_error_messages_never_quote_the_key_even_when_the_server_does(fault):
     assert srv.url in run.state.outcome()
 
 
+def test_exported_and_recorded_files_never_contain_the_key(tmp_path):
+    """Exports (Markdown, JSON with the exact messages sent) and MAGISTRAL_RECORD_DIR
+    recordings, for a run the server answered and one it failed while quoting the key."""
+    from magistral_debugger.export import RunRecord, write_export
+
+    records = tmp_path / "recordings"
+    with ModelServer() as srv:
+        srv.route("POST", "/v1/chat/completions", [Reply(body=openai_sse_events(["ok"], ["fine"])), sse_error_echoing_the_key])
+        settings = Settings(
+            _env_file=None, backend="openai", openai_base_url=srv.url + "/v1", openai_api_key=CANARY, record_dir=str(records)
+        )
+        for number in range(2):
+            run = DebugRun(settings, ARGUMENT)
+
+            async def drain() -> None:
+                async for _ in run.events():
+                    pass
+
+            asyncio.run(drain())
+            for kind in ("md", "json"):
+                write_export(RunRecord.from_run(run), tmp_path / "exports" / str(number), kind)
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert len([f for f in files if "exports" in f.parts]) == 4 and any("recordings" in f.parts for f in files)
+    assert_no_canary(*(path.read_text(encoding="utf-8") for path in files))
+
+
 def test_the_401_message_says_which_setting_to_fix():
     with ModelServer() as srv:
         srv.route("GET", "/v1/models", echoing_the_key(401, "AuthenticationError"))
