@@ -260,6 +260,19 @@ def _data_url_bytes(url: str) -> bytes:
         raise InputError("The image data is damaged: upload it again.") from None
 
 
+# Ollama tokenizes special-token text inside message content as real control tokens
+# (ollama/ollama#15931); vLLM's mistral tokenizer does not. In what a person typed, a word
+# joiner after the first character keeps "[/INST]" or "<think>" readable but inert.
+_CONTROL_TOKEN_TEXT = re.compile(
+    r"\[/?(?:INST|THINK|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|IMG|IMG_BREAK|IMG_END)\]|</?s>|</?think>"
+)
+WORD_JOINER = "\u2060"
+
+
+def neutralize_control_tokens(text: str) -> str:
+    return _CONTROL_TOKEN_TEXT.sub(lambda m: m.group()[0] + WORD_JOINER + m.group()[1:], text)
+
+
 def flatten_for_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ollama's /api/chat takes string content; its template renders the tags itself.
 
@@ -289,7 +302,7 @@ def flatten_for_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 else:
                     pieces.append(chunk.get("text", ""))
             content = "".join(pieces)
-        out["content"] = content
+        out["content"] = neutralize_control_tokens(content) if message["role"] == "user" else content
         if thinking:
             out["thinking"] = "\n".join(thinking)
         if images:

@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
+import tempfile
 from typing import Any, AsyncIterator
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # a lecture hall may have no internet
@@ -17,8 +19,11 @@ import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
 from .admission import Admission, Busy  # noqa: E402
-from .backends import check_health, make_backend  # noqa: E402
+from .backends import BackendError, check_health, make_backend  # noqa: E402
+from .capabilities import supports_images  # noqa: E402
 from .examples import load_examples  # noqa: E402
+from .export import RunRecord, write_export  # noqa: E402
+from .prompt import Turn  # noqa: E402
 from .run import DebugRun, live_snapshots  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .state import RunState  # noqa: E402
@@ -26,7 +31,7 @@ from .view import LATEX_DELIMITERS, health_markdown, pane_texts, reasoning_heade
 
 log = logging.getLogger(__name__)
 
-BACKEND_CHOICES = [("Ollama", "ollama"), ("OpenAI-compatible (vLLM)", "openai")]
+BACKEND_CHOICES = [("Ollama", "ollama"), ("OpenAI-compatible (vLLM)", "openai"), ("Replay a recorded run", "replay")]
 VERSION_CHOICES = [("Detect from model name", "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
 MODEL_CONCURRENCY_ID = "model"
 BUSY_MESSAGE = "The app is busy with other people's runs: try again in a moment."
@@ -59,10 +64,12 @@ PRESENTER_TOGGLE_JS = "(on) => { document.body.classList.toggle('presenter', on)
 
 
 class LiveRun:
-    """The browser session's current run, so Stop can end it and report what it stopped."""
+    """The browser session's current run, so Stop can end it and report what it stopped,
+    and the conversation so far, so a follow-up question is asked about the same proof."""
 
     def __init__(self) -> None:
         self.run: DebugRun | None = None
+        self.history: list[Turn] = []
 
     def __deepcopy__(self, memo: dict) -> "LiveRun":
         return LiveRun()
@@ -82,7 +89,7 @@ def session_settings(
     }
     url = (url or "").strip()
     if url:
-        update["ollama_url" if update["backend"] == "ollama" else "openai_base_url"] = url
+        update[URL_SETTING[update["backend"]]] = url
     return Settings.model_validate(base.model_dump() | update)
 
 
@@ -91,19 +98,77 @@ def invalid_settings_message(error: ValidationError) -> str:
     return f"❌ Invalid setting ({fields}). Fix it in the Backend panel."
 
 
+URL_SETTING = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}
+
+
 def default_url(settings: Settings, backend: str) -> str:
-    return settings.ollama_url if backend == "ollama" else settings.openai_base_url
+    return getattr(settings, URL_SETTING.get(backend, "ollama_url"))
 
 
-def render(state: RunState) -> tuple[str, str, str, Any]:
+def thread_markdown(history: list[Turn]) -> str:
+    """Earlier turns of the conversation; the newest one is in the live panes."""
+    blocks = []
+    for number, turn in enumerate(history, 1):
+        asked = "The proof" if number == 1 else "You asked"
+        question = html.escape(turn.question or "(a photo)")
+        reasoning = html.escape(turn.reasoning)
+        blocks.append(
+            f"**{asked}:** {question}\n\n<details><summary>Reasoning</summary>\n\n{reasoning}\n\n</details>\n\n"
+            f"{turn.answer}"
+        )
+    return "\n\n---\n\n".join(blocks)
+
+
+def replay_label(run: DebugRun) -> str:
+    """Said plainly on every update of a replay, so nobody takes it for a live model."""
+    if run.backend.kind != "replay":
+        return ""
+    try:
+        return f"🎞️ {run.backend.describe()}"
+    except BackendError as error:
+        return f"🎞️ {error.message}"
+
+
+def render(state: RunState, label: str = "") -> tuple[str, str, str, Any]:
     reasoning, answer = pane_texts(state)
-    return reasoning, answer, status_markdown(state), gr.Accordion(label=reasoning_header(state))
+    status = status_markdown(state)
+    return reasoning, answer, f"{label}\n\n{status}" if label else status, gr.Accordion(label=reasoning_header(state))
 
 
 def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings()
     examples = load_examples()
     admission = Admission(settings.concurrency_limit, settings.queue_max_size)
+
+    async def run_turn(
+        text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool
+    ) -> AsyncIterator[tuple]:
+        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread)."""
+        live = live if live is not None else LiveRun()
+        if not follow_up:
+            live.history = []  # Debug starts a new conversation
+        thread = thread_markdown(live.history)
+        try:
+            chosen = session_settings(settings, *panel)
+        except ValidationError as error:
+            yield "", "", invalid_settings_message(error), gr.Accordion(label="Reasoning"), thread
+            return
+        try:
+            slot = admission.request()
+        except Busy:
+            yield "", "", f"⏳ {BUSY_MESSAGE}", gr.Accordion(label="Reasoning"), thread
+            return
+        async with slot:
+            if slot.must_wait:
+                waiting = f"⏳ Waiting for a free slot: {slot.ahead} run(s) ahead of yours…"
+                yield "", "", waiting, gr.Accordion(label="Reasoning"), thread
+                await slot.turn()
+            run = DebugRun(chosen, text, image=image or None, history=list(live.history))
+            live.run = run
+            async for state in live_snapshots(run):
+                yield (*render(state, replay_label(run)), thread)
+            if run.state.answer:
+                live.history.append(run.turn())
 
     async def debug(
         text: str,
@@ -114,27 +179,42 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         top_p: float = settings.top_p,
         max_tokens: float = settings.max_tokens,
         version: str = settings.model_version,
+        image: str | None = None,
         live: LiveRun | None = None,
     ) -> AsyncIterator[tuple]:
-        try:
-            chosen = session_settings(settings, backend, url, model, temperature, top_p, max_tokens, version)
-        except ValidationError as error:
-            yield "", "", invalid_settings_message(error), gr.Accordion(label="Reasoning")
-            return
-        try:
-            slot = admission.request()
-        except Busy:
-            yield "", "", f"⏳ {BUSY_MESSAGE}", gr.Accordion(label="Reasoning")
-            return
-        async with slot:
-            if slot.must_wait:
-                yield "", "", f"⏳ Waiting for a free slot: {slot.ahead} run(s) ahead of yours…", gr.Accordion(label="Reasoning")
-                await slot.turn()
-            run = DebugRun(chosen, text)
-            if live is not None:
-                live.run = run
-            async for state in live_snapshots(run):
-                yield render(state)
+        panel = (backend, url, model, temperature, top_p, max_tokens, version)
+        async for update in run_turn(text, image, panel, live, follow_up=False):
+            yield update
+
+    async def follow_up(
+        question: str,
+        backend: str = settings.backend,
+        url: str = "",
+        model: str = settings.model,
+        temperature: float = settings.temperature,
+        top_p: float = settings.top_p,
+        max_tokens: float = settings.max_tokens,
+        version: str = settings.model_version,
+        live: LiveRun | None = None,
+    ) -> AsyncIterator[tuple]:
+        panel = (backend, url, model, temperature, top_p, max_tokens, version)
+        async for update in run_turn(question, None, panel, live, follow_up=True):
+            yield update
+
+    def after_run(live: LiveRun) -> tuple:
+        """Downloads of the finished run, and the follow-up box once there is an answer."""
+        run = live.run
+        if run is None or not run.state.done:
+            return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False), gr.Group(visible=bool(live.history)), ""
+        folder = tempfile.mkdtemp(prefix="magistral-export-")
+        record = RunRecord.from_run(run)
+        markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
+        return (
+            gr.DownloadButton(value=markdown, visible=True),
+            gr.DownloadButton(value=json_file, visible=True),
+            gr.Group(visible=bool(live.history)),
+            "",
+        )
 
     async def stop(live: LiveRun) -> tuple[str, Any]:
         if live.run is None:
@@ -143,23 +223,28 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         state = live.run.state
         return status_markdown(state), gr.Accordion(label=reasoning_header(state))
 
-    def clear() -> tuple:
-        return "", "", "", status_markdown(None), gr.Accordion(label="Reasoning")
+    def clear(live: LiveRun) -> tuple:
+        live.history = []  # a new conversation
+        hidden = gr.DownloadButton(visible=False)
+        texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
+        return (*texts, status_markdown(None), gr.Accordion(label="Reasoning"), "", hidden, hidden, gr.Group(visible=False))
 
     async def refresh_models(backend: str, url: str, model: str) -> tuple[Any, str]:
         try:
             chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
         except ValidationError as error:
-            return gr.Dropdown(), invalid_settings_message(error)
-        health = await check_health(make_backend(chosen), chosen.model)
+            return gr.Dropdown(), invalid_settings_message(error), gr.Image()
+        server = make_backend(chosen)
+        health = await check_health(server, "" if backend == "replay" else chosen.model)
         choices = list(health.models)
-        value = model or (choices[0] if backend == "openai" and choices else "magistral" if backend == "ollama" else "")
+        value = model or (choices[0] if backend != "ollama" and choices else "magistral" if backend == "ollama" else "")
         if value and value not in choices:
             choices.append(value)
-        return gr.Dropdown(choices=choices, value=value), health_markdown(health)
+        vision = health.state == "ready" and await supports_images(server, chosen.model, chosen)
+        return gr.Dropdown(choices=choices, value=value), health_markdown(health), gr.Image(visible=vision)
 
-    def switch_backend(backend: str) -> str:
-        return default_url(settings, backend)
+    def switch_backend(backend: str) -> Any:
+        return gr.Textbox(value="", placeholder=default_url(settings, backend))
 
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
@@ -178,6 +263,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     max_lines=30,
                     placeholder="Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
                     elem_id="proof",
+                )
+                image = gr.Image(
+                    type="filepath",
+                    sources=["upload", "clipboard", "webcam"],
+                    label="Photo of the proof (optional)",
+                    height=180,
+                    visible=False,  # shown once the model is known to take images
+                    elem_id="photo",
                 )
                 with gr.Row():
                     debug_button = gr.Button("Debug", variant="primary", elem_id="debug")
@@ -213,11 +306,27 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     buttons=["copy"],
                     min_height=120,
                 )
+                with gr.Row():
+                    download_md = gr.DownloadButton("⬇ Markdown", visible=False, size="sm", elem_id="download-md")
+                    download_json = gr.DownloadButton("⬇ JSON", visible=False, size="sm", elem_id="download-json")
+                with gr.Group(visible=False, elem_id="follow-up") as follow_up_group:
+                    question = gr.Textbox(
+                        label="Ask about this proof",
+                        placeholder="Why can't we cancel x − y?   (Shift+Enter asks)",
+                        lines=2,
+                        elem_id="question",
+                    )
+                    ask_button = gr.Button("Ask", elem_id="ask")
+        thread = gr.Markdown(
+            "", label="Conversation", latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+        )
         with gr.Accordion("Backend", open=False, elem_id="backend-panel"):
             health = gr.Markdown("", elem_id="health")
             with gr.Row():
                 backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label="Server", elem_id="backend")
-                url = gr.Textbox(value=settings.server_url, label="URL", elem_id="url")
+                # Empty means "the configured URL": Gradio puts default values in the API
+                # description that even its login page embeds, so the server URL stays out of it.
+                url = gr.Textbox(value="", placeholder=settings.server_url, label="URL", elem_id="url")
             with gr.Row():
                 model = gr.Dropdown(
                     choices=[settings.model] if settings.model else [],
@@ -233,8 +342,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label="top_p")
                 max_tokens = gr.Number(value=settings.max_tokens, precision=0, minimum=1, label="Max tokens")
 
-        inputs = [text, backend, url, model, temperature, top_p, max_tokens, version, live]
-        outputs = [reasoning, answer, status, reasoning_accordion]
+        panel = [backend, url, model, temperature, top_p, max_tokens, version]
+        outputs = [reasoning, answer, status, reasoning_accordion, thread]
+        finished_outputs = [download_md, download_json, follow_up_group, question]
         run_options = dict(
             # Admission (above) decides who runs, who waits and who hears "busy";
             # Gradio must not hold them in its own queue first.
@@ -242,18 +352,34 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             concurrency_id=MODEL_CONCURRENCY_ID,
             show_progress="hidden",
         )
-        debug_event = debug_button.click(debug, inputs, outputs, api_name="debug", **run_options)
-        submit_event = text.submit(debug, inputs, outputs, api_visibility="private", **run_options)
-        stop_button.click(stop, [live], [status, reasoning_accordion], cancels=[debug_event, submit_event], queue=False, api_visibility="private")
-        clear_button.click(clear, None, [text, reasoning, answer, status, reasoning_accordion], cancels=[debug_event, submit_event], queue=False, api_visibility="private")
-        backend.change(switch_backend, [backend], [url], queue=False, api_visibility="private")
-        for trigger in (refresh.click, backend.change, url.submit):
-            trigger(refresh_models, [backend, url, model], [model, health], api_visibility="private")
-        app.load(refresh_models, [backend, url, model], [model, health], api_visibility="private")
+        private = dict(api_visibility="private")
+        runs = [
+            debug_button.click(debug, [text, *panel, image, live], outputs, api_name="debug", **run_options),
+            text.submit(debug, [text, *panel, image, live], outputs, **private, **run_options),
+            ask_button.click(follow_up, [question, *panel, live], outputs, api_name="follow_up", **run_options),
+            question.submit(follow_up, [question, *panel, live], outputs, **private, **run_options),
+        ]
+        for started in runs:
+            started.then(after_run, [live], finished_outputs, **private)
+        stop_button.click(
+            stop, [live], [status, reasoning_accordion], cancels=runs, queue=False, **private
+        ).then(after_run, [live], finished_outputs, **private)
+        clear_button.click(
+            clear,
+            [live],
+            [text, image, question, reasoning, answer, status, reasoning_accordion, thread, download_md, download_json, follow_up_group],
+            cancels=runs,
+            queue=False,
+            **private,
+        )
+        backend.change(switch_backend, [backend], [url], queue=False, **private)
+        for trigger in (refresh.click, backend.change, url.submit, app.load):
+            trigger(refresh_models, [backend, url, model], [model, health, image], **private)
         presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
     app.queue(
-        max_size=settings.concurrency_limit + 2 * settings.queue_max_size,
+        # Only a backstop: Admission above turns people away with a clear "busy" first.
+        max_size=settings.concurrency_limit + settings.queue_max_size + 256,
         default_concurrency_limit=settings.concurrency_limit,
     )
     return app
@@ -280,6 +406,8 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         theme=THEME,
         css=CSS,
         footer_links=["api"],
+        # Gradio keeps ~60 KB per browser session until this many exist: bound it.
+        state_session_capacity=1000,
         quiet=False,
     )
     if settings.share and not app.share_url:

@@ -158,12 +158,6 @@ def test_auth_protects_the_page_config_and_api():
             assert status.startswith("✅ Finished.") and answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Gradio 6 embeds window.gradio_api_info, parameter defaults included, in the login page served to "
-    "anyone; the URL textbox's default is the model server URL. Fix in ui.py: give the URL textbox an empty "
-    "value (placeholder = the configured URL; session_settings already treats empty as 'the configured one')",
-)
 def test_the_login_page_does_not_reveal_the_model_server_url():
     with ModelServer() as srv, launched(Settings(_env_file=None, port=free_port(), ollama_url=srv.url, auth="alice:s3cret")) as url:
         page = httpx.get(url).text

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from magistral_debugger.prompt import build_messages, flatten_for_ollama, system_prompt_text
+from magistral_debugger.prompt import build_messages, flatten_for_ollama, neutralize_control_tokens, system_prompt_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
@@ -162,28 +162,25 @@ def test_control_token_lookalikes_travel_as_plain_text_in_the_user_message(kind)
         debug(settings_for(kind, srv), BENIGN)
         benign = srv.wait_for_request(chat_path(kind))
 
-    assert hostile.json["messages"] == [
-        expected_system(kind),
-        {"role": "user", "content": user_content(CONTROL_TOKEN_LOOKALIKES)},
-    ]
+    pasted = user_content(CONTROL_TOKEN_LOOKALIKES)
+    # Ollama tokenizes such literals even inside content, so there they arrive neutralized.
+    expected_user = pasted if kind == "openai" else neutralize_control_tokens(pasted)
+    assert hostile.json["messages"] == [expected_system(kind), {"role": "user", "content": expected_user}]
     assert hostile.json["messages"][0] == benign.json["messages"][0]  # system prompt unchanged
     body = hostile.body.decode("utf-8")
     for literal in ("[/INST]", "[INST]", "[/SYSTEM_PROMPT]", "</s>"):
-        # Only the pasted occurrence: the request itself adds none of these.
-        assert body.count(json.dumps(literal)[1:-1]) == CONTROL_TOKEN_LOOKALIKES.count(literal), literal
+        # Only the pasted occurrence (none once neutralized): the request itself adds none of these.
+        pasted_count = CONTROL_TOKEN_LOOKALIKES.count(literal) if kind == "openai" else 0
+        assert body.count(json.dumps(literal)[1:-1]) == pasted_count, literal
     if kind == "openai":  # the [THINK] block of the system prompt is a structured thinking chunk
         system = hostile.json["messages"][0]["content"]
         assert [chunk["type"] for chunk in system][:2] == ["text", "thinking"]
         assert all("[THINK]" not in json.dumps(chunk) for chunk in system)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ollama renders message content into its template and tokenizes special-token literals in it "
-    "(ollama/ollama#15931), so a pasted '[/INST]' can become a control token there; flatten_for_ollama "
-    "should neutralize such literals (e.g. a word joiner after '[' or '<') in user messages",
-)
 def test_control_token_literals_are_neutralized_for_ollama():
+    """Ollama tokenizes special-token text in content (ollama/ollama#15931): what a person
+    typed gets a word joiner inside each such literal, so it stays text."""
     user = flatten_for_ollama(build_messages(CONTROL_TOKEN_LOOKALIKES, "2506"))[1]["content"]
     assert not any(tag in user for tag in ("[INST]", "[/INST]", "[THINK]", "</s>", "<think>"))
 
@@ -285,4 +282,5 @@ def test_app_sends_control_token_lookalikes_as_text(app):
     reasoning, answer, status = submit(client, CONTROL_TOKEN_LOOKALIKES)
     assert (reasoning, answer) == ("checking", "Step 2 is wrong.")
     sent = last_request(srv, "/api/chat").json["messages"]
-    assert sent == [expected_system("ollama"), {"role": "user", "content": user_content(CONTROL_TOKEN_LOOKALIKES)}]
+    expected_user = neutralize_control_tokens(user_content(CONTROL_TOKEN_LOOKALIKES))
+    assert sent == [expected_system("ollama"), {"role": "user", "content": expected_user}]

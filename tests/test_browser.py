@@ -259,3 +259,80 @@ def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settin
     page.locator("#presenter input").uncheck()
     page.wait_for_function("!document.body.classList.contains('presenter')")
     assert page.locator("#backend-panel").is_visible()
+
+
+def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_answer(page, model_server, app_url):
+    model_server.route(
+        "POST",
+        "/api/chat",
+        [
+            Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."])),
+            Reply(body=ollama_chat_lines(thinking=["Because 0/0 is undefined."], content=["Dividing by zero is undefined."])),
+        ],
+    )
+    start_debug(page, app_url, "Assume x = y … so 2 = 1.")
+    page.locator("#status").get_by_text("Finished").wait_for()
+    page.locator("#question textarea").fill("Why can't we cancel x − y?")
+    page.locator("#ask").click()
+    page.locator("#answer").get_by_text("Dividing by zero is undefined.").wait_for()
+    page.locator("#status").get_by_text("Finished").wait_for()
+    thread = page.locator("#thread").inner_text()
+    assert "Assume x = y … so 2 = 1." in thread and "Step 5 divides by zero." in thread
+    assert "Dividing by zero" not in thread  # the newest turn is in the live panes
+    model_server.wait_for_request("/api/chat")
+    second = model_server.wait_for_request("/api/chat").json["messages"]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert second[2]["content"] == "Step 5 divides by zero."
+    assert "Why can't we cancel x − y?" in second[3]["content"]
+    page.locator("#clear").click()
+    page.wait_for_function("document.querySelector('#thread').innerText.trim() === ''")
+
+
+def test_a_finished_run_can_be_downloaded_as_markdown(page, model_server, app_url):
+    model_server.route(
+        "POST", "/api/chat", Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."]))
+    )
+    start_debug(page, app_url, "Assume x = y … so 2 = 1.")
+    page.locator("#status").get_by_text("Finished").wait_for()
+    with page.expect_download() as download:
+        page.locator("#download-md").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Assume x = y … so 2 = 1." in text and "Step 5 divides by zero." in text
+    assert "<details>" in text and "x − y is zero." in text
+
+
+def test_a_photo_goes_to_a_vision_model_with_the_question(page, model_server, app_url, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "proof.png"
+    Image.new("RGB", (640, 480), "white").save(photo)
+    model_server.route(
+        "POST",
+        "/api/show",
+        Reply(body=[b'{"capabilities":["completion","thinking","vision"],"details":{},"model_info":{}}'], content_type="application/json"),
+    )
+    page.goto(app_url)
+    page.locator("#photo").wait_for()  # shown because /api/show lists vision
+    page.locator("#photo input[type=file]").set_input_files(str(photo))
+    page.locator("#proof textarea").fill("Where is the flaw in this proof?")
+    page.wait_for_timeout(500)
+    page.locator("#debug").click()
+    page.locator("#status").get_by_text("Finished").wait_for()
+    sent = model_server.wait_for_request("/api/chat").json["messages"][-1]
+    assert sent["images"] and "Where is the flaw in this proof?" in sent["content"]
+
+
+def test_a_recorded_run_replays_in_the_page_labelled_as_a_replay(page, model_server, tmp_path):
+    model_server.route(
+        "POST", "/api/chat", Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."]))
+    )
+    with serve_app(ollama_url=model_server.url, record_dir=str(tmp_path)) as url:
+        start_debug(page, url, "Assume x = y … so 2 = 1.")
+        page.locator("#status").get_by_text("Finished").wait_for()
+    (recording,) = tmp_path.glob("*.jsonl")
+    with serve_app(backend="replay", replay_file=str(recording), replay_speed="instant") as url:
+        start_debug(page, url, "")
+        page.locator("#status").get_by_text("Finished").wait_for()
+        assert "Replay of a run recorded on" in status_text(page)
+        assert reasoning_text(page) == "x − y is zero."
+        assert answer_text(page).strip() == "Step 5 divides by zero."

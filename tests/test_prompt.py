@@ -13,6 +13,7 @@ from magistral_debugger.prompt import (
     clean_argument,
     detect_version,
     flatten_for_ollama,
+    neutralize_control_tokens,
     system_prompt_text,
     user_message_text,
 )
@@ -132,7 +133,8 @@ def test_control_token_lookalikes_in_user_text_stay_inside_the_user_message(vers
     assert HOSTILE in user["content"]
     assert "[INST]" not in str(system) and "</s>" not in str(system)
     flat = flatten_for_ollama(messages)
-    assert len(flat) == 2 and flat[1]["content"] == user["content"]
+    assert len(flat) == 2 and flat[1]["content"] == neutralize_control_tokens(user["content"])
+    assert flat[1]["content"].replace("\u2060", "") == user["content"]  # still reads the same
 
 
 # --- input validation ---------------------------------------------------------------------
