@@ -408,6 +408,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         footer_links=["api"],
         # Gradio keeps ~60 KB per browser session until this many exist: bound it.
         state_session_capacity=1000,
+        max_file_size=f"{settings.max_image_mb:g}mb",  # a photo over the limit is refused before it uploads
         quiet=False,
     )
     if settings.share and not app.share_url:
