@@ -15,7 +15,7 @@ import sys
 from typing import TextIO
 
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
-from .run import DebugRun, Ended
+from .run import DebugRun
 from .settings import Settings
 from .state import RunState
 

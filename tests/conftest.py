@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from contextlib import contextmanager
 from typing import Iterator
@@ -16,6 +17,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """MAGISTRAL_* variables of the machine running the tests must not change a run."""
+    for name in list(os.environ):
+        if name.startswith("MAGISTRAL_"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

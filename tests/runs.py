@@ -7,7 +7,6 @@ backend, splitter and run state exactly as the CLI and the UI drive them.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 from typing import Any
 
@@ -24,12 +23,6 @@ FLAWED = "Assume x = y. Then x² = xy, so x² − y² = xy − y², (x + y)(x �
 SILENCE = 10.0
 
 
-@pytest.fixture
-def clean_environment(monkeypatch):
-    """MAGISTRAL_* variables of the machine running the tests must not change a run."""
-    for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
-            monkeypatch.delenv(name)
 
 
 def settings_for(server: ModelServer, backend: str = "ollama", **overrides: Any) -> Settings:

@@ -45,11 +45,6 @@ OPENAI_MODEL = "mistralai/Magistral-Small-2509"
 ARGUMENT = "Assume x = y. Then x² = xy, so 2 = 1."
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
-            monkeypatch.delenv(name)
 
 
 def free_port() -> int:

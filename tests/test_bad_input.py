@@ -8,7 +8,6 @@ tests look at what the loopback server actually received.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -18,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from magistral_debugger.prompt import build_messages, flatten_for_ollama, neutralize_control_tokens, system_prompt_text
-from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
+from tests.runs import run_to_end
 from tests.loopback import ModelServer, Received, Reply, ollama_chat_lines
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,11 +47,6 @@ MARKUP = (
 )
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
-            monkeypatch.delenv(name)
 
 
 def settings_for(kind: str, srv: ModelServer, **overrides) -> Settings:
@@ -61,14 +55,7 @@ def settings_for(kind: str, srv: ModelServer, **overrides) -> Settings:
 
 
 def debug(settings: Settings, text: str) -> RunState:
-    run = DebugRun(settings, text)
-
-    async def drain() -> None:
-        async for _ in run.events():
-            pass
-
-    asyncio.run(asyncio.wait_for(drain(), 30))
-    return run.state
+    return run_to_end(settings, text)[1]
 
 
 def chat_path(kind: str) -> str:

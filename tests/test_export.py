@@ -21,9 +21,8 @@ from magistral_debugger.export import (
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import Close, ModelServer, Reply, Sleep, ollama_chat_lines, openai_sse_events
-from tests.runs import FLAWED, clean_environment, dead_url, settings_for  # noqa: F401  (fixture)
+from tests.runs import FLAWED, dead_url, settings_for
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
 
 MODEL = "mistralai/Magistral-Small-2509"
 THINKING = ["Step 5 divides by x − y, ", "which is 0 since x = y."]

@@ -12,7 +12,6 @@ through the real Gradio app with gradio_client (the status output, a subset).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import select
@@ -27,9 +26,9 @@ from typing import Callable, Iterator
 
 import pytest
 
-from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
+from tests.runs import run_to_end
 from tests.loopback import (
     DEFAULT_ANSWER,
     DEFAULT_THINKING,
@@ -79,12 +78,6 @@ PROXY_PAGE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """MAGISTRAL_* variables of the machine running the tests must not change a run."""
-    for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
-            monkeypatch.delenv(name)
 
 
 # --- the wire, per backend ---------------------------------------------------------------
@@ -449,14 +442,7 @@ def default_model(kind: str) -> str:
 
 
 def debug(settings: Settings, text: str = ARGUMENT) -> RunState:
-    run = DebugRun(settings, text)
-
-    async def drain() -> None:
-        async for _ in run.events():
-            pass
-
-    asyncio.run(asyncio.wait_for(drain(), 30))
-    return run.state
+    return run_to_end(settings, text)[1]
 
 
 def assert_healthy_run(state: RunState) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 
 import pytest
 from PIL import Image
@@ -34,11 +33,6 @@ Q3 = "And if x ≠ y from the start?"
 CHAT = {"ollama": "/api/chat", "openai": "/v1/chat/completions"}
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
-            monkeypatch.delenv(name)
 
 
 def settings_for(kind: str, srv: ModelServer, **overrides) -> Settings:

@@ -22,7 +22,6 @@ from magistral_debugger.images import PreparedImage, prepare_image, prepare_imag
 from magistral_debugger.prompt import InputError, build_messages, flatten_for_ollama, image_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from magistral_debugger.state import RunState
 from tests.loopback import ModelServer, Received, json_reply, ollama_error, openai_error
 from tests.runs import dead_url
 
@@ -32,11 +31,6 @@ TEXT_ONLY_MODEL = "mistralai/Magistral-Small-2507"
 NOTE = "Step 4 is where I think it breaks."
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from magistral_debugger.settings import Settings
 from tests.loopback import Close, ModelServer, Reply, json_reply, ollama_chat_lines, ollama_error
 from tests.runs import (
     FLAWED,
-    clean_environment,  # noqa: F401  (autouse below)
     cut_bytes,
     dead_url,
     run_to_end,
@@ -26,7 +25,6 @@ from tests.runs import (
     stop_while_silent_by_closing_snapshots,
 )
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
 
 THINKING = ["Step 5 divides ", "by x − y, ", "which is 0."]
 ANSWER = ["**Step 5** divides by zero: ", "x − y = 0."]

@@ -11,7 +11,6 @@ from magistral_debugger.settings import Settings
 from tests.loopback import Close, ModelServer, Reply, openai_error, openai_sse_events, sse_error
 from tests.runs import (
     FLAWED,
-    clean_environment,  # noqa: F401  (used through usefixtures)
     cut_bytes,
     dead_url,
     run_to_end,
@@ -24,7 +23,6 @@ from tests.runs import (
     stop_while_silent_by_closing_snapshots,
 )
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
 
 MODEL = "mistralai/Magistral-Small-2509"
 REASONING = ["Step 5 divides ", "by x − y, ", "which is 0."]

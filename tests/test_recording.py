@@ -36,9 +36,8 @@ from tests.loopback import (
     openai_sse_events,
     paced,
 )
-from tests.runs import FLAWED, clean_environment, settings_for  # noqa: F401  (fixture)
+from tests.runs import FLAWED, settings_for
 
-pytestmark = pytest.mark.usefixtures("clean_environment")
 
 MODEL = "mistralai/Magistral-Small-2509"
 THINKING = ["Step 5 divides ", "by x − y, ", "which is 0 ", "since x = y."]
