@@ -23,6 +23,7 @@ from .backends import BackendError, check_health, make_backend  # noqa: E402
 from .capabilities import supports_images  # noqa: E402
 from .examples import load_examples  # noqa: E402
 from .export import RunRecord, write_export  # noqa: E402
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS, pick_language, t  # noqa: E402
 from .prompt import Turn  # noqa: E402
 from .run import DebugRun, live_snapshots  # noqa: E402
 from .settings import Settings  # noqa: E402
@@ -31,10 +32,89 @@ from .view import LATEX_DELIMITERS, health_markdown, pane_texts, reasoning_heade
 
 log = logging.getLogger(__name__)
 
-BACKEND_CHOICES = [("Ollama", "ollama"), ("OpenAI-compatible (vLLM)", "openai"), ("Replay a recorded run", "replay")]
-VERSION_CHOICES = [("Detect from model name", "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
 MODEL_CONCURRENCY_ID = "model"
-BUSY_MESSAGE = "The app is busy with other people's runs: try again in a moment."
+BUSY_MESSAGE = t("status_busy")
+
+# Words of the page that i18n.TRANSLATIONS does not have yet (the photo and follow-up parts).
+PAGE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "photo_label": "Photo of the proof (optional)",
+        "question_label": "Ask about this proof",
+        "question_placeholder": "Why can't we cancel x − y?   (Shift+Enter asks)",
+        "ask_button": "Ask",
+        "conversation_label": "Conversation",
+        "thread_proof": "The proof",
+        "thread_asked": "You asked",
+        "thread_photo": "(a photo)",
+    },
+    "pt": {
+        "photo_label": "Foto da demonstração (opcional)",
+        "question_label": "Pergunte sobre esta demonstração",
+        "question_placeholder": "Por que não podemos cancelar x − y?   (Shift+Enter pergunta)",
+        "ask_button": "Perguntar",
+        "conversation_label": "Conversa",
+        "thread_proof": "A demonstração",
+        "thread_asked": "Você perguntou",
+        "thread_photo": "(uma foto)",
+    },
+    "es": {
+        "photo_label": "Foto de la demostración (opcional)",
+        "question_label": "Pregunta sobre esta demostración",
+        "question_placeholder": "¿Por qué no podemos cancelar x − y?   (Shift+Enter pregunta)",
+        "ask_button": "Preguntar",
+        "conversation_label": "Conversación",
+        "thread_proof": "La demostración",
+        "thread_asked": "Preguntaste",
+        "thread_photo": "(una foto)",
+    },
+    "zh-CN": {
+        "photo_label": "证明的照片（可选）",
+        "question_label": "就这个证明提问",
+        "question_placeholder": "为什么不能约去 x − y？   （Shift+Enter 提问）",
+        "ask_button": "提问",
+        "conversation_label": "对话",
+        "thread_proof": "证明",
+        "thread_asked": "你的提问",
+        "thread_photo": "（一张照片）",
+    },
+    "vi": {
+        "photo_label": "Ảnh chụp chứng minh (không bắt buộc)",
+        "question_label": "Hỏi về chứng minh này",
+        "question_placeholder": "Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)",
+        "ask_button": "Hỏi",
+        "conversation_label": "Cuộc trò chuyện",
+        "thread_proof": "Chứng minh",
+        "thread_asked": "Bạn đã hỏi",
+        "thread_photo": "(một ảnh chụp)",
+    },
+}
+
+
+def word(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A message from i18n.TRANSLATIONS, or from PAGE_WORDS, in ``lang`` (English where missing)."""
+    if key in TRANSLATIONS["en"]:
+        return t(key, lang)
+    return PAGE_WORDS.get(lang, PAGE_WORDS["en"]).get(key) or PAGE_WORDS["en"][key]
+
+
+def language_of(lang: str | None) -> str:
+    """One of our five codes for whatever a caller sends (the API takes any string)."""
+    return lang if lang in TRANSLATIONS else pick_language(lang)
+
+
+def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    return [(t(f"backend_{kind}", lang), kind) for kind in ("ollama", "openai", "replay")]
+
+
+def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
+
+
+BACKEND_CHOICES = backend_choices()
+VERSION_CHOICES = version_choices()
+LANGUAGE_CHOICES = [(name, code) for code, name in LANGUAGES.items()]
+# The browser's languages, most preferred first, as an Accept-Language list for pick_language.
+BROWSER_LANGUAGES_JS = "() => (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en']).join(',')"
 
 # System fonts only: the page must load with no request leaving the machine.
 THEME = gr.themes.Soft(
@@ -93,9 +173,9 @@ def session_settings(
     return Settings.model_validate(base.model_dump() | update)
 
 
-def invalid_settings_message(error: ValidationError) -> str:
+def invalid_settings_message(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> str:
     fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-    return f"❌ Invalid setting ({fields}). Fix it in the Backend panel."
+    return f"❌ {t('status_invalid_setting', lang, fields=fields)}"
 
 
 URL_SETTING = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}
@@ -105,34 +185,37 @@ def default_url(settings: Settings, backend: str) -> str:
     return getattr(settings, URL_SETTING.get(backend, "ollama_url"))
 
 
-def thread_markdown(history: list[Turn]) -> str:
+def thread_markdown(history: list[Turn], lang: str = DEFAULT_LANGUAGE) -> str:
     """Earlier turns of the conversation; the newest one is in the live panes."""
     blocks = []
     for number, turn in enumerate(history, 1):
-        asked = "The proof" if number == 1 else "You asked"
-        question = html.escape(turn.question or "(a photo)")
+        asked = word("thread_proof" if number == 1 else "thread_asked", lang)
+        question = html.escape(turn.question or word("thread_photo", lang))
         reasoning = html.escape(turn.reasoning)
+        summary = html.escape(t("reasoning_label", lang))
         blocks.append(
-            f"**{asked}:** {question}\n\n<details><summary>Reasoning</summary>\n\n{reasoning}\n\n</details>\n\n"
+            f"**{asked}:** {question}\n\n<details><summary>{summary}</summary>\n\n{reasoning}\n\n</details>\n\n"
             f"{turn.answer}"
         )
     return "\n\n---\n\n".join(blocks)
 
 
-def replay_label(run: DebugRun) -> str:
+def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
     """Said plainly on every update of a replay, so nobody takes it for a live model."""
     if run.backend.kind != "replay":
         return ""
     try:
-        return f"🎞️ {run.backend.describe()}"
+        recording = run.backend.recording()
+        return f"🎞️ {t('replay_label', lang, date=recording.recorded_on, model=recording.model)}"
     except BackendError as error:
         return f"🎞️ {error.message}"
 
 
-def render(state: RunState, label: str = "") -> tuple[str, str, str, Any]:
+def render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tuple[str, str, str, Any]:
     reasoning, answer = pane_texts(state)
-    status = status_markdown(state)
-    return reasoning, answer, f"{label}\n\n{status}" if label else status, gr.Accordion(label=reasoning_header(state))
+    status = status_markdown(state, lang)
+    header = reasoning_header(state, lang)
+    return reasoning, answer, f"{label}\n\n{status}" if label else status, gr.Accordion(label=header)
 
 
 def build_app(settings: Settings | None = None) -> gr.Blocks:
@@ -141,32 +224,35 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     admission = Admission(settings.concurrency_limit, settings.queue_max_size)
 
     async def run_turn(
-        text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool
+        text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
     ) -> AsyncIterator[tuple]:
         """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread)."""
+        lang = language_of(lang)
         live = live if live is not None else LiveRun()
         if not follow_up:
             live.history = []  # Debug starts a new conversation
-        thread = thread_markdown(live.history)
+        thread = thread_markdown(live.history, lang)
+        idle_header = gr.Accordion(label=t("reasoning_label", lang))
         try:
             chosen = session_settings(settings, *panel)
         except ValidationError as error:
-            yield "", "", invalid_settings_message(error), gr.Accordion(label="Reasoning"), thread
+            yield "", "", invalid_settings_message(error, lang), idle_header, thread
             return
         try:
             slot = admission.request()
         except Busy:
-            yield "", "", f"⏳ {BUSY_MESSAGE}", gr.Accordion(label="Reasoning"), thread
+            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread
             return
         async with slot:
             if slot.must_wait:
-                waiting = f"⏳ Waiting for a free slot: {slot.ahead} run(s) ahead of yours…"
-                yield "", "", waiting, gr.Accordion(label="Reasoning"), thread
+                waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
+                yield "", "", waiting, idle_header, thread
                 await slot.turn()
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
+            label = replay_label(run, lang)
             async for state in live_snapshots(run):
-                yield (*render(state, replay_label(run)), thread)
+                yield (*render(state, label, lang), thread)
             if run.state.answer:
                 live.history.append(run.turn())
 
@@ -181,9 +267,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         version: str = settings.model_version,
         image: str | None = None,
         live: LiveRun | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> AsyncIterator[tuple]:
         panel = (backend, url, model, temperature, top_p, max_tokens, version)
-        async for update in run_turn(text, image, panel, live, follow_up=False):
+        async for update in run_turn(text, image, panel, live, False, lang):
             yield update
 
     async def follow_up(
@@ -196,9 +283,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         max_tokens: float = settings.max_tokens,
         version: str = settings.model_version,
         live: LiveRun | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> AsyncIterator[tuple]:
         panel = (backend, url, model, temperature, top_p, max_tokens, version)
-        async for update in run_turn(question, None, panel, live, follow_up=True):
+        async for update in run_turn(question, None, panel, live, True, lang):
             yield update
 
     def after_run(live: LiveRun) -> tuple:
@@ -216,18 +304,67 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             "",
         )
 
-    async def stop(live: LiveRun) -> tuple[str, Any]:
+    async def stop(live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple[str, Any]:
+        lang = language_of(lang)
         if live.run is None:
-            return status_markdown(None), gr.Accordion()
+            return status_markdown(None, lang), gr.Accordion()
         live.run.cancel()  # a finished run stays finished: the first ending wins
         state = live.run.state
-        return status_markdown(state), gr.Accordion(label=reasoning_header(state))
+        return status_markdown(state, lang), gr.Accordion(label=reasoning_header(state, lang))
 
-    def clear(live: LiveRun) -> tuple:
+    def clear(live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        lang = language_of(lang)
         live.history = []  # a new conversation
         hidden = gr.DownloadButton(visible=False)
         texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
-        return (*texts, status_markdown(None), gr.Accordion(label="Reasoning"), "", hidden, hidden, gr.Group(visible=False))
+        header = gr.Accordion(label=t("reasoning_label", lang))
+        return (*texts, status_markdown(None, lang), header, "", hidden, hidden, gr.Group(visible=False))
+
+    def detect_language(browser_languages: str) -> str:
+        return pick_language(browser_languages)
+
+    def relabel(lang: str, live: LiveRun | None) -> list:
+        """Every word of the page in ``lang``; a finished run's status and header too."""
+        lang = language_of(lang)
+        run = live.run if live is not None else None
+        state = run.state if run is not None else None
+        status_now = None
+        if state is None or state.done:
+            status_now = status_markdown(state, lang)
+            replay = replay_label(run, lang) if run is not None else ""
+            if replay:
+                status_now = f"{replay}\n\n{status_now}"
+        return [
+            gr.update(value=f"# {t('app_title', lang)}\n{t('intro', lang)}"),  # intro
+            gr.update(label=t("presenter_mode", lang)),
+            gr.update(label=t("language", lang)),
+            gr.update(label=t("proof_label", lang), placeholder=t("proof_placeholder", lang)),
+            gr.update(label=word("photo_label", lang)),
+            gr.update(value=t("debug_button", lang)),
+            gr.update(value=t("stop_button", lang)),
+            gr.update(value=t("clear_button", lang)),
+            gr.update(label=t("examples_label", lang)),
+            # a run going on keeps its own language until it ends
+            gr.update(label=t("status_label", lang), **({"value": status_now} if status_now is not None else {})),
+            gr.update(label=reasoning_header(state, lang)) if status_now is not None else gr.update(),
+            gr.update(label=t("reasoning_label", lang), placeholder=t("reasoning_placeholder", lang)),
+            gr.update(value=f"**{t('answer_label', lang)}**"),
+            gr.update(label=t("answer_label", lang)),
+            gr.update(label=f"⬇ {t('download_markdown', lang)}"),
+            gr.update(label=f"⬇ {t('download_json', lang)}"),
+            gr.update(label=word("question_label", lang), placeholder=word("question_placeholder", lang)),
+            gr.update(value=word("ask_button", lang)),
+            gr.update(label=word("conversation_label", lang)),
+            gr.update(label=t("backend_panel", lang)),
+            gr.update(label=t("server_label", lang), choices=backend_choices(lang)),
+            gr.update(label=t("url_label", lang)),
+            gr.update(label=t("model_label", lang)),
+            gr.update(value=t("refresh_button", lang)),
+            gr.update(label=t("prompt_format_label", lang), choices=version_choices(lang)),
+            gr.update(label=t("temperature_label", lang)),
+            gr.update(label=t("top_p_label", lang)),
+            gr.update(label=t("max_tokens_label", lang)),
+        ]
 
     async def refresh_models(backend: str, url: str, model: str) -> tuple[Any, str]:
         try:
@@ -249,57 +386,58 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
         with gr.Row(equal_height=True):
-            gr.Markdown(
-                "# Magistral Debugger\nPaste a flawed argument or proof. Magistral reasons about it step by step "
-                "and explains where it breaks.",
-                elem_id="intro",
+            intro = gr.Markdown(f"# {t('app_title')}\n{t('intro')}", elem_id="intro")
+            presenter = gr.Checkbox(False, label=t("presenter_mode"), scale=0, min_width=160, elem_id="presenter")
+            # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
+            language = gr.Dropdown(
+                LANGUAGE_CHOICES, value=DEFAULT_LANGUAGE, label=t("language"), scale=0, min_width=160, elem_id="language"
             )
-            presenter = gr.Checkbox(False, label="Presenter mode", scale=0, min_width=160, elem_id="presenter")
+            browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
         with gr.Row(equal_height=False):
             with gr.Column(scale=5):
                 text = gr.Textbox(
-                    label="Flawed argument or proof",
+                    label=t("proof_label"),
                     lines=10,
                     max_lines=30,
-                    placeholder="Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
+                    placeholder=t("proof_placeholder"),
                     elem_id="proof",
                 )
                 image = gr.Image(
                     type="filepath",
                     sources=["upload", "clipboard", "webcam"],
-                    label="Photo of the proof (optional)",
+                    label=word("photo_label"),
                     height=180,
                     visible=False,  # shown once the model is known to take images
                     elem_id="photo",
                 )
                 with gr.Row():
-                    debug_button = gr.Button("Debug", variant="primary", elem_id="debug")
-                    stop_button = gr.Button("Stop", variant="stop", elem_id="stop")
-                    clear_button = gr.Button("Clear", elem_id="clear")
+                    debug_button = gr.Button(t("debug_button"), variant="primary", elem_id="debug")
+                    stop_button = gr.Button(t("stop_button"), variant="stop", elem_id="stop")
+                    clear_button = gr.Button(t("clear_button"), elem_id="clear")
                 with gr.Column(elem_id="examples"):
-                    gr.Examples(
+                    example_set = gr.Examples(
                         examples=[[example.argument] for example in examples],
                         example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in examples],
                         inputs=[text],
-                        label="Examples (✓ = a correct proof, as a control)",
+                        label=t("examples_label"),
                         examples_per_page=30,
                     )
             with gr.Column(scale=6):
-                status = gr.Markdown(status_markdown(None), label="Status", elem_id="status")
-                with gr.Accordion("Reasoning", open=True, elem_id="reasoning-accordion") as reasoning_accordion:
+                status = gr.Markdown(status_markdown(None), label=t("status_label"), elem_id="status")
+                with gr.Accordion(t("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
                     reasoning = gr.Textbox(
-                        label="Reasoning",
+                        label=t("reasoning_label"),
                         show_label=False,
                         lines=8,
                         max_lines=16,
                         interactive=False,
                         autoscroll=True,
                         elem_id="reasoning",
-                        placeholder="The model's reasoning streams here.",
+                        placeholder=t("reasoning_placeholder"),
                     )
-                gr.Markdown("**Answer**", elem_id="answer-heading")
+                answer_heading = gr.Markdown(f"**{t('answer_label')}**", elem_id="answer-heading")
                 answer = gr.Markdown(
-                    label="Answer",
+                    label=t("answer_label"),
                     latex_delimiters=LATEX_DELIMITERS,
                     sanitize_html=True,
                     elem_id="answer",
@@ -307,40 +445,50 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     min_height=120,
                 )
                 with gr.Row():
-                    download_md = gr.DownloadButton("⬇ Markdown", visible=False, size="sm", elem_id="download-md")
-                    download_json = gr.DownloadButton("⬇ JSON", visible=False, size="sm", elem_id="download-json")
+                    download_md = gr.DownloadButton(
+                        f"⬇ {t('download_markdown')}", visible=False, size="sm", elem_id="download-md"
+                    )
+                    download_json = gr.DownloadButton(
+                        f"⬇ {t('download_json')}", visible=False, size="sm", elem_id="download-json"
+                    )
                 with gr.Group(visible=False, elem_id="follow-up") as follow_up_group:
                     question = gr.Textbox(
-                        label="Ask about this proof",
-                        placeholder="Why can't we cancel x − y?   (Shift+Enter asks)",
+                        label=word("question_label"),
+                        placeholder=word("question_placeholder"),
                         lines=2,
                         elem_id="question",
                     )
-                    ask_button = gr.Button("Ask", elem_id="ask")
+                    ask_button = gr.Button(word("ask_button"), elem_id="ask")
         thread = gr.Markdown(
-            "", label="Conversation", latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+            "", label=word("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
         )
-        with gr.Accordion("Backend", open=False, elem_id="backend-panel"):
+        with gr.Accordion(t("backend_panel"), open=False, elem_id="backend-panel") as backend_panel:
             health = gr.Markdown("", elem_id="health")
             with gr.Row():
-                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label="Server", elem_id="backend")
+                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=t("server_label"), elem_id="backend")
                 # Empty means "the configured URL": Gradio puts default values in the API
                 # description that even its login page embeds, so the server URL stays out of it.
-                url = gr.Textbox(value="", placeholder=settings.server_url, label="URL", elem_id="url")
+                url = gr.Textbox(value="", placeholder=settings.server_url, label=t("url_label"), elem_id="url")
             with gr.Row():
                 model = gr.Dropdown(
                     choices=[settings.model] if settings.model else [],
                     value=settings.model,
                     allow_custom_value=True,
-                    label="Model (empty: magistral on Ollama, the server's first model on vLLM)",
+                    label=t("model_label"),
                     elem_id="model",
                 )
-                refresh = gr.Button("↻ Refresh", scale=0, elem_id="refresh")
-                version = gr.Dropdown(VERSION_CHOICES, value=settings.model_version, label="Prompt format")
+                refresh = gr.Button(t("refresh_button"), scale=0, elem_id="refresh")
+                version = gr.Dropdown(
+                    VERSION_CHOICES, value=settings.model_version, label=t("prompt_format_label"), elem_id="version"
+                )
             with gr.Row():
-                temperature = gr.Slider(0.0, 1.5, value=settings.temperature, step=0.05, label="Temperature")
-                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label="top_p")
-                max_tokens = gr.Number(value=settings.max_tokens, precision=0, minimum=1, label="Max tokens")
+                temperature = gr.Slider(
+                    0.0, 1.5, value=settings.temperature, step=0.05, label=t("temperature_label"), elem_id="temperature"
+                )
+                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label=t("top_p_label"), elem_id="top-p")
+                max_tokens = gr.Number(
+                    value=settings.max_tokens, precision=0, minimum=1, label=t("max_tokens_label"), elem_id="max-tokens"
+                )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
         outputs = [reasoning, answer, status, reasoning_accordion, thread]
@@ -354,19 +502,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         )
         private = dict(api_visibility="private")
         runs = [
-            debug_button.click(debug, [text, *panel, image, live], outputs, api_name="debug", **run_options),
-            text.submit(debug, [text, *panel, image, live], outputs, **private, **run_options),
-            ask_button.click(follow_up, [question, *panel, live], outputs, api_name="follow_up", **run_options),
-            question.submit(follow_up, [question, *panel, live], outputs, **private, **run_options),
+            debug_button.click(debug, [text, *panel, image, live, language], outputs, api_name="debug", **run_options),
+            text.submit(debug, [text, *panel, image, live, language], outputs, **private, **run_options),
+            ask_button.click(
+                follow_up, [question, *panel, live, language], outputs, api_name="follow_up", **run_options
+            ),
+            question.submit(follow_up, [question, *panel, live, language], outputs, **private, **run_options),
         ]
         for started in runs:
             started.then(after_run, [live], finished_outputs, **private)
         stop_button.click(
-            stop, [live], [status, reasoning_accordion], cancels=runs, queue=False, **private
+            stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
         ).then(after_run, [live], finished_outputs, **private)
         clear_button.click(
             clear,
-            [live],
+            [live, language],
             [text, image, question, reasoning, answer, status, reasoning_accordion, thread, download_md, download_json, follow_up_group],
             cancels=runs,
             queue=False,
@@ -376,6 +526,16 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         for trigger in (refresh.click, backend.change, url.submit, app.load):
             trigger(refresh_models, [backend, url, model], [model, health, image], **private)
         presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
+        worded = [
+            intro, presenter, language, text, image, debug_button, stop_button, clear_button, example_set.dataset,
+            status, reasoning_accordion, reasoning, answer_heading, answer, download_md, download_json,
+            question, ask_button, thread, backend_panel, backend, url, model, refresh, version, temperature, top_p,
+            max_tokens,
+        ]
+        app.load(detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, queue=False, **private).then(
+            relabel, [language, live], worded, queue=False, **private
+        )
+        language.input(relabel, [language, live], worded, queue=False, **private)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
     app.queue(
         # Only a backstop: Admission above turns people away with a clear "busy" first.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .backends import Health
+from .i18n import DEFAULT_LANGUAGE, outcome_text, stats_text, t
 from .state import RunState
 
 # Gradio's Markdown renders only $$…$$ by default; Magistral writes all four forms.
@@ -13,35 +14,38 @@ LATEX_DELIMITERS = [
     {"left": "$", "right": "$", "display": False},
 ]
 
-IDLE_STATUS = "Paste an argument or pick an example, then press **Debug**."
+IDLE_STATUS = t("status_idle")
 
 
-def reasoning_header(state: RunState | None) -> str:
+def reasoning_header(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if state is None or state.reasoning_started_at is None:
-        return "Reasoning"
-    seconds = state.thinking_seconds() or 0.0
+        return t("reasoning_label", lang)
+    seconds = f"{state.thinking_seconds() or 0.0:.0f}"
     if state.thinking:
-        return f"Thinking… {seconds:.0f} s"
-    return f"Thought for {seconds:.0f} s"
+        return t("reasoning_thinking", lang, seconds=seconds)
+    return t("reasoning_thought", lang, seconds=seconds)
 
 
-def status_markdown(state: RunState | None) -> str:
+def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The status line in ``lang``; an error's own words (from a server or the engine) stay as they are."""
     if state is None:
-        return IDLE_STATUS
+        return t("status_idle", lang)
     notes = "".join(f"\n\nℹ️ {note}" for note in state.notices)
     if not state.done:
         if state.first_token_at is None:
-            waited = state.clock() - state.started_at
-            return f"⏳ Waiting for {state.model or 'the model'}… {waited:.0f} s{notes}"
-        doing = "Thinking" if state.answer_started_at is None else "Answering"
-        return f"⏳ {doing}… · {state.stats_line()}{notes}"
+            waited = f"{state.clock() - state.started_at:.0f}"
+            if state.model:
+                return f"⏳ {t('status_waiting', lang, model=state.model, seconds=waited)}{notes}"
+            return f"⏳ {t('status_waiting_model', lang, seconds=waited)}{notes}"
+        doing = t("status_thinking" if state.answer_started_at is None else "status_answering", lang)
+        return f"⏳ {doing} · {stats_text(state, lang)}{notes}"
     icon = {"stop": "✅", "length": "⚠️", "cancelled": "⏹️", "error": "❌"}[state.finish_reason or "error"]
     if state.finish_reason == "stop" and not state.answer:
         icon = "⚠️"
-    outcome = state.outcome()
+    outcome = outcome_text(state, lang)
     if state.finish_reason == "cancelled":
-        outcome = "Stopped."
-    stats = "" if state.first_token_at is None else f" · {state.stats_line()}"
+        outcome = t("outcome_stopped", lang)
+    stats = "" if state.first_token_at is None else f" · {stats_text(state, lang)}"
     return f"{icon} {outcome}{stats}{notes}"
 
 
