@@ -107,6 +107,15 @@ EN = {
     "stats_thought": "thought {seconds} s",
     "stats_tokens": "{reasoning} reasoning + {answer} answer tokens",
     "stats_rate": "{rate} tokens/s",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Photo of the proof (optional)',
+    'question_label': 'Ask about this proof',
+    'question_placeholder': "Why can't we cancel x − y?   (Shift+Enter asks)",
+    'ask_button': 'Ask',
+    'conversation_label': 'Conversation',
+    'thread_proof': 'The proof',
+    'thread_asked': 'You asked',
+    'thread_photo': '(a photo)',
 }
 
 PT = {
@@ -179,6 +188,15 @@ PT = {
     "stats_thought": "pensou {seconds} s",
     "stats_tokens": "{reasoning} tokens de raciocínio + {answer} de resposta",
     "stats_rate": "{rate} tokens/s",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Foto da demonstração (opcional)',
+    'question_label': 'Pergunte sobre esta demonstração',
+    'question_placeholder': 'Por que não podemos cancelar x − y?   (Shift+Enter pergunta)',
+    'ask_button': 'Perguntar',
+    'conversation_label': 'Conversa',
+    'thread_proof': 'A demonstração',
+    'thread_asked': 'Você perguntou',
+    'thread_photo': '(uma foto)',
 }
 
 ES = {
@@ -251,6 +269,15 @@ ES = {
     "stats_thought": "pensó {seconds} s",
     "stats_tokens": "{reasoning} tokens de razonamiento + {answer} de respuesta",
     "stats_rate": "{rate} tokens/s",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Foto de la demostración (opcional)',
+    'question_label': 'Pregunta sobre esta demostración',
+    'question_placeholder': '¿Por qué no podemos cancelar x − y?   (Shift+Enter pregunta)',
+    'ask_button': 'Preguntar',
+    'conversation_label': 'Conversación',
+    'thread_proof': 'La demostración',
+    'thread_asked': 'Preguntaste',
+    'thread_photo': '(una foto)',
 }
 
 ZH_CN = {
@@ -316,6 +343,15 @@ ZH_CN = {
     "stats_thought": "思考 {seconds} 秒",
     "stats_tokens": "推理 {reasoning} + 回答 {answer} 个 token",
     "stats_rate": "每秒 {rate} 个 token",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': '证明的照片（可选）',
+    'question_label': '就这个证明提问',
+    'question_placeholder': '为什么不能约去 x − y？   （Shift+Enter 提问）',
+    'ask_button': '提问',
+    'conversation_label': '对话',
+    'thread_proof': '证明',
+    'thread_asked': '你的提问',
+    'thread_photo': '（一张照片）',
 }
 
 VI = {
@@ -385,6 +421,15 @@ VI = {
     "stats_thought": "suy nghĩ {seconds} giây",
     "stats_tokens": "{reasoning} token suy luận + {answer} token trả lời",
     "stats_rate": "{rate} token/giây",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Ảnh chụp chứng minh (không bắt buộc)',
+    'question_label': 'Hỏi về chứng minh này',
+    'question_placeholder': 'Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)',
+    'ask_button': 'Hỏi',
+    'conversation_label': 'Cuộc trò chuyện',
+    'thread_proof': 'Chứng minh',
+    'thread_asked': 'Bạn đã hỏi',
+    'thread_photo': '(một ảnh chụp)',
 }
 
 TRANSLATIONS: dict[str, dict[str, str]] = {"en": EN, "pt": PT, "es": ES, "zh-CN": ZH_CN, "vi": VI}

@@ -35,68 +35,6 @@ log = logging.getLogger(__name__)
 MODEL_CONCURRENCY_ID = "model"
 BUSY_MESSAGE = t("status_busy")
 
-# Words of the page that i18n.TRANSLATIONS does not have yet (the photo and follow-up parts).
-PAGE_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "photo_label": "Photo of the proof (optional)",
-        "question_label": "Ask about this proof",
-        "question_placeholder": "Why can't we cancel x − y?   (Shift+Enter asks)",
-        "ask_button": "Ask",
-        "conversation_label": "Conversation",
-        "thread_proof": "The proof",
-        "thread_asked": "You asked",
-        "thread_photo": "(a photo)",
-    },
-    "pt": {
-        "photo_label": "Foto da demonstração (opcional)",
-        "question_label": "Pergunte sobre esta demonstração",
-        "question_placeholder": "Por que não podemos cancelar x − y?   (Shift+Enter pergunta)",
-        "ask_button": "Perguntar",
-        "conversation_label": "Conversa",
-        "thread_proof": "A demonstração",
-        "thread_asked": "Você perguntou",
-        "thread_photo": "(uma foto)",
-    },
-    "es": {
-        "photo_label": "Foto de la demostración (opcional)",
-        "question_label": "Pregunta sobre esta demostración",
-        "question_placeholder": "¿Por qué no podemos cancelar x − y?   (Shift+Enter pregunta)",
-        "ask_button": "Preguntar",
-        "conversation_label": "Conversación",
-        "thread_proof": "La demostración",
-        "thread_asked": "Preguntaste",
-        "thread_photo": "(una foto)",
-    },
-    "zh-CN": {
-        "photo_label": "证明的照片（可选）",
-        "question_label": "就这个证明提问",
-        "question_placeholder": "为什么不能约去 x − y？   （Shift+Enter 提问）",
-        "ask_button": "提问",
-        "conversation_label": "对话",
-        "thread_proof": "证明",
-        "thread_asked": "你的提问",
-        "thread_photo": "（一张照片）",
-    },
-    "vi": {
-        "photo_label": "Ảnh chụp chứng minh (không bắt buộc)",
-        "question_label": "Hỏi về chứng minh này",
-        "question_placeholder": "Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)",
-        "ask_button": "Hỏi",
-        "conversation_label": "Cuộc trò chuyện",
-        "thread_proof": "Chứng minh",
-        "thread_asked": "Bạn đã hỏi",
-        "thread_photo": "(một ảnh chụp)",
-    },
-}
-
-
-def word(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A message from i18n.TRANSLATIONS, or from PAGE_WORDS, in ``lang`` (English where missing)."""
-    if key in TRANSLATIONS["en"]:
-        return t(key, lang)
-    return PAGE_WORDS.get(lang, PAGE_WORDS["en"]).get(key) or PAGE_WORDS["en"][key]
-
-
 def language_of(lang: str | None) -> str:
     """One of our five codes for whatever a caller sends (the API takes any string)."""
     return lang if lang in TRANSLATIONS else pick_language(lang)
@@ -189,8 +127,8 @@ def thread_markdown(history: list[Turn], lang: str = DEFAULT_LANGUAGE) -> str:
     """Earlier turns of the conversation; the newest one is in the live panes."""
     blocks = []
     for number, turn in enumerate(history, 1):
-        asked = word("thread_proof" if number == 1 else "thread_asked", lang)
-        question = html.escape(turn.question or word("thread_photo", lang))
+        asked = t("thread_proof" if number == 1 else "thread_asked", lang)
+        question = html.escape(turn.question or t("thread_photo", lang))
         reasoning = html.escape(turn.reasoning)
         summary = html.escape(t("reasoning_label", lang))
         blocks.append(
@@ -339,7 +277,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             gr.update(label=t("presenter_mode", lang)),
             gr.update(label=t("language", lang)),
             gr.update(label=t("proof_label", lang), placeholder=t("proof_placeholder", lang)),
-            gr.update(label=word("photo_label", lang)),
+            gr.update(label=t("photo_label", lang)),
             gr.update(value=t("debug_button", lang)),
             gr.update(value=t("stop_button", lang)),
             gr.update(value=t("clear_button", lang)),
@@ -352,9 +290,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             gr.update(label=t("answer_label", lang)),
             gr.update(label=f"⬇ {t('download_markdown', lang)}"),
             gr.update(label=f"⬇ {t('download_json', lang)}"),
-            gr.update(label=word("question_label", lang), placeholder=word("question_placeholder", lang)),
-            gr.update(value=word("ask_button", lang)),
-            gr.update(label=word("conversation_label", lang)),
+            gr.update(label=t("question_label", lang), placeholder=t("question_placeholder", lang)),
+            gr.update(value=t("ask_button", lang)),
+            gr.update(label=t("conversation_label", lang)),
             gr.update(label=t("backend_panel", lang)),
             gr.update(label=t("server_label", lang), choices=backend_choices(lang)),
             gr.update(label=t("url_label", lang)),
@@ -405,7 +343,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 image = gr.Image(
                     type="filepath",
                     sources=["upload", "clipboard", "webcam"],
-                    label=word("photo_label"),
+                    label=t("photo_label"),
                     height=180,
                     visible=False,  # shown once the model is known to take images
                     elem_id="photo",
@@ -453,14 +391,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     )
                 with gr.Group(visible=False, elem_id="follow-up") as follow_up_group:
                     question = gr.Textbox(
-                        label=word("question_label"),
-                        placeholder=word("question_placeholder"),
+                        label=t("question_label"),
+                        placeholder=t("question_placeholder"),
                         lines=2,
                         elem_id="question",
                     )
-                    ask_button = gr.Button(word("ask_button"), elem_id="ask")
+                    ask_button = gr.Button(t("ask_button"), elem_id="ask")
         thread = gr.Markdown(
-            "", label=word("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+            "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
         )
         with gr.Accordion(t("backend_panel"), open=False, elem_id="backend-panel") as backend_panel:
             health = gr.Markdown("", elem_id="health")
@@ -569,6 +507,9 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         # Gradio keeps ~60 KB per browser session until this many exist: bound it.
         state_session_capacity=1000,
         max_file_size=f"{settings.max_image_mb:g}mb",  # a photo over the limit is refused before it uploads
+        # Gradio runs at most max_threads events at once, even async ones with no concurrency
+        # limit (measured: 24 of a class of 64 waited behind the default 40).
+        max_threads=max(40, settings.concurrency_limit + settings.queue_max_size + 8),
         quiet=False,
     )
     if settings.share and not app.share_url:
