@@ -8,7 +8,7 @@ numbers are the cost of our side alone.
   events, the same dispatch as ``DebugRun._split``; also through ``DebugRun.events()``
   with an in-memory backend (adds the async run loop and its stall deadline).
 - **whole path** — ``DebugRun.events()`` against the loopback server sending as fast as
-  the socket takes it: bytes → httpx (and the openai client) → backend → splitter → state.
+  the socket takes it: bytes → httpx → backend → splitter → state.
 - **client alone** — the same bytes read with httpx only (raw, lines, lines + json.loads),
   with the openai client only, and through our backend without the splitter: where the
   whole path's time goes.

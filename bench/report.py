@@ -48,7 +48,7 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
             wk = min(paths, key=lambda k: _med(paths[k]["tokens_per_s"]))
             client = p["client"].get(client_key, {}).get("tokens_per_s")
             rows.append({
-                "id": "1", "what": f"Whole path, bytes on loopback → run state, {'Ollama NDJSON' if protocol == 'ollama' else 'OpenAI SSE (openai client)'}, worst ({wk.split('/', 1)[1]})",
+                "id": "1", "what": f"Whole path, bytes on loopback → run state, {'Ollama NDJSON' if protocol == 'ollama' else 'OpenAI SSE'}, worst ({wk.split('/', 1)[1]})",
                 "result": fmt_summary(paths[wk]["tokens_per_s"], "tokens/s"),
                 "baseline": f"{client_name}: {fmt(_med(client))} tokens/s" if client else "–",
                 "ratio": _ratio(_med(paths[wk]["tokens_per_s"]), _med(client)) if client else "–",

@@ -1,4 +1,9 @@
-"""OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) through the openai client.
+"""OpenAI-compatible servers (vLLM, llama.cpp, LM Studio).
+
+The chat stream is read here, straight from httpx: the SSE lines are split and each
+``data:`` event goes through ``json.loads`` into plain dicts. The openai client built a
+pydantic model per chunk, which capped a whole run at about 8,000 tokens/s; the model
+list (one call per run) still goes through the openai client.
 
 Reasoning arrives in ``delta.reasoning`` (vLLM ≥ 0.11), ``delta.reasoning_content``
 (older vLLM, llama.cpp, LM Studio), or inline in ``content`` when the server runs
@@ -7,7 +12,9 @@ no reasoning parser; the splitter handles the inline case.
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+import json
+from contextlib import aclosing
+from typing import Any, AsyncIterator, Iterator
 
 import httpx
 import openai
@@ -85,50 +92,71 @@ class OpenAICompatBackend:
             f"{limit:,} tokens (--max-model-len)."
         )
 
+    def _redacted(self, error: BackendError) -> BackendError:
+        """The error with the API key cut out: servers and proxies do quote the
+        Authorization header back in their error bodies."""
+        key = self._api_key
+        if len(key) >= 8 and key in error.message:
+            return BackendError(error.message.replace(key, "[API key hidden]"), kind=error.kind)
+        return error
+
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         max_tokens, notice = await self._fit_max_tokens(request)
         if notice:
             yield Notice(notice)
+        body = {
+            "model": request.model,
+            "messages": request.messages,
+            "temperature": request.temperature,
+            "top_p": request.top_p,
+            "max_tokens": max_tokens,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        headers = {"Authorization": f"Bearer {self._api_key}"}
+        finish: str | None = None
         async with http_client(self.connect_timeout) as http:
-            stream = None
             try:
-                stream = await self._client(http).chat.completions.create(
-                    model=request.model,
-                    messages=request.messages,  # type: ignore[arg-type]
-                    temperature=request.temperature,
-                    top_p=request.top_p,
-                    max_tokens=max_tokens,
-                    stream=True,
-                    stream_options={"include_usage": True},
-                )
-                response = stream.response
-                if looks_like_html(b"", response.headers.get("content-type", "")):
-                    raise html_error(self.url, response.status_code)  # e.g. a captive portal answering 200
-                finish: str | None = None
-                async for chunk in stream:
-                    if chunk.usage is not None:
-                        details = chunk.usage.completion_tokens_details
-                        yield Usage(
-                            prompt_tokens=chunk.usage.prompt_tokens,
-                            completion_tokens=chunk.usage.completion_tokens,
-                            reasoning_tokens=getattr(details, "reasoning_tokens", None) if details else None,
+                async with http.stream("POST", f"{self.url}/chat/completions", json=body, headers=headers) as response:
+                    if not response.is_success:
+                        raw = await response.aread()
+                        raise self._status_error(
+                            response.status_code, raw, response.headers.get("content-type", ""), _status_body(response),
+                            request.model, has_images(request.messages),
                         )
-                    if not chunk.choices:
-                        continue
-                    choice = chunk.choices[0]
-                    delta = choice.delta
-                    if delta is not None:
-                        reasoning = getattr(delta, "reasoning", None) or getattr(delta, "reasoning_content", None)
-                        if reasoning:
-                            yield ReasoningText(reasoning)
-                        if delta.content:
-                            yield ContentText(delta.content)
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
-            except openai.APIError as exc:
-                raise self._describe(exc, request.model, has_images(request.messages)) from None
-            except httpx.TransportError as exc:
-                raise describe_transport_error(exc, self.url, VLLM_SERVE) from None
+                    if looks_like_html(b"", response.headers.get("content-type", "")):
+                        raise html_error(self.url, response.status_code)  # e.g. a captive portal answering 200
+                    async with aclosing(_sse_data(response)) as chunks:
+                        async for chunk in chunks:
+                            if isinstance(chunk, dict) and (chunk.get("error") or chunk.get("object") == "error"):
+                                raise self._mid_stream_error(chunk.get("error") or chunk)
+                            usage = chunk.get("usage")
+                            if usage is not None:
+                                details = usage.get("completion_tokens_details")
+                                yield Usage(
+                                    prompt_tokens=usage.get("prompt_tokens"),
+                                    completion_tokens=usage.get("completion_tokens"),
+                                    reasoning_tokens=details.get("reasoning_tokens") if details else None,
+                                )
+                            choices = chunk.get("choices")
+                            if not choices:
+                                continue
+                            choice = choices[0]
+                            delta = choice.get("delta")
+                            if delta is not None:
+                                reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+                                if reasoning:
+                                    yield ReasoningText(_text(reasoning))
+                                content = delta.get("content")
+                                if content:
+                                    yield ContentText(_text(content))
+                            reason = choice.get("finish_reason")
+                            if reason:
+                                finish = reason
+            except BackendError as error:
+                raise self._redacted(error) from None
+            except httpx.RequestError as exc:
+                raise self._redacted(describe_transport_error(exc, self.url, VLLM_SERVE)) from None
             except UnicodeDecodeError:
                 raise BackendError(
                     f"The server at {self.url} sent bytes that are not valid UTF-8 text; what arrived is kept. "
@@ -147,9 +175,6 @@ class OpenAICompatBackend:
                     "Is that URL an OpenAI-compatible server?",
                     kind="protocol",
                 ) from None
-            finally:
-                if stream is not None:
-                    await stream.close()
         if finish is None:
             raise BackendError(
                 f"The stream from {self.url} ended before the answer was complete; what arrived is kept. Try again.",
@@ -157,14 +182,18 @@ class OpenAICompatBackend:
             )
         yield Finished("length" if finish == "length" else "stop")
 
+    def _mid_stream_error(self, error: object) -> BackendError:
+        """An error event inside the stream (HTTP status stayed 200)."""
+        detail = error_text_from_json({"error": error})
+        return BackendError(
+            f"The server at {self.url} reported an error mid-answer: {detail.rstrip('.')}. "
+            "What arrived is kept; try again.",
+            kind="server",
+        )
+
     def _describe(self, exc: openai.APIError, model: str, sent_images: bool = False) -> BackendError:
-        """The error for a person, with the API key cut out: servers and proxies do quote
-        the Authorization header back in their error bodies."""
-        error = self._describe_unredacted(exc, model, sent_images)
-        key = self._api_key
-        if len(key) >= 8 and key in error.message:
-            error = BackendError(error.message.replace(key, "[API key hidden]"), kind=error.kind)
-        return error
+        """An error of the openai client (the model list), for a person, without the API key."""
+        return self._redacted(self._describe_unredacted(exc, model, sent_images))
 
     def _describe_unredacted(self, exc: openai.APIError, model: str, sent_images: bool = False) -> BackendError:
         if isinstance(exc, openai.APITimeoutError):
@@ -177,53 +206,141 @@ class OpenAICompatBackend:
         if isinstance(exc, openai.APIStatusError):
             response = exc.response
             raw = response.content if response is not None else b""
-            if looks_like_html(raw, response.headers.get("content-type", "") if response is not None else ""):
-                return html_error(self.url, exc.status_code)
-            detail = error_text_from_json(exc.body) if exc.body is not None else exc.message
-            if (
-                sent_images
-                and exc.status_code in (400, 415, 422, 500, 501)
-                and looks_like_image_rejection(detail)
-                and not looks_like_context_overflow(detail)
-            ):
-                return images_refused(self.url, model, detail, "vLLM: serve Magistral Small 2509 with "
-                                      """--limit-mm-per-prompt '{"image":10}'""")
-            if exc.status_code == 401:
+            content_type = response.headers.get("content-type", "") if response is not None else ""
+            body = exc.body if exc.body is not None else _NO_BODY
+            return self._status_error(exc.status_code, raw, content_type, body, model, sent_images, exc.message)
+        # An error event inside the stream (HTTP status stayed 200).
+        if exc.body is None:
+            return self._mid_stream_error(exc.message)
+        return self._mid_stream_error(exc.body)
+
+    def _status_error(
+        self, status: int, raw: bytes, content_type: str, body: object, model: str, sent_images: bool = False,
+        message: str = "",
+    ) -> BackendError:
+        """An HTTP error status; ``body`` is the answer as the openai client reads it (see ``_status_body``)."""
+        if looks_like_html(raw, content_type):
+            return html_error(self.url, status)
+        detail = (message or f"Error code: {status}") if body is _NO_BODY else error_text_from_json(body)
+        if (
+            sent_images
+            and status in (400, 415, 422, 500, 501)
+            and looks_like_image_rejection(detail)
+            and not looks_like_context_overflow(detail)
+        ):
+            return images_refused(self.url, model, detail, "vLLM: serve Magistral Small 2509 with "
+                                  """--limit-mm-per-prompt '{"image":10}'""")
+        if status == 401:
+            return BackendError(
+                f"The server at {self.url} refused the API key (HTTP 401): set MAGISTRAL_OPENAI_API_KEY.",
+                kind="bad_request",
+            )
+        if status == 404 and not (model and (model in detail or "model" in detail.lower())):
+            return BackendError(  # the route itself is missing, e.g. a base URL without /v1
+                f"{self.url} does not look like an OpenAI-compatible API: it answered HTTP 404 ({detail[:80]}). "
+                "Check the URL: vLLM's ends in /v1, e.g. http://localhost:8000/v1.",
+                kind="protocol",
+            )
+        if status == 404:
+            return BackendError(
+                f"The server at {self.url} has no model {model!r}: {detail.rstrip('.')}. Pick a model it lists, "
+                f"or serve it with {VLLM_SERVE}.",
+                kind="model_missing",
+            )
+        if status == 400:
+            if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
                 return BackendError(
-                    f"The server at {self.url} refused the API key (HTTP 401): set MAGISTRAL_OPENAI_API_KEY.",
-                    kind="bad_request",
-                )
-            if exc.status_code == 404 and not (model and (model in detail or "model" in detail.lower())):
-                return BackendError(  # the route itself is missing, e.g. a base URL without /v1
-                    f"{self.url} does not look like an OpenAI-compatible API: it answered HTTP 404 ({detail[:80]}). "
-                    "Check the URL: vLLM's ends in /v1, e.g. http://localhost:8000/v1.",
-                    kind="protocol",
-                )
-            if exc.status_code == 404:
-                return BackendError(
-                    f"The server at {self.url} has no model {model!r}: {detail.rstrip('.')}. Pick a model it lists, "
-                    f"or serve it with {VLLM_SERVE}.",
-                    kind="model_missing",
-                )
-            if exc.status_code == 400:
-                if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
-                    return BackendError(
-                        f"The request is too large for the model's context at {self.url}: {detail.rstrip('.')}. "
-                        "Shorten the text or lower max tokens.",
-                        kind="too_large",
-                    )
-                return BackendError(
-                    f"The server at {self.url} refused the request for {model!r}: {detail.rstrip('.')}. "
-                    "Check the model name and the settings in the Backend panel.",
-                    kind="bad_request",
+                    f"The request is too large for the model's context at {self.url}: {detail.rstrip('.')}. "
+                    "Shorten the text or lower max tokens.",
+                    kind="too_large",
                 )
             return BackendError(
-                f"The server at {self.url} answered HTTP {exc.status_code}: {detail.rstrip('.')}. Try again.", kind="server"
+                f"The server at {self.url} refused the request for {model!r}: {detail.rstrip('.')}. "
+                "Check the model name and the settings in the Backend panel.",
+                kind="bad_request",
             )
-        # An error event inside the stream (HTTP status stayed 200).
-        detail = error_text_from_json({"error": exc.body}) if exc.body is not None else exc.message
         return BackendError(
-            f"The server at {self.url} reported an error mid-answer: {detail.rstrip('.')}. "
-            "What arrived is kept; try again.",
-            kind="server",
+            f"The server at {self.url} answered HTTP {status}: {detail.rstrip('.')}. Try again.", kind="server"
         )
+
+
+_NO_BODY = object()
+_DONE = object()
+
+
+def _status_body(response: httpx.Response) -> object:
+    """An error answer's body as the openai client hands it on: the JSON (unwrapped from
+    ``{"error": ...}``) or, when it is not JSON, the text."""
+    text = response.text.strip()
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return text
+    body = body.get("error", body) if isinstance(body, dict) else body
+    return _NO_BODY if body is None else body
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("text field is not a string")
+    return value
+
+
+async def _sse_data(response: httpx.Response) -> AsyncIterator[Any]:
+    """The ``data`` of each server-sent event, parsed as JSON, up to ``[DONE]``.
+
+    Lines end in LF, CRLF or CR and are split on those alone (``aiter_lines`` would also
+    split on U+2028 and friends, which JSON strings may carry raw, and would replace bytes
+    that are not UTF-8 instead of refusing them). Comments and fields other than ``data``
+    are ignored, as is an event the stream ends inside.
+    """
+    data: list[str] = []  # the data lines of the event being read
+    held: list[bytes] = []  # the unfinished last line, across reads
+    async for chunk in response.aiter_bytes():
+        if b"\n" not in chunk and b"\r" not in chunk:
+            held.append(chunk)
+            continue
+        if held:
+            held.append(chunk)
+            chunk = b"".join(held)
+            held = []
+        if b"\r" in chunk:
+            if chunk.endswith(b"\r"):  # maybe the first half of a CRLF: wait for the next read
+                held.append(b"\r")
+                chunk = chunk[:-1]
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = chunk.split(b"\n")
+        rest = lines.pop()
+        if rest:
+            held.insert(0, rest)
+        for payload in _events(lines, data):
+            if payload is _DONE:
+                return
+            yield payload
+    if held:
+        lines = b"".join(held).replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+        lines.pop().decode("utf-8")  # an unfinished line is no event, but must still be text
+        for payload in _events(lines, data):
+            if payload is _DONE:
+                return
+            yield payload
+
+
+def _events(lines: list[bytes], data: list[str]) -> Iterator[Any]:
+    """Feed whole lines; yields each event ended by a blank line (its JSON, or _DONE)."""
+    for raw in lines:
+        line = raw.decode("utf-8")
+        if line:
+            if line.startswith("data:"):
+                data.append(line[6:] if line.startswith("data: ") else line[5:])
+            elif line == "data":
+                data.append("")
+            continue  # a comment (":…") or another field
+        if not data:
+            continue
+        payload = data[0] if len(data) == 1 else "\n".join(data)
+        data.clear()
+        if payload.startswith("[DONE]"):
+            yield _DONE
+            return
+        yield json.loads(payload)
