@@ -10,6 +10,8 @@ gets a readable error from its backend; an image is never dropped silently.
 from __future__ import annotations
 
 from .backends import Backend, BackendError
+from .backends.openai_compat import VLLM_IMAGE_FLAG
+from .i18n import Message
 from .prompt import detect_version
 from .settings import Settings
 
@@ -33,20 +35,12 @@ async def supports_images(backend: Backend, model: str, settings: Settings) -> b
         return False
 
 
-def refuse_images_message(backend: Backend, model: str, settings: Settings) -> str:
+def refuse_images_message(backend: Backend, model: str, settings: Settings) -> Message:
     if settings.vision == "false":
-        return "Images are turned off (MAGISTRAL_VISION=false): remove the photo and type the proof instead."
+        return Message("images_turned_off")
     if backend.kind == "ollama":
-        return (
-            f"The model {model!r} at {backend.url} cannot read images (Ollama does not list the vision "
-            "capability for it). Remove the photo and type the proof, or pick a model that can see, such as "
-            "Magistral Small 1.2."
-        )
-    return (
-        f"Images are off for {model!r} at {backend.url}: of the Magistral models only Small 1.2 (2509) reads images. "
-        "Remove the photo and type the proof, or set MAGISTRAL_VISION=true if this server takes images "
-        """(vLLM: --limit-mm-per-prompt '{"image":10}')."""
-    )
+        return Message("images_ollama_no_vision", model=model, url=backend.url)
+    return Message("images_off_for_model", model=model, url=backend.url, flag=VLLM_IMAGE_FLAG)
 
 
 async def context_window(backend: Backend, model: str, settings: Settings) -> int:

@@ -25,6 +25,7 @@ from typing import Union
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .i18n import Message
 from .prompt import InputError
 
 ImageSource = Union[str, os.PathLike, bytes, bytearray, Image.Image, "PreparedImage"]
@@ -85,18 +86,18 @@ def prepare_image(source: ImageSource, *, max_mb: float = 20.0, max_side: int = 
     max_bytes = int(max_mb * 1024 * 1024)
     if isinstance(source, (bytes, bytearray)):
         _check_size(len(source), max_bytes, max_mb)
-        return _decode(io.BytesIO(source), "The uploaded file", max_side)
+        return _decode(io.BytesIO(source), Message("image_uploaded_file"), max_side)
     path = Path(source)
     try:
         size = path.stat().st_size
     except OSError:
-        raise InputError(f"The image {path.name!r} could not be opened: upload it again.") from None
+        raise InputError(Message("image_cannot_open", name=path.name)) from None
     _check_size(size, max_bytes, max_mb)
     try:
         with path.open("rb") as file:
-            return _decode(file, f"The file {path.name!r}", max_side)
+            return _decode(file, Message("image_file_named", name=path.name), max_side)
     except OSError:  # unreadable file; decoding errors are turned into InputError inside
-        raise InputError(f"The image {path.name!r} could not be opened: upload it again.") from None
+        raise InputError(Message("image_cannot_open", name=path.name)) from None
 
 
 def prepare_image_for(source: ImageSource, settings) -> PreparedImage:
@@ -106,19 +107,12 @@ def prepare_image_for(source: ImageSource, settings) -> PreparedImage:
 
 def _check_size(size: int, max_bytes: int, max_mb: float) -> None:
     if size > max_bytes:
-        raise InputError(
-            f"The image is {size / 1024 / 1024:.1f} MB; the limit is {max_mb:g} MB (MAGISTRAL_MAX_IMAGE_MB). "
-            "Take the photo at a lower resolution or crop it to the proof."
-        )
+        raise InputError(Message("image_too_big", megabytes=size / 1024 / 1024, limit=max_mb))
     if size == 0:
-        raise InputError("The uploaded image is empty (0 bytes): upload it again.")
+        raise InputError(Message("image_empty"))
 
 
-def _decode(file, what: str, max_side: int) -> PreparedImage:
-    not_an_image = (
-        f"{what} is not an image this app can read. Upload a photo or screenshot as JPEG, PNG, WebP, GIF, BMP "
-        "or TIFF (a file only renamed to .png is still not an image)."
-    )
+def _decode(file, what: Message, max_side: int) -> PreparedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -130,11 +124,11 @@ def _decode(file, what: str, max_side: int) -> PreparedImage:
                 image.draft(None, (math.ceil(original[0] * scale), math.ceil(original[1] * scale)))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(f"{what} has too many pixels to be a photo of a proof; crop or shrink it.") from None
+        raise InputError(Message("image_too_many_pixels", what=what)) from None
     except UnidentifiedImageError:
-        raise InputError(not_an_image) from None
+        raise InputError(Message("image_not_an_image", what=what)) from None
     except (OSError, ValueError, EOFError, SyntaxError, ZeroDivisionError):  # truncated or corrupt data
-        raise InputError(f"{what} looks like an image but is damaged or cut short: upload it again.") from None
+        raise InputError(Message("image_damaged", what=what)) from None
     return _encode(image, max_side, original)
 
 

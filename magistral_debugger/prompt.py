@@ -30,6 +30,8 @@ from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, Thi
 from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
 from mistral_common.protocol.instruct.request import ChatCompletionRequest
 
+from .i18n import Message
+
 try:  # mistral-common ≥ 1.9 asks how an assistant's thinking should be written out
     from mistral_common.protocol.instruct.messages import ReasoningFieldFormat
 
@@ -46,7 +48,11 @@ THINK_CHUNK_VERSIONS = ("2507", "2509")
 
 
 class InputError(ValueError):
-    """The pasted text cannot be sent; the message says what to do instead."""
+    """The pasted text or photo cannot be sent; the :class:`Message` says what to do instead."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def detect_version(model: str, configured: str = "auto") -> Version:
@@ -100,12 +106,9 @@ def clean_argument(text: str | None, max_chars: int, *, allow_empty: bool = Fals
     if not any(_visible(char) for char in text):  # empty, or only zero-width characters
         if allow_empty:
             return ""
-        raise InputError("Paste a flawed argument or proof first (or pick an example).")
+        raise InputError(Message("input_empty"))
     if len(text) > max_chars:
-        raise InputError(
-            f"The text is {len(text):,} characters long; the limit is {max_chars:,} "
-            "(MAGISTRAL_MAX_INPUT_CHARS). Paste the part with the suspected flaw."
-        )
+        raise InputError(Message("input_too_long", length=len(text), limit=max_chars))
     return text
 
 
@@ -249,7 +252,7 @@ def _data_url_payload(url: str) -> str:
     """The base64 part of a ``data:`` URL; anything else (a link) is refused, never dropped."""
     header, sep, payload = url.partition(",")
     if not (sep and header.startswith("data:") and header.endswith(";base64")):
-        raise InputError("Only images uploaded here can be sent (not a link to one).")
+        raise InputError(Message("image_link_refused"))
     return payload
 
 
@@ -257,7 +260,7 @@ def _data_url_bytes(url: str) -> bytes:
     try:
         return base64.b64decode(_data_url_payload(url), validate=True)
     except (binascii.Error, ValueError):
-        raise InputError("The image data is damaged: upload it again.") from None
+        raise InputError(Message("image_data_damaged")) from None
 
 
 # Ollama tokenizes special-token text inside message content as real control tokens

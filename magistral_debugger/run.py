@@ -18,6 +18,7 @@ from typing import AsyncIterator, Sequence, Union
 
 from .backends import Backend, BackendError, ChatRequest, make_backend
 from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
+from .i18n import Message
 from .images import ImageSource, PreparedImage, prepare_image_for
 from .prompt import InputError, Turn, build_messages, clean_argument, detect_version, fit_messages, has_images
 from .capabilities import context_window, refuse_images_message, reply_room, vision_support
@@ -108,17 +109,13 @@ class DebugRun:
                 async for event in split:
                     yield event
         except (InputError, BackendError) as error:
-            state.finish("error", str(error))
+            state.finish("error", error.message)
         except (asyncio.CancelledError, GeneratorExit):
             state.finish("cancelled")
             raise
         except Exception as error:  # a bug, or a server far off its documented format: still no traceback shown
             log.warning("run against %s failed unexpectedly", self.backend.url, exc_info=True)
-            state.finish(
-                "error",
-                f"Something unexpected went wrong talking to {self.backend.url} ({type(error).__name__}); what "
-                "arrived is kept. Try again, and check that the URL points at the right kind of server.",
-            )
+            state.finish("error", Message("unexpected_failure", url=self.backend.url, detail=type(error).__name__))
         yield Ended(state)
 
     async def _messages(self, argument: str, model: str) -> tuple[list[dict], list[Notice]]:
@@ -139,11 +136,8 @@ class DebugRun:
             )
             if self.dropped_turns:
                 n = self.dropped_turns
-                notice = (
-                    f"Left out the {'oldest turn' if n == 1 else f'{n} oldest turns'} of this conversation to fit "
-                    f"the model's context of {context:,} tokens."
-                )
-                notices.append(Notice(notice))
+                key = "dropped_oldest_turn" if n == 1 else "dropped_oldest_turns"
+                notices.append(Notice(Message(key, count=n, context=context)))
         if has_images(messages) and not await vision_support(self.backend, model, settings):
             raise InputError(refuse_images_message(self.backend, model, settings))
         return messages, notices
@@ -202,16 +196,10 @@ class DebugRun:
             for item in splitter.finish():
                 state.apply(item)
 
-    def _silence_message(self, seconds: float) -> str:
+    def _silence_message(self, seconds: float) -> Message:
         if self.state.first_token_at is None:
-            return (
-                f"No reply from {self.backend.url} within {seconds:g} s (model {self.state.model!r}). "
-                "The model may still be loading: try again, or raise MAGISTRAL_FIRST_TOKEN_TIMEOUT."
-            )
-        return (
-            f"The stream from {self.backend.url} stalled for {seconds:g} s; what arrived is kept. "
-            "Try again, or raise MAGISTRAL_READ_TIMEOUT."
-        )
+            return Message("no_first_token", url=self.backend.url, seconds=seconds, model=self.state.model)
+        return Message("stream_stalled", url=self.backend.url, seconds=seconds)
 
 
 async def live_snapshots(

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from .events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
+from .i18n import Message, outcome_text, stats_text
 
 
 @dataclass
@@ -27,10 +28,10 @@ class RunState:
     reasoning_chunks: int = 0
     answer_chunks: int = 0
     usage: Usage | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
 
     finish_reason: FinishReason | None = None
-    error: str | None = None
+    error: Message | None = None
 
     # Text is kept as parts (appending is O(chunk)); joined lazily and cached per render.
     _reasoning_parts: list[str] = field(default_factory=list, repr=False)
@@ -71,7 +72,7 @@ class RunState:
                 self.reasoning_started_at = self.answer_started_at
             self.answer_started_at = None
 
-    def finish(self, reason: FinishReason, error: str | None = None) -> None:
+    def finish(self, reason: FinishReason, error: Message | None = None) -> None:
         if self.finish_reason is not None:
             return  # the first ending wins: a cancel after an error stays an error
         self.finish_reason = reason
@@ -139,43 +140,12 @@ class RunState:
         return tokens / elapsed if elapsed >= 0.2 and tokens > 1 else None  # a rate over a blink is noise
 
     def outcome(self) -> str:
-        """How the run ended, said for a person (empty while it runs)."""
-        if self.finish_reason is None:
-            return ""
-        if self.finish_reason == "error":
-            return self.error or "The run failed."
-        if self.finish_reason == "cancelled":
-            return "Stopped by you."
-        if self.finish_reason == "length":
-            if not self.answer:
-                return (
-                    f"Ran out of tokens while thinking (max tokens {self.max_tokens}): "
-                    "raise max tokens and try again."
-                )
-            return f"The answer was cut off at the token limit (max tokens {self.max_tokens}): raise max tokens."
-        if not self.answer:
-            if self.reasoning:
-                return (
-                    f"The model {self.model!r} stopped thinking without giving an answer (its reasoning is kept). "
-                    "Try again."
-                )
-            return f"The model {self.model!r} sent an empty reply. Try again, or check the server."
-        return "Finished."
+        """How the run ended, said for a person in English (empty while it runs)."""
+        return outcome_text(self)
 
     @property
     def ok(self) -> bool:
         return self.finish_reason == "stop" and bool(self.answer)
 
     def stats_line(self) -> str:
-        parts = []
-        ttft = self.time_to_first_token()
-        if ttft is not None:
-            parts.append(f"first token {ttft:.1f} s")
-        thinking = self.thinking_seconds()
-        if thinking is not None:
-            parts.append(f"thought {thinking:.0f} s")
-        parts.append(f"{self.reasoning_tokens()} reasoning + {self.answer_tokens()} answer tokens")
-        rate = self.tokens_per_second()
-        if rate is not None:
-            parts.append(f"{rate:.1f} tokens/s")
-        return " · ".join(parts)
+        return stats_text(self)

@@ -23,7 +23,7 @@ from .backends import BackendError, check_health, make_backend  # noqa: E402
 from .capabilities import supports_images  # noqa: E402
 from .examples import load_examples  # noqa: E402
 from .export import RunRecord, write_export  # noqa: E402
-from .i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS, pick_language, t  # noqa: E402
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS, gradio_i18n, in_language, pick_language, t  # noqa: E402
 from .prompt import Turn  # noqa: E402
 from .run import DebugRun, live_snapshots  # noqa: E402
 from .settings import Settings  # noqa: E402
@@ -33,7 +33,9 @@ from .view import LATEX_DELIMITERS, health_markdown, pane_texts, reasoning_heade
 log = logging.getLogger(__name__)
 
 MODEL_CONCURRENCY_ID = "model"
-BUSY_MESSAGE = t("status_busy")
+# Static words, translated by the browser from the first frame in the languages Gradio's
+# frontend knows (en, pt, es, zh-CN); Vietnamese arrives from the server right after load.
+WORDS = gradio_i18n()
 
 def language_of(lang: str | None) -> str:
     """One of our five codes for whatever a caller sends (the API takes any string)."""
@@ -146,7 +148,7 @@ def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
         recording = run.backend.recording()
         return f"🎞️ {t('replay_label', lang, date=recording.recorded_on, model=recording.model)}"
     except BackendError as error:
-        return f"🎞️ {error.message}"
+        return f"🎞️ {in_language(error.message, lang)}"
 
 
 def render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tuple[str, str, str, Any]:
@@ -273,7 +275,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             if replay:
                 status_now = f"{replay}\n\n{status_now}"
         return [
-            gr.update(value=f"# {t('app_title', lang)}\n{t('intro', lang)}"),  # intro
+            gr.update(value=f"# {t('app_title', lang)}"),
+            gr.update(value=t("intro", lang)),
             gr.update(label=t("presenter_mode", lang)),
             gr.update(label=t("language", lang)),
             gr.update(label=t("proof_label", lang), placeholder=t("proof_placeholder", lang)),
@@ -304,11 +307,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             gr.update(label=t("max_tokens_label", lang)),
         ]
 
-    async def refresh_models(backend: str, url: str, model: str) -> tuple[Any, str]:
+    async def refresh_models(backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, str]:
+        lang = language_of(lang)
         try:
             chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
         except ValidationError as error:
-            return gr.Dropdown(), invalid_settings_message(error), gr.Image()
+            return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
         server = make_backend(chosen)
         health = await check_health(server, "" if backend == "replay" else chosen.model)
         choices = list(health.models)
@@ -316,7 +320,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         if value and value not in choices:
             choices.append(value)
         vision = health.state == "ready" and await supports_images(server, chosen.model, chosen)
-        return gr.Dropdown(choices=choices, value=value), health_markdown(health), gr.Image(visible=vision)
+        return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
 
     def switch_backend(backend: str) -> Any:
         return gr.Textbox(value="", placeholder=default_url(settings, backend))
@@ -324,45 +328,48 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
         with gr.Row(equal_height=True):
-            intro = gr.Markdown(f"# {t('app_title')}\n{t('intro')}", elem_id="intro")
-            presenter = gr.Checkbox(False, label=t("presenter_mode"), scale=0, min_width=160, elem_id="presenter")
+            with gr.Column(elem_id="intro"):
+                title = gr.Markdown("# " + WORDS("app_title"), elem_id="title")
+                intro = gr.Markdown(WORDS("intro"), elem_id="intro-text")
+            presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), scale=0, min_width=160, elem_id="presenter")
             # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
             language = gr.Dropdown(
-                LANGUAGE_CHOICES, value=DEFAULT_LANGUAGE, label=t("language"), scale=0, min_width=160, elem_id="language"
+                LANGUAGE_CHOICES, value=DEFAULT_LANGUAGE, label=WORDS("language"), scale=0, min_width=160, elem_id="language"
             )
             browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
         with gr.Row(equal_height=False):
             with gr.Column(scale=5):
                 text = gr.Textbox(
-                    label=t("proof_label"),
+                    label=WORDS("proof_label"),
                     lines=10,
                     max_lines=30,
-                    placeholder=t("proof_placeholder"),
+                    placeholder=WORDS("proof_placeholder"),
                     elem_id="proof",
                 )
                 image = gr.Image(
                     type="filepath",
                     sources=["upload", "clipboard", "webcam"],
-                    label=t("photo_label"),
+                    label=WORDS("photo_label"),
                     height=180,
                     visible=False,  # shown once the model is known to take images
                     elem_id="photo",
                 )
                 with gr.Row():
-                    debug_button = gr.Button(t("debug_button"), variant="primary", elem_id="debug")
-                    stop_button = gr.Button(t("stop_button"), variant="stop", elem_id="stop")
-                    clear_button = gr.Button(t("clear_button"), elem_id="clear")
+                    debug_button = gr.Button(WORDS("debug_button"), variant="primary", elem_id="debug")
+                    stop_button = gr.Button(WORDS("stop_button"), variant="stop", elem_id="stop")
+                    clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
                 with gr.Column(elem_id="examples"):
                     example_set = gr.Examples(
                         examples=[[example.argument] for example in examples],
                         example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in examples],
                         inputs=[text],
-                        label=t("examples_label"),
+                        label=WORDS("examples_label"),
                         examples_per_page=30,
                     )
             with gr.Column(scale=6):
-                status = gr.Markdown(status_markdown(None), label=t("status_label"), elem_id="status")
-                with gr.Accordion(t("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
+                # Labels of outputs nobody sees stay plain English: the API names its return values after them.
+                status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
+                with gr.Accordion(WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
                     reasoning = gr.Textbox(
                         label=t("reasoning_label"),
                         show_label=False,
@@ -371,9 +378,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                         interactive=False,
                         autoscroll=True,
                         elem_id="reasoning",
-                        placeholder=t("reasoning_placeholder"),
+                        placeholder=WORDS("reasoning_placeholder"),
                     )
-                answer_heading = gr.Markdown(f"**{t('answer_label')}**", elem_id="answer-heading")
+                answer_heading = gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
                 answer = gr.Markdown(
                     label=t("answer_label"),
                     latex_delimiters=LATEX_DELIMITERS,
@@ -384,48 +391,48 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 )
                 with gr.Row():
                     download_md = gr.DownloadButton(
-                        f"⬇ {t('download_markdown')}", visible=False, size="sm", elem_id="download-md"
+                        "⬇ " + WORDS("download_markdown"), visible=False, size="sm", elem_id="download-md"
                     )
                     download_json = gr.DownloadButton(
-                        f"⬇ {t('download_json')}", visible=False, size="sm", elem_id="download-json"
+                        "⬇ " + WORDS("download_json"), visible=False, size="sm", elem_id="download-json"
                     )
                 with gr.Group(visible=False, elem_id="follow-up") as follow_up_group:
                     question = gr.Textbox(
-                        label=t("question_label"),
-                        placeholder=t("question_placeholder"),
+                        label=WORDS("question_label"),
+                        placeholder=WORDS("question_placeholder"),
                         lines=2,
                         elem_id="question",
                     )
-                    ask_button = gr.Button(t("ask_button"), elem_id="ask")
+                    ask_button = gr.Button(WORDS("ask_button"), elem_id="ask")
         thread = gr.Markdown(
             "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
         )
-        with gr.Accordion(t("backend_panel"), open=False, elem_id="backend-panel") as backend_panel:
+        with gr.Accordion(WORDS("backend_panel"), open=False, elem_id="backend-panel") as backend_panel:
             health = gr.Markdown("", elem_id="health")
             with gr.Row():
-                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=t("server_label"), elem_id="backend")
+                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend")
                 # Empty means "the configured URL": Gradio puts default values in the API
                 # description that even its login page embeds, so the server URL stays out of it.
-                url = gr.Textbox(value="", placeholder=settings.server_url, label=t("url_label"), elem_id="url")
+                url = gr.Textbox(value="", placeholder=settings.server_url, label=WORDS("url_label"), elem_id="url")
             with gr.Row():
                 model = gr.Dropdown(
                     choices=[settings.model] if settings.model else [],
                     value=settings.model,
                     allow_custom_value=True,
-                    label=t("model_label"),
+                    label=WORDS("model_label"),
                     elem_id="model",
                 )
-                refresh = gr.Button(t("refresh_button"), scale=0, elem_id="refresh")
+                refresh = gr.Button(WORDS("refresh_button"), scale=0, elem_id="refresh")
                 version = gr.Dropdown(
-                    VERSION_CHOICES, value=settings.model_version, label=t("prompt_format_label"), elem_id="version"
+                    VERSION_CHOICES, value=settings.model_version, label=WORDS("prompt_format_label"), elem_id="version"
                 )
             with gr.Row():
                 temperature = gr.Slider(
-                    0.0, 1.5, value=settings.temperature, step=0.05, label=t("temperature_label"), elem_id="temperature"
+                    0.0, 1.5, value=settings.temperature, step=0.05, label=WORDS("temperature_label"), elem_id="temperature"
                 )
-                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label=t("top_p_label"), elem_id="top-p")
+                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label=WORDS("top_p_label"), elem_id="top-p")
                 max_tokens = gr.Number(
-                    value=settings.max_tokens, precision=0, minimum=1, label=t("max_tokens_label"), elem_id="max-tokens"
+                    value=settings.max_tokens, precision=0, minimum=1, label=WORDS("max_tokens_label"), elem_id="max-tokens"
                 )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
@@ -461,19 +468,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             **private,
         )
         backend.change(switch_backend, [backend], [url], queue=False, **private)
-        for trigger in (refresh.click, backend.change, url.submit, app.load):
-            trigger(refresh_models, [backend, url, model], [model, health, image], **private)
+        checked = dict(fn=refresh_models, inputs=[backend, url, model, language], outputs=[model, health, image], **private)
+        for trigger in (refresh.click, backend.change, url.submit):
+            trigger(**checked)
         presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
         worded = [
-            intro, presenter, language, text, image, debug_button, stop_button, clear_button, example_set.dataset,
+            title, intro, presenter, language, text, image, debug_button, stop_button, clear_button, example_set.dataset,
             status, reasoning_accordion, reasoning, answer_heading, answer, download_md, download_json,
             question, ask_button, thread, backend_panel, backend, url, model, refresh, version, temperature, top_p,
             max_tokens,
         ]
+        # The health badge speaks the page's language too, so it is checked once that is known.
         app.load(detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, queue=False, **private).then(
             relabel, [language, live], worded, queue=False, **private
-        )
-        language.input(relabel, [language, live], worded, queue=False, **private)
+        ).then(**checked)
+        language.input(relabel, [language, live], worded, queue=False, **private).then(**checked)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
     app.queue(
         # Only a backstop: Admission above turns people away with a clear "busy" first.
@@ -502,6 +511,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         prevent_thread_lock=True,
         ssr_mode=False,
         theme=THEME,
+        i18n=WORDS,
         css=CSS,
         footer_links=["api"],
         # Gradio keeps ~60 KB per browser session until this many exist: bound it.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .backends import Health
-from .i18n import DEFAULT_LANGUAGE, outcome_text, stats_text, t
+from .i18n import DEFAULT_LANGUAGE, in_language, outcome_text, stats_text, t
 from .state import RunState
 
 # Gradio's Markdown renders only $$…$$ by default; Magistral writes all four forms.
@@ -13,8 +13,6 @@ LATEX_DELIMITERS = [
     {"left": "\\(", "right": "\\)", "display": False},
     {"left": "$", "right": "$", "display": False},
 ]
-
-IDLE_STATUS = t("status_idle")
 
 
 def reasoning_header(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -27,10 +25,10 @@ def reasoning_header(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> st
 
 
 def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The status line in ``lang``; an error's own words (from a server or the engine) stay as they are."""
+    """The status line in ``lang``; a server's own words quoted in an error stay as they came."""
     if state is None:
         return t("status_idle", lang)
-    notes = "".join(f"\n\nℹ️ {note}" for note in state.notices)
+    notes = "".join(f"\n\nℹ️ {in_language(note, lang)}" for note in state.notices)
     if not state.done:
         if state.first_token_at is None:
             waited = f"{state.clock() - state.started_at:.0f}"
@@ -49,9 +47,9 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
     return f"{icon} {outcome}{stats}{notes}"
 
 
-def health_markdown(health: Health) -> str:
+def health_markdown(health: Health, lang: str = DEFAULT_LANGUAGE) -> str:
     icon = {"ready": "🟢", "model_missing": "🟠", "unreachable": "🔴"}[health.state]
-    return f"{icon} {health.message}"
+    return f"{icon} {in_language(health.message, lang)}"
 
 
 def pane_texts(state: RunState) -> tuple[str, str]:

@@ -1,5 +1,6 @@
-"""The page in five languages, in Debian's Chromium: it follows the browser's language,
-the language menu switches it by hand, and a finished run's status is in the chosen language."""
+"""The page in five languages, in Debian's Chromium: it follows the browser's language
+from the first frame, the language menu switches it by hand, and a run's status, its
+errors and the server's health badge are in the chosen language."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Iterator
 
 import pytest
 
-from magistral_debugger.i18n import LANGUAGES, t
-from tests.conftest import serve_app
+from magistral_debugger.backends import OllamaBackend
+from magistral_debugger.i18n import LANGUAGES, Message, t
+from tests.conftest import free_port, serve_app
 from tests.loopback import ModelServer, Reply, ollama_chat_lines
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium)
 
@@ -102,3 +104,46 @@ def test_a_finished_run_says_how_it_ended_in_the_chosen_language(open_page, serv
     page.locator("#status").get_by_text(t("outcome_finished", "pt")).wait_for()
     page.get_by_text(re.compile(r"Pensou por \d+ s")).wait_for()
     assert page.locator("#answer").inner_text().strip() == "Step 5."  # the model's words stay as they are
+
+
+FIRST_DEBUG_TEXT_JS = """
+window.firstDebugText = null;
+new MutationObserver((_, observer) => {
+  const button = document.querySelector('#debug');
+  if (button && button.innerText.trim()) {
+    window.firstDebugText = button.innerText.trim();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("pt-BR", "pt"), ("es-ES", "es"), ("zh-CN", "zh-CN")])
+def test_the_first_frame_is_already_in_the_browsers_language(browser, url, locale, lang):  # noqa: F811
+    """gr.I18n words the static page before any server round trip; the server's relabel
+    comes later, so the first text the Debug button ever shows tells which did it."""
+    context = browser.new_context(locale=locale)
+    try:
+        context.add_init_script(FIRST_DEBUG_TEXT_JS)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("() => window.firstDebugText !== null", timeout=15_000)
+        assert page.evaluate("window.firstDebugText") == t("debug_button", lang)
+    finally:
+        context.close()
+
+
+def test_an_engine_error_and_the_health_badge_speak_the_pages_language(open_page):
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens: connection refused
+    refused = Message("connection_refused", url=down, start=OllamaBackend.how_to_start)
+    said = {lang: refused.text(lang).replace("`", "") for lang in ("en", "pt")}  # Markdown shows code without backticks
+    assert said["pt"] != said["en"]
+    with serve_app(ollama_url=down) as address:
+        page = open_page("pt-BR", address)
+        wait_for_debug_button(page, "pt")
+        page.locator("#backend-panel").get_by_text(t("backend_panel", "pt")).click()
+        page.locator("#health", has_text=said["pt"]).wait_for()
+        page.locator("#proof textarea").fill("Suponha x = y. Então 2 = 1.")
+        page.locator("#debug").click()
+        page.locator("#status", has_text=said["pt"]).wait_for()
+        assert said["en"] not in page.locator("#status").inner_text()

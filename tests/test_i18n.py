@@ -4,7 +4,11 @@ stats read the same in English as RunState says them."""
 
 from __future__ import annotations
 
+import copy
+import pickle
+import re
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +17,7 @@ from magistral_debugger.i18n import (
     EN,
     LANGUAGES,
     TRANSLATIONS,
+    Message,
     gradio_i18n,
     normalize_language,
     outcome_text,
@@ -22,6 +27,8 @@ from magistral_debugger.i18n import (
     t,
 )
 from magistral_debugger.state import RunState
+
+PACKAGE = Path(__file__).resolve().parent.parent / "magistral_debugger"
 
 OTHERS = [code for code in TRANSLATIONS if code != "en"]
 # Words that are the same in every language: names, and what the screen shows as code.
@@ -71,11 +78,15 @@ def test_the_debug_button_is_named_the_same_in_the_idle_hint():
         assert f"**{table['debug_button']}**" in table["status_idle"], lang
 
 
-def test_every_language_builds_a_gradio_i18n_without_warnings():
+def test_the_browser_gets_every_languages_static_words_and_nothing_it_would_have_to_fill_in():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an invalid locale code would warn
         i18n = gradio_i18n()
-    assert i18n.translations_dict == TRANSLATIONS
+    sent = i18n.translations_dict
+    assert list(sent) == list(TRANSLATIONS)
+    for lang, table in TRANSLATIONS.items():
+        assert sent[lang] == {k: v for k, v in table.items() if not placeholders(v)}, lang
+        assert sent[lang]["debug_button"] == table["debug_button"] and "input_too_long" not in sent[lang]
     assert i18n("debug_button").key == "debug_button"
 
 
@@ -186,3 +197,47 @@ def test_stats_in_english_are_the_run_states_stats_line(usage):
     assert stats_text(state, "en") == state.stats_line()
     assert stats_text(state, "vi").startswith("token đầu tiên 0.5 giây")
     assert "思考 3 秒" in stats_text(state, "zh-CN")
+
+
+def test_an_engine_message_is_its_english_text_and_says_itself_in_other_languages():
+    message = Message("input_too_long", length=12_345, limit=100)
+    assert message == "The text is 12,345 characters long; the limit is 100 (MAGISTRAL_MAX_INPUT_CHARS). " \
+        "Paste the part with the suspected flaw."
+    assert message.text("en") == message
+    for lang in OTHERS:
+        said = message.text(lang)
+        assert said != message and "12,345" in said and "MAGISTRAL_MAX_INPUT_CHARS" in said, lang
+
+
+def test_a_message_inside_a_message_is_translated_with_it():
+    what = Message("image_file_named", name="proof.png")
+    message = Message("image_not_an_image", what=what)
+    assert message.startswith("The file 'proof.png' is not an image")
+    assert message.text("pt").startswith(what.text("pt"))
+    assert "The file" not in message.text("pt")
+
+
+def test_a_message_survives_copying_as_gradio_copies_session_state():
+    message = Message("connection_refused", url="http://127.0.0.1:9", start="`ollama serve`")
+    for copied in (copy.deepcopy(message), pickle.loads(pickle.dumps(message))):
+        assert copied == message and copied.text("vi") == message.text("vi")
+
+
+def test_hiding_a_secret_in_a_message_hides_it_in_every_language():
+    key = "sk-canary-0123456789"
+    message = Message("openai_refused", url="http://h/v1", model="m", detail=f"bad header Bearer {key}")
+    hidden = message.with_values(lambda text: text.replace(key, "[API key hidden]"))
+    assert all(key not in hidden.text(lang) and "[API key hidden]" in hidden.text(lang) for lang in TRANSLATIONS)
+
+
+def test_every_message_id_the_engine_uses_has_words():
+    """A typo in an id would only show when that failure happens, in front of a class."""
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        used |= set(re.findall(r"""Message\(\s*["']([a-z0-9_]+)["']""", path.read_text()))
+    assert len(used) > 50
+    assert used - set(EN) == set()
+    # and every message is used somewhere (none left behind by a refactor)
+    code = "".join(path.read_text() for path in PACKAGE.rglob("*.py") if path.parent.name != "locales")
+    dynamic = {"dropped_oldest_turn", "dropped_oldest_turns", "backend_ollama", "backend_openai", "backend_replay"}
+    assert {key for key in EN if not re.search(rf"""["']{key}["']""", code)} - dynamic == set()

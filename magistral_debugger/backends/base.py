@@ -15,6 +15,7 @@ from typing import Any, AsyncIterator, Literal, Protocol
 import httpx
 
 from ..events import StreamEvent
+from ..i18n import Message
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ HealthState = Literal["unreachable", "model_missing", "ready"]
 @dataclass(frozen=True)
 class Health:
     state: HealthState
-    message: str
+    message: Message
     models: tuple[str, ...] = ()
 
 
@@ -90,12 +91,9 @@ async def check_health(backend: Backend, model: str) -> Health:
     names = tuple(m.name for m in models)
     wanted = model or await backend.default_model()
     if not wanted or not _has_model(names, wanted):
-        return Health(
-            "model_missing",
-            f"{backend.url} is up, but the model {wanted!r} is not there. {backend.missing_model_hint(wanted)}",
-            names,
-        )
-    return Health("ready", f"Ready: {wanted} at {backend.url}", names)
+        hint = backend.missing_model_hint(wanted)
+        return Health("model_missing", Message("health_model_not_there", url=backend.url, model=wanted, hint=hint), names)
+    return Health("ready", Message("health_ready_detail", model=wanted, url=backend.url), names)
 
 
 def _has_model(names: tuple[str, ...], wanted: str) -> bool:

@@ -1,7 +1,7 @@
 """Failures explained for a person: what happened, what to do, which URL or model.
 
-Backends raise :class:`BackendError`; everything above shows its message as is,
-so no message here may contain a traceback, a header or the API key.
+Backends raise :class:`BackendError` with a :class:`Message` (English, and sayable in the
+reader's language); no message may contain a traceback, a header or the API key.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ import socket
 
 import httpx
 
+from ..i18n import Message
+
 
 class BackendError(Exception):
     """A failure with a message fit to show in the UI and on the CLI's stderr."""
 
-    def __init__(self, message: str, *, kind: str = "error") -> None:
+    def __init__(self, message: Message, *, kind: str = "error") -> None:
         super().__init__(message)
         self.message = message
         # unreachable | model_missing | too_large | bad_request | images_refused | server | protocol | timeout | cut
@@ -25,37 +27,18 @@ class BackendError(Exception):
 def describe_transport_error(exc: BaseException, url: str, how_to_start: str) -> BackendError:
     """A connection-level failure (no HTTP answer, or the stream broke)."""
     if isinstance(exc, httpx.ConnectTimeout):
-        return BackendError(
-            f"Connecting to {url} timed out: nothing answered. Check the URL and that the server is up "
-            f"({how_to_start}); a firewall may be dropping the connection.",
-            kind="timeout",
-        )
+        return BackendError(Message("connect_timeout", url=url, start=how_to_start), kind="timeout")
     if isinstance(exc, httpx.ConnectError):
         if _is_name_resolution_failure(exc):
-            host = httpx.URL(url).host
-            return BackendError(
-                f"The host name {host!r} in {url} does not resolve. Check the URL for a typo.",
-                kind="unreachable",
-            )
-        return BackendError(
-            f"Cannot reach the model server at {url} (connection refused). Start it with {how_to_start}, "
-            "or set the right URL.",
-            kind="unreachable",
-        )
+            return BackendError(Message("host_unknown", host=httpx.URL(url).host, url=url), kind="unreachable")
+        return BackendError(Message("connection_refused", url=url, start=how_to_start), kind="unreachable")
     if isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" in str(exc):
-        return BackendError(
-            f"The server at {url} closed the connection without answering. Check that this URL is the model "
-            f"server ({how_to_start}) and try again.",
-            kind="cut",
-        )
+        return BackendError(Message("closed_without_answer", url=url, start=how_to_start), kind="cut")
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return BackendError(
-            f"The connection to {url} broke off mid-stream; what arrived is kept. Try again.",
-            kind="cut",
-        )
+        return BackendError(Message("connection_broke", url=url), kind="cut")
     if isinstance(exc, httpx.TimeoutException):
-        return BackendError(f"The server at {url} stopped answering (timeout). Try again.", kind="timeout")
-    return BackendError(f"Talking to {url} failed: {type(exc).__name__}. Try again.", kind="protocol")
+        return BackendError(Message("server_went_silent", url=url), kind="timeout")
+    return BackendError(Message("talking_failed", url=url, detail=type(exc).__name__), kind="protocol")
 
 
 def _is_name_resolution_failure(exc: BaseException) -> bool:
@@ -96,9 +79,7 @@ def looks_like_image_rejection(detail: str) -> bool:
 
 def images_refused(url: str, model: str, detail: str, how: str) -> BackendError:
     return BackendError(
-        f"The server at {url} refused the photo: {detail.rstrip('.')}. The model {model!r} there does not take "
-        f"images. Remove the photo and type the proof, or serve a model that can see ({how}).",
-        kind="images_refused",
+        Message("images_refused", url=url, detail=detail.rstrip("."), model=model, start=how), kind="images_refused"
     )
 
 
@@ -131,8 +112,4 @@ def error_text_from_json(data: object) -> str:
 
 
 def html_error(url: str, status: int) -> BackendError:
-    return BackendError(
-        f"{url} answered with a web page (HTTP {status}), not the model API: a proxy or another program is in the "
-        "way, or the URL is wrong. Check the URL, and that the model server behind any proxy is running.",
-        kind="protocol",
-    )
+    return BackendError(Message("web_page_not_api", url=url, status=status), kind="protocol")

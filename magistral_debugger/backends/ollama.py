@@ -13,6 +13,7 @@ from typing import Any, AsyncIterator
 import httpx
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..i18n import Message
 from ..prompt import flatten_for_ollama
 from .base import ChatRequest, ModelInfo, http_client, metadata_timeout
 from .errors import (
@@ -38,8 +39,8 @@ class OllamaBackend:
         self.url = url.rstrip("/")
         self.connect_timeout = connect_timeout
 
-    def missing_model_hint(self, model: str) -> str:
-        return f"Download it with `ollama pull {model}`."
+    def missing_model_hint(self, model: str) -> Message:
+        return Message("ollama_pull_hint", model=model)
 
     async def default_model(self) -> str:
         return "magistral"
@@ -79,7 +80,7 @@ class OllamaBackend:
                         detail = error_text_from_body(await response.aread())
                         if "does not support thinking" in detail:
                             body.pop("think")
-                            yield Notice(f"{request.model} does not support thinking mode; running without it.")
+                            yield Notice(Message("ollama_no_thinking", model=request.model))
                             async with client.stream("POST", f"{self.url}/api/chat", json=body) as retry:
                                 async for event in self._read(retry, request.model, sent_images):
                                     yield event
@@ -104,23 +105,12 @@ class OllamaBackend:
             except ValueError:
                 if looks_like_html(line, response.headers.get("content-type", "")):
                     raise html_error(self.url, response.status_code) from None
-                raise BackendError(
-                    f"Ollama at {self.url} sent a line that is not JSON ({line[:60]!r}…). "
-                    "Is that URL really an Ollama server?",
-                    kind="protocol",
-                ) from None
+                raise BackendError(Message("ollama_not_json", url=self.url, line=repr(line[:60])), kind="protocol") from None
             if not isinstance(data, dict) or not isinstance(data.get("message") or {}, dict):
-                raise BackendError(
-                    f"Ollama at {self.url} sent a line of an unexpected shape ({line[:60]!r}…). "
-                    "Is that URL really an Ollama server?",
-                    kind="protocol",
-                )
+                raise BackendError(Message("ollama_odd_line", url=self.url, line=repr(line[:60])), kind="protocol")
             if "error" in data:
-                raise BackendError(
-                    f"Ollama at {self.url} reported an error mid-answer: {error_text_from_json(data).rstrip('.')}. "
-                    "What arrived is kept; try again.",
-                    kind="server",
-                )
+                detail = error_text_from_json(data).rstrip(".")
+                raise BackendError(Message("ollama_error_mid_answer", url=self.url, detail=detail), kind="server")
             message = data.get("message") or {}
             thinking = message.get("thinking")
             if thinking:
@@ -135,40 +125,25 @@ class OllamaBackend:
                 )
                 yield Finished("length" if data.get("done_reason") == "length" else "stop")
                 return
-        raise BackendError(
-            f"The stream from Ollama at {self.url} ended before the answer was complete; what arrived is kept. "
-            "Try again.",
-            kind="cut",
-        )
+        raise BackendError(Message("ollama_stream_ended_early", url=self.url), kind="cut")
 
     def _status_error(self, status: int, detail: str, model: str, sent_images: bool = False) -> BackendError:
         lowered = detail.lower()
         if sent_images and status in (400, 500) and looks_like_image_rejection(detail) and not looks_like_context_overflow(detail):
-            return images_refused(self.url, model, detail, "`ollama pull` a model with the vision capability")
+            return images_refused(self.url, model, detail, Message("ollama_vision_hint"))
         if status == 404 and "model" not in lowered:  # the route itself is missing: not Ollama's API
-            return BackendError(
-                f"{self.url} does not look like an Ollama server: it answered HTTP 404 ({detail[:80]}). Check the URL "
-                "(Ollama's is usually http://localhost:11434, without /v1), or choose the OpenAI-compatible server.",
-                kind="protocol",
-            )
+            return BackendError(Message("ollama_wrong_url", url=self.url, detail=detail[:80]), kind="protocol")
         if status == 404 or ("model" in lowered and "not found" in lowered):
-            return BackendError(
-                f"Ollama at {self.url} does not have the model {model!r}. Download it with `ollama pull {model}`.",
-                kind="model_missing",
-            )
+            return BackendError(Message("ollama_model_missing", url=self.url, model=model), kind="model_missing")
         if status in (400, 413, 500) and looks_like_context_overflow(detail):
             return BackendError(
-                f"The request is too large for the context of {model!r} at {self.url}: {detail.rstrip('.')}. "
-                "Shorten the text, lower max tokens, or give Ollama a larger context (OLLAMA_CONTEXT_LENGTH).",
-                kind="too_large",
+                Message("ollama_too_large", model=model, url=self.url, detail=detail.rstrip(".")), kind="too_large"
             )
         if status == 400:
             return BackendError(
-                f"Ollama at {self.url} refused the request for {model!r}: {detail.rstrip('.')}. "
-                "Check the model name and the settings in the Backend panel.",
-                kind="bad_request",
+                Message("ollama_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
-        return BackendError(f"Ollama at {self.url} answered HTTP {status}: {detail.rstrip('.')}. Try again.", kind="server")
+        return BackendError(Message("ollama_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
 
     async def _get_json(self, method: str, path: str, payload: dict | None = None) -> dict:
         async with http_client(self.connect_timeout) as client:
@@ -185,6 +160,6 @@ class OllamaBackend:
         except ValueError:
             raise html_error(self.url, response.status_code) from None
         if not isinstance(data, dict):
-            raise BackendError(f"{self.url}{path} answered something that is not Ollama's API.", kind="protocol")
+            raise BackendError(Message("ollama_not_its_api", url=f"{self.url}{path}"), kind="protocol")
         return data
 

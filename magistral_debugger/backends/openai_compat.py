@@ -20,6 +20,7 @@ import httpx
 import openai
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..i18n import Message
 from ..prompt import estimate_tokens, has_images
 from .base import ChatRequest, ModelInfo, http_client, metadata_timeout
 from .errors import (
@@ -37,6 +38,7 @@ VLLM_SERVE = (
     "`vllm serve mistralai/Magistral-Small-2509 --reasoning-parser mistral --tokenizer-mode mistral "
     "--config-format mistral --load-format mistral --tool-call-parser mistral --enable-auto-tool-choice`"
 )
+VLLM_IMAGE_FLAG = """--limit-mm-per-prompt '{"image":10}'"""
 # Room left for the prompt when max tokens must shrink to fit the server's context.
 PROMPT_TOKEN_ALLOWANCE = 512
 
@@ -53,8 +55,8 @@ class OpenAICompatBackend:
     def __repr__(self) -> str:  # never show the key
         return f"OpenAICompatBackend({self.url!r})"
 
-    def missing_model_hint(self, model: str) -> str:
-        return f"Serve it, e.g. {VLLM_SERVE}, or pick a model the server lists."
+    def missing_model_hint(self, model: str) -> Message:
+        return Message("openai_serve_hint", start=VLLM_SERVE)
 
     def _client(self, http: httpx.AsyncClient) -> openai.AsyncOpenAI:
         return openai.AsyncOpenAI(base_url=self.url, api_key=self._api_key, http_client=http, max_retries=0)
@@ -70,10 +72,10 @@ class OpenAICompatBackend:
     async def default_model(self) -> str:
         models = await self.list_models()
         if not models:
-            raise BackendError(f"The server at {self.url} lists no models. {VLLM_SERVE}", kind="model_missing")
+            raise BackendError(Message("openai_no_models", url=self.url, start=VLLM_SERVE), kind="model_missing")
         return models[0].name
 
-    async def _fit_max_tokens(self, request: ChatRequest) -> tuple[int, str | None]:
+    async def _fit_max_tokens(self, request: ChatRequest) -> tuple[int, Message | None]:
         """Lower max tokens to what the server's context can hold, instead of a 400."""
         try:
             models = await self.list_models()
@@ -87,17 +89,14 @@ class OpenAICompatBackend:
         if request.max_tokens <= room:
             return request.max_tokens, None
         fitted = max(1, room)
-        return fitted, (
-            f"Max tokens lowered from {request.max_tokens:,} to {fitted:,} to fit the server's context of "
-            f"{limit:,} tokens (--max-model-len)."
-        )
+        return fitted, Message("openai_max_tokens_lowered", requested=request.max_tokens, fitted=fitted, limit=limit)
 
     def _redacted(self, error: BackendError) -> BackendError:
         """The error with the API key cut out: servers and proxies do quote the
         Authorization header back in their error bodies."""
         key = self._api_key
         if len(key) >= 8 and key in error.message:
-            return BackendError(error.message.replace(key, "[API key hidden]"), kind=error.kind)
+            return BackendError(error.message.with_values(lambda text: text.replace(key, "[API key hidden]")), kind=error.kind)
         return error
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
@@ -158,38 +157,19 @@ class OpenAICompatBackend:
             except httpx.RequestError as exc:
                 raise self._redacted(describe_transport_error(exc, self.url, VLLM_SERVE)) from None
             except UnicodeDecodeError:
-                raise BackendError(
-                    f"The server at {self.url} sent bytes that are not valid UTF-8 text; what arrived is kept. "
-                    "Check what is serving that URL, and try again.",
-                    kind="protocol",
-                ) from None
+                raise BackendError(Message("openai_not_utf8", url=self.url), kind="protocol") from None
             except ValueError:  # a data line that is not JSON
-                raise BackendError(
-                    f"The server at {self.url} sent a stream line that is not JSON. Is that URL an OpenAI-compatible "
-                    "server?",
-                    kind="protocol",
-                ) from None
+                raise BackendError(Message("openai_not_json", url=self.url), kind="protocol") from None
             except (AttributeError, TypeError, IndexError, KeyError):  # JSON, but not a chat.completion.chunk
-                raise BackendError(
-                    f"The server at {self.url} sent a stream chunk of an unexpected shape; what arrived is kept. "
-                    "Is that URL an OpenAI-compatible server?",
-                    kind="protocol",
-                ) from None
+                raise BackendError(Message("openai_odd_chunk", url=self.url), kind="protocol") from None
         if finish is None:
-            raise BackendError(
-                f"The stream from {self.url} ended before the answer was complete; what arrived is kept. Try again.",
-                kind="cut",
-            )
+            raise BackendError(Message("openai_stream_ended_early", url=self.url), kind="cut")
         yield Finished("length" if finish == "length" else "stop")
 
     def _mid_stream_error(self, error: object) -> BackendError:
         """An error event inside the stream (HTTP status stayed 200)."""
         detail = error_text_from_json({"error": error})
-        return BackendError(
-            f"The server at {self.url} reported an error mid-answer: {detail.rstrip('.')}. "
-            "What arrived is kept; try again.",
-            kind="server",
-        )
+        return BackendError(Message("openai_error_mid_answer", url=self.url, detail=detail.rstrip(".")), kind="server")
 
     def _describe(self, exc: openai.APIError, model: str, sent_images: bool = False) -> BackendError:
         """An error of the openai client (the model list), for a person, without the API key."""
@@ -202,7 +182,7 @@ class OpenAICompatBackend:
             cause = exc.__cause__ or exc.__context__
             if isinstance(cause, httpx.TransportError):
                 return describe_transport_error(cause, self.url, VLLM_SERVE)
-            return BackendError(f"Cannot reach the model server at {self.url}. Start it with {VLLM_SERVE}.", kind="unreachable")
+            return BackendError(Message("openai_unreachable", url=self.url, start=VLLM_SERVE), kind="unreachable")
         if isinstance(exc, openai.APIStatusError):
             response = exc.response
             raw = response.content if response is not None else b""
@@ -228,40 +208,24 @@ class OpenAICompatBackend:
             and looks_like_image_rejection(detail)
             and not looks_like_context_overflow(detail)
         ):
-            return images_refused(self.url, model, detail, "vLLM: serve Magistral Small 2509 with "
-                                  """--limit-mm-per-prompt '{"image":10}'""")
+            return images_refused(self.url, model, detail, Message("vllm_vision_hint", flag=VLLM_IMAGE_FLAG))
         if status == 401:
-            return BackendError(
-                f"The server at {self.url} refused the API key (HTTP 401): set MAGISTRAL_OPENAI_API_KEY.",
-                kind="bad_request",
-            )
+            return BackendError(Message("openai_key_refused", url=self.url), kind="bad_request")
         if status == 404 and not (model and (model in detail or "model" in detail.lower())):
-            return BackendError(  # the route itself is missing, e.g. a base URL without /v1
-                f"{self.url} does not look like an OpenAI-compatible API: it answered HTTP 404 ({detail[:80]}). "
-                "Check the URL: vLLM's ends in /v1, e.g. http://localhost:8000/v1.",
-                kind="protocol",
-            )
+            # the route itself is missing, e.g. a base URL without /v1
+            return BackendError(Message("openai_wrong_url", url=self.url, detail=detail[:80]), kind="protocol")
         if status == 404:
             return BackendError(
-                f"The server at {self.url} has no model {model!r}: {detail.rstrip('.')}. Pick a model it lists, "
-                f"or serve it with {VLLM_SERVE}.",
+                Message("openai_model_missing", url=self.url, model=model, detail=detail.rstrip("."), start=VLLM_SERVE),
                 kind="model_missing",
             )
         if status == 400:
             if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
-                return BackendError(
-                    f"The request is too large for the model's context at {self.url}: {detail.rstrip('.')}. "
-                    "Shorten the text or lower max tokens.",
-                    kind="too_large",
-                )
+                return BackendError(Message("openai_too_large", url=self.url, detail=detail.rstrip(".")), kind="too_large")
             return BackendError(
-                f"The server at {self.url} refused the request for {model!r}: {detail.rstrip('.')}. "
-                "Check the model name and the settings in the Backend panel.",
-                kind="bad_request",
+                Message("openai_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
-        return BackendError(
-            f"The server at {self.url} answered HTTP {status}: {detail.rstrip('.')}. Try again.", kind="server"
-        )
+        return BackendError(Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
 
 
 _NO_BODY = object()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Literal
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..i18n import Message
 from ..redaction import public_settings, public_url, scrub_all, scrubber
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo
@@ -118,8 +119,8 @@ class Recording:
         """When, as the recording's own clock said it, e.g. ``2025-11-25 20:21``."""
         return f"{self.recorded_at:%Y-%m-%d %H:%M}"
 
-    def describe(self) -> str:
-        return f"Replay of a run recorded on {self.recorded_on} with {self.model}"
+    def describe(self) -> Message:
+        return Message("replay_label", date=self.recorded_on, model=self.model)
 
 
 class _Bad(Exception):
@@ -136,15 +137,13 @@ def read_recording(path: str | Path) -> Recording:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise BackendError(
-            f"There is no recording at {where}. Check MAGISTRAL_REPLAY_FILE (a .jsonl file from the "
-            "MAGISTRAL_RECORD_DIR folder).",
-            kind="unreachable",
-        ) from None
+        raise BackendError(Message("recording_missing", path=where), kind="unreachable") from None
     except OSError as error:
-        raise BackendError(f"Cannot read the recording {where}: {error.strerror or error}.", kind="unreachable") from None
+        raise BackendError(
+            Message("recording_unreadable", path=where, detail=str(error.strerror or error)), kind="unreachable"
+        ) from None
     if not raw.strip():
-        raise BackendError(f"The recording {where} is empty: nothing to replay.", kind="protocol")
+        raise BackendError(Message("recording_empty", path=where), kind="protocol")
     lines = raw.split(b"\n")
     cut_last = not raw.endswith(b"\n")  # the writer ends every line: a last line without "\n" was cut
     header: dict[str, Any] | None = None
@@ -183,17 +182,14 @@ def read_recording(path: str | Path) -> Recording:
             else:
                 events.append(RecordedEvent(last_t, _event_from(data)))
         except _Bad as error:
-            raise BackendError(f"The recording {where} is damaged: line {number} {error}. It cannot be replayed.",
-                               kind="protocol") from None
+            raise BackendError(
+                Message("recording_damaged", path=where, line=number, detail=str(error)), kind="protocol"
+            ) from None
     if header is None:  # pragma: no cover - a non-blank file always has a first line
-        raise BackendError(f"The recording {where} is empty: nothing to replay.", kind="protocol")
+        raise BackendError(Message("recording_empty", path=where), kind="protocol")
     if end is None:
         last = max(n for n, line in enumerate(lines, start=1) if line.strip())
-        raise BackendError(
-            f"The recording {where} stops at line {last} without its end line: it was cut short (the app "
-            "stopped, or the file was copied, while the run was still being recorded). It cannot be replayed.",
-            kind="protocol",
-        )
+        raise BackendError(Message("recording_cut_short", path=where, line=last), kind="protocol")
     request = header["request"]
     return Recording(
         path=path,
@@ -384,7 +380,7 @@ class RecordingBackend:
     def how_to_start(self) -> str:
         return self.inner.how_to_start
 
-    def missing_model_hint(self, model: str) -> str:
+    def missing_model_hint(self, model: str) -> Message:
         return self.inner.missing_model_hint(model)
 
     async def list_models(self) -> list[ModelInfo]:
@@ -399,7 +395,7 @@ class RecordingBackend:
         writer = _Writer(self.path)
         if writer.failure:
             log.warning("cannot record to %s: %s", self.path, writer.failure)
-            yield Notice(f"This run is not being recorded: cannot write to {self.directory} ({writer.failure}).")
+            yield Notice(Message("not_recording", folder=str(self.directory), detail=writer.failure))
         scrub = self._scrub
         writer.write(
             {
@@ -430,7 +426,7 @@ class RecordingBackend:
                     if writer.failure and not told:
                         told = True
                         log.warning("recording to %s stopped: %s", self.path, writer.failure)
-                        yield Notice(f"Recording stopped: cannot write to {self.path} ({writer.failure}).")
+                        yield Notice(Message("recording_stopped", path=str(self.path), detail=writer.failure))
                     finished = finished or type(event) is Finished
                     yield event
             end = {"outcome": "finished"}

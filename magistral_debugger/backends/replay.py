@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from ..events import StreamEvent
+from ..i18n import Message
 from .base import ChatRequest, ModelInfo
 from .errors import BackendError
 from .recording import Recording, read_recording
@@ -42,11 +43,7 @@ class ReplayBackend:
         """The parsed recording (read once); :class:`BackendError` if it is missing or damaged."""
         if self._recording is None:
             if self.path is None:
-                raise BackendError(
-                    "No recording chosen to replay: set MAGISTRAL_REPLAY_FILE to a .jsonl file from the "
-                    "MAGISTRAL_RECORD_DIR folder.",
-                    kind="unreachable",
-                )
+                raise BackendError(Message("replay_none_chosen"), kind="unreachable")
             self._recording = read_recording(self.path)
         return self._recording
 
@@ -59,8 +56,8 @@ class ReplayBackend:
         """``Replay of a run recorded on 2025-11-25 20:21 with magistral``; raises BackendError."""
         return self.recording().describe()
 
-    def missing_model_hint(self, model: str) -> str:
-        return f"A replay plays the model it recorded ({self.recording().model}); the model setting does not apply."
+    def missing_model_hint(self, model: str) -> Message:
+        return Message("replay_model_hint", model=self.recording().model)
 
     async def list_models(self) -> list[ModelInfo]:
         return [ModelInfo(name=(await self._load()).model)]
@@ -98,7 +95,5 @@ class ReplayBackend:
             if delay > 0:
                 await asyncio.sleep(delay)
         if end.outcome == "error":
-            raise BackendError(f"In the recording: {end.message}", kind=end.kind or "server")
-        raise BackendError(
-            f"The recorded run was stopped after {end.t:.1f} s, so the replay ends here too.", kind="cut"
-        )
+            raise BackendError(Message("replay_recorded_error", detail=end.message), kind=end.kind or "server")
+        raise BackendError(Message("replay_recorded_stop", seconds=end.t), kind="cut")

@@ -1,0 +1,246 @@
+"""The page's words in English."""
+
+PAGE = {
+    # the page
+    "app_title": "Magistral Debugger",
+    "intro": "Paste a flawed argument or proof. Magistral reasons about it step by step and explains where it breaks.",
+    "presenter_mode": "Presenter mode",
+    "language": "Language",
+    "proof_label": "Flawed argument or proof",
+    "proof_placeholder": "Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
+    "debug_button": "Debug",
+    "stop_button": "Stop",
+    "clear_button": "Clear",
+    "examples_label": "Examples (✓ = a correct proof, as a control)",
+    "status_label": "Status",
+    "reasoning_label": "Reasoning",
+    "reasoning_placeholder": "The model's reasoning streams here.",
+    "answer_label": "Answer",
+    "download_markdown": "Download Markdown",
+    "download_json": "Download JSON",
+    # the backend panel
+    "backend_panel": "Backend",
+    "server_label": "Server",
+    "backend_ollama": "Ollama",
+    "backend_openai": "OpenAI-compatible (vLLM)",
+    "backend_replay": "Replay a recorded run",
+    "url_label": "URL",
+    "model_label": "Model (empty: magistral on Ollama, the server's first model on vLLM)",
+    "refresh_button": "↻ Refresh",
+    "prompt_format_label": "Prompt format",
+    "prompt_format_auto": "Detect from model name",
+    "temperature_label": "Temperature",
+    "top_p_label": "top_p",
+    "max_tokens_label": "Max tokens",
+    "replay_label": "Replay of a run recorded on {date} with {model}",
+    # health of the model server
+    "health_ready_detail": "Ready: {model} at {url}",
+    # status while a run goes on
+    "status_idle": "Paste an argument or pick an example, then press **Debug**.",
+    "status_waiting": "Waiting for {model}… {seconds} s",
+    "status_waiting_model": "Waiting for the model… {seconds} s",
+    "status_thinking": "Thinking…",
+    "status_answering": "Answering…",
+    "status_busy": "The app is busy with other people's runs: try again in a moment.",
+    "status_queued": "Waiting for a free slot: {ahead} run(s) ahead of yours…",
+    "status_invalid_setting": "Invalid setting ({fields}). Fix it in the Backend panel.",
+    "reasoning_thinking": "Thinking… {seconds} s",
+    "reasoning_thought": "Thought for {seconds} s",
+    # how a run ended (as RunState.outcome says it in English)
+    "outcome_finished": "Finished.",
+    "outcome_stopped": "Stopped.",
+    "outcome_stopped_by_you": "Stopped by you.",
+    "outcome_out_of_tokens_thinking": (
+        "Ran out of tokens while thinking (max tokens {max_tokens}): raise max tokens and try again."
+    ),
+    "outcome_answer_cut_off": "The answer was cut off at the token limit (max tokens {max_tokens}): raise max tokens.",
+    "outcome_no_answer": (
+        "The model {model} stopped thinking without giving an answer (its reasoning is kept). Try again."
+    ),
+    "outcome_empty_reply": "The model {model} sent an empty reply. Try again, or check the server.",
+    "outcome_failed": "The run failed.",
+    # the stats line
+    "stats_first_token": "first token {seconds} s",
+    "stats_thought": "thought {seconds} s",
+    "stats_tokens": "{reasoning} reasoning + {answer} answer tokens",
+    "stats_rate": "{rate} tokens/s",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Photo of the proof (optional)',
+    'question_label': 'Ask about this proof',
+    'question_placeholder': "Why can't we cancel x − y?   (Shift+Enter asks)",
+    'ask_button': 'Ask',
+    'conversation_label': 'Conversation',
+    'thread_proof': 'The proof',
+    'thread_asked': 'You asked',
+    'thread_photo': '(a photo)',
+}
+
+# Messages from the engine: what went wrong and what to do. A {detail} is the server's own
+# words (or a technical detail of a file) and is shown as it came.
+ENGINE = {
+    # the text and the photo, before anything is sent
+    "input_empty": "Paste a flawed argument or proof first (or pick an example).",
+    "input_too_long": (
+        "The text is {length:,} characters long; the limit is {limit:,} (MAGISTRAL_MAX_INPUT_CHARS). "
+        "Paste the part with the suspected flaw."
+    ),
+    "image_link_refused": "Only images uploaded here can be sent (not a link to one).",
+    "image_data_damaged": "The image data is damaged: upload it again.",
+    "image_cannot_open": "The image {name!r} could not be opened: upload it again.",
+    "image_too_big": (
+        "The image is {megabytes:.1f} MB; the limit is {limit:g} MB (MAGISTRAL_MAX_IMAGE_MB). "
+        "Take the photo at a lower resolution or crop it to the proof."
+    ),
+    "image_file_named": "The file {name!r}",
+    "image_uploaded_file": "The uploaded file",
+    "image_empty": "The uploaded image is empty (0 bytes): upload it again.",
+    "image_not_an_image": (
+        "{what} is not an image this app can read. Upload a photo or screenshot as JPEG, PNG, WebP, "
+        "GIF, BMP or TIFF (a file only renamed to .png is still not an image)."
+    ),
+    "image_too_many_pixels": "{what} has too many pixels to be a photo of a proof; crop or shrink it.",
+    "image_damaged": "{what} looks like an image but is damaged or cut short: upload it again.",
+    "images_turned_off": "Images are turned off (MAGISTRAL_VISION=false): remove the photo and type the proof instead.",
+    "images_ollama_no_vision": (
+        "The model {model!r} at {url} cannot read images (Ollama does not list the vision capability for it). "
+        "Remove the photo and type the proof, or pick a model that can see, such as Magistral Small 1.2."
+    ),
+    "images_off_for_model": (
+        "Images are off for {model!r} at {url}: of the Magistral models only Small 1.2 (2509) reads images. "
+        "Remove the photo and type the proof, or set MAGISTRAL_VISION=true if this server takes images "
+        "(vLLM: {flag})."
+    ),
+    # reaching the server
+    "connect_timeout": (
+        "Connecting to {url} timed out: nothing answered. Check the URL and that the server is up ({start}); "
+        "a firewall may be dropping the connection."
+    ),
+    "host_unknown": "The host name {host!r} in {url} does not resolve. Check the URL for a typo.",
+    "connection_refused": (
+        "Cannot reach the model server at {url} (connection refused). Start it with {start}, or set the right URL."
+    ),
+    "closed_without_answer": (
+        "The server at {url} closed the connection without answering. Check that this URL is the model server "
+        "({start}) and try again."
+    ),
+    "connection_broke": "The connection to {url} broke off mid-stream; what arrived is kept. Try again.",
+    "server_went_silent": "The server at {url} stopped answering (timeout). Try again.",
+    "talking_failed": "Talking to {url} failed: {detail}. Try again.",
+    "web_page_not_api": (
+        "{url} answered with a web page (HTTP {status}), not the model API: a proxy or another program is in "
+        "the way, or the URL is wrong. Check the URL, and that the model server behind any proxy is running."
+    ),
+    "no_first_token": (
+        "No reply from {url} within {seconds:g} s (model {model!r}). The model may still be loading: try again, "
+        "or raise MAGISTRAL_FIRST_TOKEN_TIMEOUT."
+    ),
+    "stream_stalled": (
+        "The stream from {url} stalled for {seconds:g} s; what arrived is kept. Try again, or raise "
+        "MAGISTRAL_READ_TIMEOUT."
+    ),
+    "unexpected_failure": (
+        "Something unexpected went wrong talking to {url} ({detail}); what arrived is kept. Try again, and check "
+        "that the URL points at the right kind of server."
+    ),
+    # what a server said: Ollama
+    "ollama_not_json": "Ollama at {url} sent a line that is not JSON ({line}…). Is that URL really an Ollama server?",
+    "ollama_odd_line": (
+        "Ollama at {url} sent a line of an unexpected shape ({line}…). Is that URL really an Ollama server?"
+    ),
+    "ollama_error_mid_answer": (
+        "Ollama at {url} reported an error mid-answer: {detail}. What arrived is kept; try again."
+    ),
+    "ollama_stream_ended_early": (
+        "The stream from Ollama at {url} ended before the answer was complete; what arrived is kept. Try again."
+    ),
+    "ollama_wrong_url": (
+        "{url} does not look like an Ollama server: it answered HTTP 404 ({detail}). Check the URL (Ollama's is "
+        "usually http://localhost:11434, without /v1), or choose the OpenAI-compatible server."
+    ),
+    "ollama_model_missing": "Ollama at {url} does not have the model {model!r}. Download it with `ollama pull {model}`.",
+    "ollama_too_large": (
+        "The request is too large for the context of {model!r} at {url}: {detail}. Shorten the text, lower max "
+        "tokens, or give Ollama a larger context (OLLAMA_CONTEXT_LENGTH)."
+    ),
+    "ollama_refused": (
+        "Ollama at {url} refused the request for {model!r}: {detail}. Check the model name and the settings in "
+        "the Backend panel."
+    ),
+    "ollama_http_error": "Ollama at {url} answered HTTP {status}: {detail}. Try again.",
+    "ollama_not_its_api": "{url} answered something that is not Ollama's API.",
+    "ollama_no_thinking": "{model} does not support thinking mode; running without it.",
+    "ollama_pull_hint": "Download it with `ollama pull {model}`.",
+    "ollama_vision_hint": "`ollama pull` a model with the vision capability",
+    # what a server said: OpenAI-compatible (vLLM)
+    "openai_unreachable": "Cannot reach the model server at {url}. Start it with {start}.",
+    "openai_no_models": "The server at {url} lists no models. {start}",
+    "openai_serve_hint": "Serve it, e.g. {start}, or pick a model the server lists.",
+    "openai_max_tokens_lowered": (
+        "Max tokens lowered from {requested:,} to {fitted:,} to fit the server's context of {limit:,} tokens "
+        "(--max-model-len)."
+    ),
+    "openai_not_utf8": (
+        "The server at {url} sent bytes that are not valid UTF-8 text; what arrived is kept. Check what is "
+        "serving that URL, and try again."
+    ),
+    "openai_not_json": "The server at {url} sent a stream line that is not JSON. Is that URL an OpenAI-compatible server?",
+    "openai_odd_chunk": (
+        "The server at {url} sent a stream chunk of an unexpected shape; what arrived is kept. Is that URL an "
+        "OpenAI-compatible server?"
+    ),
+    "openai_stream_ended_early": (
+        "The stream from {url} ended before the answer was complete; what arrived is kept. Try again."
+    ),
+    "openai_error_mid_answer": (
+        "The server at {url} reported an error mid-answer: {detail}. What arrived is kept; try again."
+    ),
+    "openai_key_refused": "The server at {url} refused the API key (HTTP 401): set MAGISTRAL_OPENAI_API_KEY.",
+    "openai_wrong_url": (
+        "{url} does not look like an OpenAI-compatible API: it answered HTTP 404 ({detail}). Check the URL: "
+        "vLLM's ends in /v1, e.g. http://localhost:8000/v1."
+    ),
+    "openai_model_missing": (
+        "The server at {url} has no model {model!r}: {detail}. Pick a model it lists, or serve it with {start}."
+    ),
+    "openai_too_large": (
+        "The request is too large for the model's context at {url}: {detail}. Shorten the text or lower max tokens."
+    ),
+    "openai_refused": (
+        "The server at {url} refused the request for {model!r}: {detail}. Check the model name and the settings "
+        "in the Backend panel."
+    ),
+    "openai_http_error": "The server at {url} answered HTTP {status}: {detail}. Try again.",
+    "vllm_vision_hint": "vLLM: serve Magistral Small 2509 with {flag}",
+    "images_refused": (
+        "The server at {url} refused the photo: {detail}. The model {model!r} there does not take images. Remove "
+        "the photo and type the proof, or serve a model that can see ({start})."
+    ),
+    # the health badge
+    "health_model_not_there": "{url} is up, but the model {model!r} is not there. {hint}",
+    # follow-up questions
+    "dropped_oldest_turn": "Left out the oldest turn of this conversation to fit the model's context of {context:,} tokens.",
+    "dropped_oldest_turns": (
+        "Left out the {count} oldest turns of this conversation to fit the model's context of {context:,} tokens."
+    ),
+    # recording and replay
+    "not_recording": "This run is not being recorded: cannot write to {folder} ({detail}).",
+    "recording_stopped": "Recording stopped: cannot write to {path} ({detail}).",
+    "replay_none_chosen": (
+        "No recording chosen to replay: set MAGISTRAL_REPLAY_FILE to a .jsonl file from the MAGISTRAL_RECORD_DIR "
+        "folder."
+    ),
+    "replay_model_hint": "A replay plays the model it recorded ({model}); the model setting does not apply.",
+    "replay_recorded_error": "In the recording: {detail}",
+    "replay_recorded_stop": "The recorded run was stopped after {seconds:.1f} s, so the replay ends here too.",
+    "recording_missing": (
+        "There is no recording at {path}. Check MAGISTRAL_REPLAY_FILE (a .jsonl file from the MAGISTRAL_RECORD_DIR "
+        "folder)."
+    ),
+    "recording_unreadable": "Cannot read the recording {path}: {detail}.",
+    "recording_empty": "The recording {path} is empty: nothing to replay.",
+    "recording_damaged": "The recording {path} is damaged: line {line} {detail}. It cannot be replayed.",
+    "recording_cut_short": (
+        "The recording {path} stops at line {line} without its end line: it was cut short (the app stopped, or "
+        "the file was copied, while the run was still being recorded). It cannot be replayed."
+    ),
+}

@@ -1,0 +1,264 @@
+"""The page's words in Spanish."""
+
+PAGE = {
+    "app_title": "Magistral Debugger",
+    "intro": "Pega un argumento o una demostración con un error. Magistral razona paso a paso y explica dónde falla.",
+    "presenter_mode": "Modo presentación",
+    "language": "Idioma",
+    "proof_label": "Argumento o demostración con error",
+    "proof_placeholder": "Supongamos x = y. Entonces x² = xy, así que x² − y² = xy − y² …   (Shift+Enter ejecuta Depurar)",
+    "debug_button": "Depurar",
+    "stop_button": "Detener",
+    "clear_button": "Borrar",
+    "examples_label": "Ejemplos (✓ = una demostración correcta, como control)",
+    "status_label": "Estado",
+    "reasoning_label": "Razonamiento",
+    "reasoning_placeholder": "El razonamiento del modelo aparece aquí en directo.",
+    "answer_label": "Respuesta",
+    "download_markdown": "Descargar Markdown",
+    "download_json": "Descargar JSON",
+    "backend_panel": "Servidor del modelo",
+    "server_label": "Servidor",
+    "backend_ollama": "Ollama",
+    "backend_openai": "Compatible con OpenAI (vLLM)",
+    "backend_replay": "Reproducir una ejecución grabada",
+    "url_label": "URL",
+    "model_label": "Modelo (vacío: magistral en Ollama, el primer modelo del servidor en vLLM)",
+    "refresh_button": "↻ Actualizar",
+    "prompt_format_label": "Formato del prompt",
+    "prompt_format_auto": "Detectar por el nombre del modelo",
+    "temperature_label": "Temperatura",
+    "top_p_label": "top_p",
+    "max_tokens_label": "Máximo de tokens",
+    "replay_label": "Reproducción de una ejecución grabada el {date} con {model}",
+    "health_ready_detail": "Listo: {model} en {url}",
+    "status_idle": "Pega un argumento o elige un ejemplo y pulsa **Depurar**.",
+    "status_waiting": "Esperando a {model}… {seconds} s",
+    "status_waiting_model": "Esperando al modelo… {seconds} s",
+    "status_thinking": "Pensando…",
+    "status_answering": "Respondiendo…",
+    "status_busy": "La aplicación está ocupada con ejecuciones de otras personas: inténtalo de nuevo en un momento.",
+    "status_queued": "Esperando un turno libre: {ahead} ejecución(es) por delante de la tuya…",
+    "status_invalid_setting": "Ajuste no válido ({fields}). Corrígelo en el panel Servidor del modelo.",
+    "reasoning_thinking": "Pensando… {seconds} s",
+    "reasoning_thought": "Pensó durante {seconds} s",
+    "outcome_finished": "Terminado.",
+    "outcome_stopped": "Detenido.",
+    "outcome_stopped_by_you": "Detenido por ti.",
+    "outcome_out_of_tokens_thinking": (
+        "Se agotaron los tokens mientras pensaba (máximo de tokens {max_tokens}): aumenta el máximo de tokens "
+        "y vuelve a intentarlo."
+    ),
+    "outcome_answer_cut_off": (
+        "La respuesta se cortó en el límite de tokens (máximo de tokens {max_tokens}): aumenta el máximo de tokens."
+    ),
+    "outcome_no_answer": (
+        "El modelo {model} dejó de pensar sin dar una respuesta (se conserva su razonamiento). Vuelve a intentarlo."
+    ),
+    "outcome_empty_reply": "El modelo {model} envió una respuesta vacía. Vuelve a intentarlo o revisa el servidor.",
+    "outcome_failed": "La ejecución falló.",
+    "stats_first_token": "primer token {seconds} s",
+    "stats_thought": "pensó {seconds} s",
+    "stats_tokens": "{reasoning} tokens de razonamiento + {answer} de respuesta",
+    "stats_rate": "{rate} tokens/s",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Foto de la demostración (opcional)',
+    'question_label': 'Pregunta sobre esta demostración',
+    'question_placeholder': '¿Por qué no podemos cancelar x − y?   (Shift+Enter pregunta)',
+    'ask_button': 'Preguntar',
+    'conversation_label': 'Conversación',
+    'thread_proof': 'La demostración',
+    'thread_asked': 'Preguntaste',
+    'thread_photo': '(una foto)',
+}
+
+ENGINE = {
+    # the text and the photo, before anything is sent
+    "input_empty": "Primero pega un argumento o una demostración con un error (o elige un ejemplo).",
+    "input_too_long": (
+        "El texto tiene {length:,} caracteres; el límite es {limit:,} (MAGISTRAL_MAX_INPUT_CHARS). "
+        "Pega solo la parte con el error que sospechas."
+    ),
+    "image_link_refused": "Solo se pueden enviar imágenes subidas aquí (no un enlace a una imagen).",
+    "image_data_damaged": "Los datos de la imagen están dañados: súbela de nuevo.",
+    "image_cannot_open": "No se pudo abrir la imagen {name!r}: súbela de nuevo.",
+    "image_too_big": (
+        "La imagen ocupa {megabytes:.1f} MB; el límite es {limit:g} MB (MAGISTRAL_MAX_IMAGE_MB). "
+        "Toma la foto con menos resolución o recórtala a la demostración."
+    ),
+    "image_file_named": "El archivo {name!r}",
+    "image_uploaded_file": "El archivo subido",
+    "image_empty": "La imagen subida está vacía (0 bytes): súbela de nuevo.",
+    "image_not_an_image": (
+        "{what} no es una imagen que esta aplicación pueda leer. Sube una foto o captura de pantalla en JPEG, PNG, "
+        "WebP, GIF, BMP o TIFF (un archivo solo renombrado a .png sigue sin ser una imagen)."
+    ),
+    "image_too_many_pixels": (
+        "{what} tiene demasiados píxeles para ser la foto de una demostración; recórtala o redúcela."
+    ),
+    "image_damaged": "{what} parece una imagen, pero está dañado o incompleto: súbelo de nuevo.",
+    "images_turned_off": (
+        "Las imágenes están desactivadas (MAGISTRAL_VISION=false): quita la foto y escribe la demostración."
+    ),
+    "images_ollama_no_vision": (
+        "El modelo {model!r} en {url} no puede leer imágenes (Ollama no indica que tenga visión). Quita la foto "
+        "y escribe la demostración, o elige un modelo que vea, como Magistral Small 1.2."
+    ),
+    "images_off_for_model": (
+        "Las imágenes están desactivadas para {model!r} en {url}: de los modelos Magistral solo Small 1.2 (2509) "
+        "lee imágenes. Quita la foto y escribe la demostración, o pon MAGISTRAL_VISION=true si este servidor acepta "
+        "imágenes (vLLM: {flag})."
+    ),
+    # reaching the server
+    "connect_timeout": (
+        "Se agotó el tiempo al conectar con {url}: nada respondió. Comprueba la URL y que el servidor esté en marcha "
+        "({start}); puede que un cortafuegos esté bloqueando la conexión."
+    ),
+    "host_unknown": "El nombre de host {host!r} de {url} no se encuentra. Revisa si la URL tiene una errata.",
+    "connection_refused": (
+        "No se puede llegar al servidor del modelo en {url} (conexión rechazada). Inícialo con {start} "
+        "o indica la URL correcta."
+    ),
+    "closed_without_answer": (
+        "El servidor en {url} cerró la conexión sin responder. Comprueba que esta URL sea la del servidor del modelo "
+        "({start}) e inténtalo de nuevo."
+    ),
+    "connection_broke": (
+        "La conexión con {url} se cortó a mitad de la transmisión; lo que llegó se conserva. Inténtalo de nuevo."
+    ),
+    "server_went_silent": "El servidor en {url} dejó de responder (tiempo agotado). Inténtalo de nuevo.",
+    "talking_failed": "La comunicación con {url} falló: {detail}. Inténtalo de nuevo.",
+    "web_page_not_api": (
+        "{url} respondió con una página web (HTTP {status}), no con la API del modelo: hay un proxy u otro programa "
+        "en medio, o la URL es incorrecta. Comprueba la URL y que el servidor del modelo tras el proxy esté en marcha."
+    ),
+    "no_first_token": (
+        "No hubo respuesta de {url} en {seconds:g} s (modelo {model!r}). Puede que el modelo aún se esté cargando: "
+        "inténtalo de nuevo o aumenta MAGISTRAL_FIRST_TOKEN_TIMEOUT."
+    ),
+    "stream_stalled": (
+        "La transmisión de {url} se detuvo durante {seconds:g} s; lo que llegó se conserva. Inténtalo de nuevo "
+        "o aumenta MAGISTRAL_READ_TIMEOUT."
+    ),
+    "unexpected_failure": (
+        "Algo inesperado falló al comunicarse con {url} ({detail}); lo que llegó se conserva. Inténtalo de nuevo "
+        "y comprueba que la URL apunte al tipo de servidor correcto."
+    ),
+    # what a server said: Ollama
+    "ollama_not_json": (
+        "Ollama en {url} envió una línea que no es JSON ({line}…). ¿Esa URL es de verdad un servidor Ollama?"
+    ),
+    "ollama_odd_line": (
+        "Ollama en {url} envió una línea con una forma inesperada ({line}…). ¿Esa URL es de verdad un servidor Ollama?"
+    ),
+    "ollama_error_mid_answer": (
+        "Ollama en {url} informó de un error a mitad de la respuesta: {detail}. Lo que llegó se conserva; "
+        "inténtalo de nuevo."
+    ),
+    "ollama_stream_ended_early": (
+        "La transmisión de Ollama en {url} terminó antes de completar la respuesta; lo que llegó se conserva. "
+        "Inténtalo de nuevo."
+    ),
+    "ollama_wrong_url": (
+        "{url} no parece un servidor Ollama: respondió HTTP 404 ({detail}). Comprueba la URL (la de Ollama suele ser "
+        "http://localhost:11434, sin /v1) o elige el servidor compatible con OpenAI."
+    ),
+    "ollama_model_missing": "Ollama en {url} no tiene el modelo {model!r}. Descárgalo con `ollama pull {model}`.",
+    "ollama_too_large": (
+        "La petición es demasiado grande para el contexto de {model!r} en {url}: {detail}. Acorta el texto, reduce "
+        "el máximo de tokens o dale a Ollama un contexto mayor (OLLAMA_CONTEXT_LENGTH)."
+    ),
+    "ollama_refused": (
+        "Ollama en {url} rechazó la petición para {model!r}: {detail}. Comprueba el nombre del modelo y los ajustes "
+        "del panel Servidor del modelo."
+    ),
+    "ollama_http_error": "Ollama en {url} respondió HTTP {status}: {detail}. Inténtalo de nuevo.",
+    "ollama_not_its_api": "{url} respondió algo que no es la API de Ollama.",
+    "ollama_no_thinking": "{model} no admite el modo de razonamiento; se ejecuta sin él.",
+    "ollama_pull_hint": "Descárgalo con `ollama pull {model}`.",
+    "ollama_vision_hint": "descarga con `ollama pull` un modelo con capacidad de visión",
+    # what a server said: OpenAI-compatible (vLLM)
+    "openai_unreachable": "No se puede llegar al servidor del modelo en {url}. Inícialo con {start}.",
+    "openai_no_models": "El servidor en {url} no ofrece ningún modelo. {start}",
+    "openai_serve_hint": "Sírvelo, por ejemplo con {start}, o elige un modelo de los que ofrece el servidor.",
+    "openai_max_tokens_lowered": (
+        "Máximo de tokens reducido de {requested:,} a {fitted:,} para caber en el contexto del servidor, de "
+        "{limit:,} tokens (--max-model-len)."
+    ),
+    "openai_not_utf8": (
+        "El servidor en {url} envió bytes que no son texto UTF-8 válido; lo que llegó se conserva. Comprueba qué está "
+        "sirviendo esa URL e inténtalo de nuevo."
+    ),
+    "openai_not_json": (
+        "El servidor en {url} envió una línea de la transmisión que no es JSON. ¿Esa URL es un servidor compatible "
+        "con OpenAI?"
+    ),
+    "openai_odd_chunk": (
+        "El servidor en {url} envió un fragmento con una forma inesperada; lo que llegó se conserva. ¿Esa URL es un "
+        "servidor compatible con OpenAI?"
+    ),
+    "openai_stream_ended_early": (
+        "La transmisión de {url} terminó antes de completar la respuesta; lo que llegó se conserva. Inténtalo de nuevo."
+    ),
+    "openai_error_mid_answer": (
+        "El servidor en {url} informó de un error a mitad de la respuesta: {detail}. Lo que llegó se conserva; "
+        "inténtalo de nuevo."
+    ),
+    "openai_key_refused": "El servidor en {url} rechazó la clave de API (HTTP 401): define MAGISTRAL_OPENAI_API_KEY.",
+    "openai_wrong_url": (
+        "{url} no parece una API compatible con OpenAI: respondió HTTP 404 ({detail}). Comprueba la URL: la de vLLM "
+        "termina en /v1, por ejemplo http://localhost:8000/v1."
+    ),
+    "openai_model_missing": (
+        "El servidor en {url} no tiene el modelo {model!r}: {detail}. Elige un modelo de los que ofrece o sírvelo "
+        "con {start}."
+    ),
+    "openai_too_large": (
+        "La petición es demasiado grande para el contexto del modelo en {url}: {detail}. Acorta el texto o reduce "
+        "el máximo de tokens."
+    ),
+    "openai_refused": (
+        "El servidor en {url} rechazó la petición para {model!r}: {detail}. Comprueba el nombre del modelo y los "
+        "ajustes del panel Servidor del modelo."
+    ),
+    "openai_http_error": "El servidor en {url} respondió HTTP {status}: {detail}. Inténtalo de nuevo.",
+    "vllm_vision_hint": "vLLM: sirve Magistral Small 2509 con {flag}",
+    "images_refused": (
+        "El servidor en {url} rechazó la foto: {detail}. El modelo {model!r} de ese servidor no acepta imágenes. "
+        "Quita la foto y escribe la demostración, o sirve un modelo que vea ({start})."
+    ),
+    # the health badge
+    "health_model_not_there": "{url} está en marcha, pero el modelo {model!r} no está allí. {hint}",
+    # follow-up questions
+    "dropped_oldest_turn": (
+        "Se dejó fuera el turno más antiguo de esta conversación para caber en el contexto del modelo, "
+        "de {context:,} tokens."
+    ),
+    "dropped_oldest_turns": (
+        "Se dejaron fuera los {count} turnos más antiguos de esta conversación para caber en el contexto del modelo, "
+        "de {context:,} tokens."
+    ),
+    # recording and replay
+    "not_recording": "Esta ejecución no se está grabando: no se puede escribir en {folder} ({detail}).",
+    "recording_stopped": "La grabación se detuvo: no se puede escribir en {path} ({detail}).",
+    "replay_none_chosen": (
+        "No hay ninguna grabación elegida para reproducir: pon en MAGISTRAL_REPLAY_FILE un archivo .jsonl de la "
+        "carpeta MAGISTRAL_RECORD_DIR."
+    ),
+    "replay_model_hint": "Una reproducción usa el modelo que grabó ({model}); el ajuste de modelo no se aplica.",
+    "replay_recorded_error": "La ejecución grabada terminó con un error: {detail}",
+    "replay_recorded_stop": (
+        "La ejecución grabada se detuvo a los {seconds:.1f} s, así que la reproducción también termina aquí."
+    ),
+    "recording_missing": (
+        "No hay ninguna grabación en {path}. Comprueba MAGISTRAL_REPLAY_FILE (un archivo .jsonl de la carpeta "
+        "MAGISTRAL_RECORD_DIR)."
+    ),
+    "recording_unreadable": "No se puede leer la grabación {path}: {detail}.",
+    "recording_empty": "La grabación {path} está vacía: no hay nada que reproducir.",
+    "recording_damaged": "La grabación {path} está dañada: línea {line} — {detail}. No se puede reproducir.",
+    "recording_cut_short": (
+        "La grabación {path} se detiene en la línea {line} sin su línea final: quedó cortada (la aplicación se "
+        "detuvo, o el archivo se copió, mientras la ejecución aún se grababa). No se puede reproducir."
+    ),
+}

@@ -1,0 +1,256 @@
+"""The page's words in Portuguese."""
+
+PAGE = {
+    "app_title": "Magistral Debugger",
+    "intro": "Cole um argumento ou uma demonstração com erro. O Magistral raciocina passo a passo e explica onde ele falha.",
+    "presenter_mode": "Modo apresentação",
+    "language": "Idioma",
+    "proof_label": "Argumento ou demonstração com erro",
+    "proof_placeholder": "Suponha x = y. Então x² = xy, logo x² − y² = xy − y² …   (Shift+Enter executa Depurar)",
+    "debug_button": "Depurar",
+    "stop_button": "Parar",
+    "clear_button": "Limpar",
+    "examples_label": "Exemplos (✓ = uma demonstração correta, como controle)",
+    "status_label": "Estado",
+    "reasoning_label": "Raciocínio",
+    "reasoning_placeholder": "O raciocínio do modelo aparece aqui em tempo real.",
+    "answer_label": "Resposta",
+    "download_markdown": "Baixar Markdown",
+    "download_json": "Baixar JSON",
+    "backend_panel": "Servidor do modelo",
+    "server_label": "Servidor",
+    "backend_ollama": "Ollama",
+    "backend_openai": "Compatível com OpenAI (vLLM)",
+    "backend_replay": "Reproduzir uma execução gravada",
+    "url_label": "URL",
+    "model_label": "Modelo (vazio: magistral no Ollama, o primeiro modelo do servidor no vLLM)",
+    "refresh_button": "↻ Atualizar",
+    "prompt_format_label": "Formato do prompt",
+    "prompt_format_auto": "Detectar pelo nome do modelo",
+    "temperature_label": "Temperatura",
+    "top_p_label": "top_p",
+    "max_tokens_label": "Máximo de tokens",
+    "replay_label": "Reprodução de uma execução gravada em {date} com {model}",
+    "health_ready_detail": "Pronto: {model} em {url}",
+    "status_idle": "Cole um argumento ou escolha um exemplo e pressione **Depurar**.",
+    "status_waiting": "Aguardando {model}… {seconds} s",
+    "status_waiting_model": "Aguardando o modelo… {seconds} s",
+    "status_thinking": "Pensando…",
+    "status_answering": "Respondendo…",
+    "status_busy": "O aplicativo está ocupado com execuções de outras pessoas: tente de novo em instantes.",
+    "status_queued": "Aguardando uma vaga: {ahead} execução(ões) à frente da sua…",
+    "status_invalid_setting": "Configuração inválida ({fields}). Corrija-a no painel Servidor do modelo.",
+    "reasoning_thinking": "Pensando… {seconds} s",
+    "reasoning_thought": "Pensou por {seconds} s",
+    "outcome_finished": "Concluído.",
+    "outcome_stopped": "Interrompido.",
+    "outcome_stopped_by_you": "Interrompido por você.",
+    "outcome_out_of_tokens_thinking": (
+        "Os tokens acabaram durante o raciocínio (máximo de tokens {max_tokens}): aumente o máximo de tokens "
+        "e tente de novo."
+    ),
+    "outcome_answer_cut_off": (
+        "A resposta foi cortada no limite de tokens (máximo de tokens {max_tokens}): aumente o máximo de tokens."
+    ),
+    "outcome_no_answer": (
+        "O modelo {model} parou de raciocinar sem dar uma resposta (o raciocínio foi mantido). Tente de novo."
+    ),
+    "outcome_empty_reply": "O modelo {model} enviou uma resposta vazia. Tente de novo ou verifique o servidor.",
+    "outcome_failed": "A execução falhou.",
+    "stats_first_token": "primeiro token {seconds} s",
+    "stats_thought": "pensou {seconds} s",
+    "stats_tokens": "{reasoning} tokens de raciocínio + {answer} de resposta",
+    "stats_rate": "{rate} tokens/s",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Foto da demonstração (opcional)',
+    'question_label': 'Pergunte sobre esta demonstração',
+    'question_placeholder': 'Por que não podemos cancelar x − y?   (Shift+Enter pergunta)',
+    'ask_button': 'Perguntar',
+    'conversation_label': 'Conversa',
+    'thread_proof': 'A demonstração',
+    'thread_asked': 'Você perguntou',
+    'thread_photo': '(uma foto)',
+}
+
+ENGINE = {
+    # the text and the photo, before anything is sent
+    "input_empty": "Cole primeiro um argumento ou uma demonstração com erro (ou escolha um exemplo).",
+    "input_too_long": (
+        "O texto tem {length:,} caracteres; o limite é {limit:,} (MAGISTRAL_MAX_INPUT_CHARS). "
+        "Cole só a parte com o erro suspeito."
+    ),
+    "image_link_refused": "Só podem ser enviadas imagens carregadas aqui (não um link para uma imagem).",
+    "image_data_damaged": "Os dados da imagem estão danificados: carregue-a de novo.",
+    "image_cannot_open": "Não foi possível abrir a imagem {name!r}: carregue-a de novo.",
+    "image_too_big": (
+        "A imagem tem {megabytes:.1f} MB; o limite é {limit:g} MB (MAGISTRAL_MAX_IMAGE_MB). "
+        "Tire a foto com resolução menor ou recorte-a na demonstração."
+    ),
+    "image_file_named": "O arquivo {name!r}",
+    "image_uploaded_file": "O arquivo enviado",
+    "image_empty": "A imagem enviada está vazia (0 bytes): carregue-a de novo.",
+    "image_not_an_image": (
+        "{what} não é uma imagem que este aplicativo consiga ler. Envie uma foto ou captura de tela em JPEG, PNG, "
+        "WebP, GIF, BMP ou TIFF (um arquivo apenas renomeado para .png continua não sendo uma imagem)."
+    ),
+    "image_too_many_pixels": "{what} tem pixels demais para ser a foto de uma demonstração; recorte-a ou reduza-a.",
+    "image_damaged": "{what} parece uma imagem, mas está danificado ou incompleto: carregue-o de novo.",
+    "images_turned_off": (
+        "As imagens estão desativadas (MAGISTRAL_VISION=false): remova a foto e digite a demonstração."
+    ),
+    "images_ollama_no_vision": (
+        "O modelo {model!r} em {url} não lê imagens (o Ollama não lista a capacidade de visão para ele). "
+        "Remova a foto e digite a demonstração, ou escolha um modelo que enxergue, como o Magistral Small 1.2."
+    ),
+    "images_off_for_model": (
+        "As imagens estão desativadas para {model!r} em {url}: dos modelos Magistral, só o Small 1.2 (2509) lê "
+        "imagens. Remova a foto e digite a demonstração, ou defina MAGISTRAL_VISION=true se este servidor aceita "
+        "imagens (vLLM: {flag})."
+    ),
+    # reaching the server
+    "connect_timeout": (
+        "A conexão com {url} esgotou o tempo: nada respondeu. Verifique a URL e se o servidor está no ar ({start}); "
+        "um firewall pode estar bloqueando a conexão."
+    ),
+    "host_unknown": "O nome de host {host!r} em {url} não foi encontrado. Verifique se há um erro de digitação na URL.",
+    "connection_refused": (
+        "Não foi possível acessar o servidor do modelo em {url} (conexão recusada). Inicie-o com {start} "
+        "ou informe a URL correta."
+    ),
+    "closed_without_answer": (
+        "O servidor em {url} fechou a conexão sem responder. Verifique se esta URL é a do servidor do modelo "
+        "({start}) e tente de novo."
+    ),
+    "connection_broke": "A conexão com {url} caiu no meio da transmissão; o que chegou foi mantido. Tente de novo.",
+    "server_went_silent": "O servidor em {url} parou de responder (tempo esgotado). Tente de novo.",
+    "talking_failed": "A comunicação com {url} falhou: {detail}. Tente de novo.",
+    "web_page_not_api": (
+        "{url} respondeu com uma página web (HTTP {status}), e não com a API do modelo: um proxy ou outro programa "
+        "está no caminho, ou a URL está errada. Verifique a URL e se o servidor do modelo atrás do proxy está rodando."
+    ),
+    "no_first_token": (
+        "Nenhuma resposta de {url} em {seconds:g} s (modelo {model!r}). O modelo ainda pode estar carregando: "
+        "tente de novo ou aumente MAGISTRAL_FIRST_TOKEN_TIMEOUT."
+    ),
+    "stream_stalled": (
+        "A transmissão de {url} ficou parada por {seconds:g} s; o que chegou foi mantido. Tente de novo "
+        "ou aumente MAGISTRAL_READ_TIMEOUT."
+    ),
+    "unexpected_failure": (
+        "Algo inesperado deu errado na comunicação com {url} ({detail}); o que chegou foi mantido. Tente de novo "
+        "e verifique se a URL aponta para o tipo certo de servidor."
+    ),
+    # what a server said: Ollama
+    "ollama_not_json": (
+        "O Ollama em {url} enviou uma linha que não é JSON ({line}…). Essa URL é mesmo de um servidor Ollama?"
+    ),
+    "ollama_odd_line": (
+        "O Ollama em {url} enviou uma linha num formato inesperado ({line}…). Essa URL é mesmo de um servidor Ollama?"
+    ),
+    "ollama_error_mid_answer": (
+        "O Ollama em {url} informou um erro no meio da resposta: {detail}. O que chegou foi mantido; tente de novo."
+    ),
+    "ollama_stream_ended_early": (
+        "A transmissão do Ollama em {url} terminou antes de a resposta ficar completa; o que chegou foi mantido. "
+        "Tente de novo."
+    ),
+    "ollama_wrong_url": (
+        "{url} não parece ser um servidor Ollama: respondeu HTTP 404 ({detail}). Verifique a URL (a do Ollama "
+        "costuma ser http://localhost:11434, sem /v1) ou escolha o servidor compatível com OpenAI."
+    ),
+    "ollama_model_missing": "O Ollama em {url} não tem o modelo {model!r}. Baixe-o com `ollama pull {model}`.",
+    "ollama_too_large": (
+        "O pedido é grande demais para o contexto de {model!r} em {url}: {detail}. Encurte o texto, reduza o "
+        "máximo de tokens ou dê ao Ollama um contexto maior (OLLAMA_CONTEXT_LENGTH)."
+    ),
+    "ollama_refused": (
+        "O Ollama em {url} recusou o pedido para {model!r}: {detail}. Verifique o nome do modelo e as configurações "
+        "no painel Servidor do modelo."
+    ),
+    "ollama_http_error": "O Ollama em {url} respondeu HTTP {status}: {detail}. Tente de novo.",
+    "ollama_not_its_api": "{url} respondeu algo que não é a API do Ollama.",
+    "ollama_no_thinking": "{model} não oferece o modo de raciocínio; executando sem ele.",
+    "ollama_pull_hint": "Baixe-o com `ollama pull {model}`.",
+    "ollama_vision_hint": "baixe com `ollama pull` um modelo com capacidade de visão",
+    # what a server said: OpenAI-compatible (vLLM)
+    "openai_unreachable": "Não foi possível acessar o servidor do modelo em {url}. Inicie-o com {start}.",
+    "openai_no_models": "O servidor em {url} não lista nenhum modelo. {start}",
+    "openai_serve_hint": "Sirva-o, por exemplo com {start}, ou escolha um modelo que o servidor lista.",
+    "openai_max_tokens_lowered": (
+        "Máximo de tokens reduzido de {requested:,} para {fitted:,} para caber no contexto do servidor, de "
+        "{limit:,} tokens (--max-model-len)."
+    ),
+    "openai_not_utf8": (
+        "O servidor em {url} enviou bytes que não são texto UTF-8 válido; o que chegou foi mantido. Verifique o que "
+        "está servindo essa URL e tente de novo."
+    ),
+    "openai_not_json": (
+        "O servidor em {url} enviou uma linha de transmissão que não é JSON. Essa URL é de um servidor compatível "
+        "com OpenAI?"
+    ),
+    "openai_odd_chunk": (
+        "O servidor em {url} enviou um trecho num formato inesperado; o que chegou foi mantido. Essa URL é de um "
+        "servidor compatível com OpenAI?"
+    ),
+    "openai_stream_ended_early": (
+        "A transmissão de {url} terminou antes de a resposta ficar completa; o que chegou foi mantido. Tente de novo."
+    ),
+    "openai_error_mid_answer": (
+        "O servidor em {url} informou um erro no meio da resposta: {detail}. O que chegou foi mantido; tente de novo."
+    ),
+    "openai_key_refused": "O servidor em {url} recusou a chave de API (HTTP 401): defina MAGISTRAL_OPENAI_API_KEY.",
+    "openai_wrong_url": (
+        "{url} não parece ser uma API compatível com OpenAI: respondeu HTTP 404 ({detail}). Verifique a URL: a do "
+        "vLLM termina em /v1, por exemplo http://localhost:8000/v1."
+    ),
+    "openai_model_missing": (
+        "O servidor em {url} não tem o modelo {model!r}: {detail}. Escolha um modelo que ele lista ou sirva-o com "
+        "{start}."
+    ),
+    "openai_too_large": (
+        "O pedido é grande demais para o contexto do modelo em {url}: {detail}. Encurte o texto ou reduza o máximo "
+        "de tokens."
+    ),
+    "openai_refused": (
+        "O servidor em {url} recusou o pedido para {model!r}: {detail}. Verifique o nome do modelo e as "
+        "configurações no painel Servidor do modelo."
+    ),
+    "openai_http_error": "O servidor em {url} respondeu HTTP {status}: {detail}. Tente de novo.",
+    "vllm_vision_hint": "vLLM: sirva o Magistral Small 2509 com {flag}",
+    "images_refused": (
+        "O servidor em {url} recusou a foto: {detail}. O modelo {model!r} de lá não aceita imagens. Remova a foto "
+        "e digite a demonstração, ou sirva um modelo que enxergue ({start})."
+    ),
+    # the health badge
+    "health_model_not_there": "{url} está no ar, mas o modelo {model!r} não está lá. {hint}",
+    # follow-up questions
+    "dropped_oldest_turn": (
+        "A mensagem mais antiga desta conversa ficou de fora para caber no contexto do modelo, de {context:,} tokens."
+    ),
+    "dropped_oldest_turns": (
+        "As {count} mensagens mais antigas desta conversa ficaram de fora para caber no contexto do modelo, "
+        "de {context:,} tokens."
+    ),
+    # recording and replay
+    "not_recording": "Esta execução não está sendo gravada: não é possível escrever em {folder} ({detail}).",
+    "recording_stopped": "A gravação parou: não é possível escrever em {path} ({detail}).",
+    "replay_none_chosen": (
+        "Nenhuma gravação escolhida para reproduzir: defina MAGISTRAL_REPLAY_FILE com um arquivo .jsonl da pasta "
+        "MAGISTRAL_RECORD_DIR."
+    ),
+    "replay_model_hint": "Uma reprodução usa o modelo que gravou ({model}); a configuração de modelo não se aplica.",
+    "replay_recorded_error": "A execução gravada terminou com um erro: {detail}",
+    "replay_recorded_stop": (
+        "A execução gravada foi interrompida após {seconds:.1f} s, então a reprodução termina aqui também."
+    ),
+    "recording_missing": (
+        "Não há gravação em {path}. Verifique MAGISTRAL_REPLAY_FILE (um arquivo .jsonl da pasta MAGISTRAL_RECORD_DIR)."
+    ),
+    "recording_unreadable": "Não foi possível ler a gravação {path}: {detail}.",
+    "recording_empty": "A gravação {path} está vazia: não há nada para reproduzir.",
+    "recording_damaged": "A gravação {path} está danificada: linha {line} — {detail}. Ela não pode ser reproduzida.",
+    "recording_cut_short": (
+        "A gravação {path} para na linha {line} sem a linha final: foi cortada (o aplicativo parou, ou o arquivo foi "
+        "copiado, enquanto a execução ainda era gravada). Ela não pode ser reproduzida."
+    ),
+}

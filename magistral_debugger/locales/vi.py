@@ -1,0 +1,258 @@
+"""The page's words in Vietnamese."""
+
+PAGE = {
+    "app_title": "Trình gỡ lỗi Magistral",
+    "intro": "Dán một lập luận hoặc chứng minh có lỗi. Magistral suy luận từng bước và giải thích chỗ sai.",
+    "presenter_mode": "Chế độ trình chiếu",
+    "language": "Ngôn ngữ",
+    "proof_label": "Lập luận hoặc chứng minh có lỗi",
+    "proof_placeholder": "Giả sử x = y. Khi đó x² = xy, nên x² − y² = xy − y² …   (Shift+Enter để chạy Gỡ lỗi)",
+    "debug_button": "Gỡ lỗi",
+    "stop_button": "Dừng",
+    "clear_button": "Xóa",
+    "examples_label": "Ví dụ (✓ = một chứng minh đúng, dùng để đối chứng)",
+    "status_label": "Trạng thái",
+    "reasoning_label": "Suy luận",
+    "reasoning_placeholder": "Phần suy luận của mô hình hiện ra trực tiếp tại đây.",
+    "answer_label": "Câu trả lời",
+    "download_markdown": "Tải xuống Markdown",
+    "download_json": "Tải xuống JSON",
+    "backend_panel": "Máy chủ mô hình",
+    "server_label": "Máy chủ",
+    "backend_ollama": "Ollama",
+    "backend_openai": "Tương thích OpenAI (vLLM)",
+    "backend_replay": "Phát lại một lần chạy đã ghi",
+    "url_label": "URL",
+    "model_label": "Mô hình (để trống: magistral trên Ollama, mô hình đầu tiên của máy chủ trên vLLM)",
+    "refresh_button": "↻ Làm mới",
+    "prompt_format_label": "Định dạng prompt",
+    "prompt_format_auto": "Nhận diện theo tên mô hình",
+    "temperature_label": "Nhiệt độ",
+    "top_p_label": "top_p",
+    "max_tokens_label": "Số token tối đa",
+    "replay_label": "Phát lại một lần chạy được ghi lúc {date} với {model}",
+    "health_ready_detail": "Sẵn sàng: {model} tại {url}",
+    "status_idle": "Dán một lập luận hoặc chọn một ví dụ, rồi nhấn **Gỡ lỗi**.",
+    "status_waiting": "Đang chờ {model}… {seconds} giây",
+    "status_waiting_model": "Đang chờ mô hình… {seconds} giây",
+    "status_thinking": "Đang suy nghĩ…",
+    "status_answering": "Đang trả lời…",
+    "status_busy": "Ứng dụng đang bận với các lần chạy của người khác: vui lòng thử lại sau giây lát.",
+    "status_queued": "Đang chờ lượt trống: còn {ahead} lần chạy trước bạn…",
+    "status_invalid_setting": "Cài đặt không hợp lệ ({fields}). Hãy sửa trong bảng Máy chủ mô hình.",
+    "reasoning_thinking": "Đang suy nghĩ… {seconds} giây",
+    "reasoning_thought": "Đã suy nghĩ {seconds} giây",
+    "outcome_finished": "Đã xong.",
+    "outcome_stopped": "Đã dừng.",
+    "outcome_stopped_by_you": "Bạn đã dừng lần chạy.",
+    "outcome_out_of_tokens_thinking": (
+        "Hết token khi đang suy nghĩ (số token tối đa {max_tokens}): hãy tăng số token tối đa rồi thử lại."
+    ),
+    "outcome_answer_cut_off": "Câu trả lời bị cắt ở giới hạn token (số token tối đa {max_tokens}): hãy tăng số token tối đa.",
+    "outcome_no_answer": (
+        "Mô hình {model} đã ngừng suy nghĩ mà không đưa ra câu trả lời (phần suy luận vẫn được giữ). Hãy thử lại."
+    ),
+    "outcome_empty_reply": "Mô hình {model} trả về một câu trả lời trống. Hãy thử lại hoặc kiểm tra máy chủ.",
+    "outcome_failed": "Lần chạy thất bại.",
+    "stats_first_token": "token đầu tiên {seconds} giây",
+    "stats_thought": "suy nghĩ {seconds} giây",
+    "stats_tokens": "{reasoning} token suy luận + {answer} token trả lời",
+    "stats_rate": "{rate} token/giây",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': 'Ảnh chụp chứng minh (không bắt buộc)',
+    'question_label': 'Hỏi về chứng minh này',
+    'question_placeholder': 'Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)',
+    'ask_button': 'Hỏi',
+    'conversation_label': 'Cuộc trò chuyện',
+    'thread_proof': 'Chứng minh',
+    'thread_asked': 'Bạn đã hỏi',
+    'thread_photo': '(một ảnh chụp)',
+}
+
+# Messages from the engine: what went wrong and what to do. A {detail} is the server's own
+# words (or a technical detail of a file) and is shown as it came.
+ENGINE = {
+    # the text and the photo, before anything is sent
+    "input_empty": "Hãy dán một lập luận hoặc chứng minh có lỗi trước (hoặc chọn một ví dụ).",
+    "input_too_long": (
+        "Văn bản dài {length:,} ký tự; giới hạn là {limit:,} (MAGISTRAL_MAX_INPUT_CHARS). "
+        "Hãy chỉ dán phần nghi là có lỗi."
+    ),
+    "image_link_refused": "Chỉ gửi được ảnh tải lên tại đây (không gửi được đường liên kết tới ảnh).",
+    "image_data_damaged": "Dữ liệu ảnh bị hỏng: hãy tải ảnh lên lại.",
+    "image_cannot_open": "Không mở được ảnh {name!r}: hãy tải ảnh lên lại.",
+    "image_too_big": (
+        "Ảnh nặng {megabytes:.1f} MB; giới hạn là {limit:g} MB (MAGISTRAL_MAX_IMAGE_MB). "
+        "Hãy chụp ở độ phân giải thấp hơn hoặc cắt ảnh chỉ còn phần chứng minh."
+    ),
+    "image_file_named": "Tệp {name!r}",
+    "image_uploaded_file": "Tệp đã tải lên",
+    "image_empty": "Ảnh đã tải lên bị trống (0 byte): hãy tải ảnh lên lại.",
+    "image_not_an_image": (
+        "{what} không phải là ảnh mà ứng dụng này đọc được. Hãy tải lên ảnh chụp hoặc ảnh màn hình dạng JPEG, "
+        "PNG, WebP, GIF, BMP hoặc TIFF (một tệp chỉ được đổi tên thành .png thì vẫn không phải là ảnh)."
+    ),
+    "image_too_many_pixels": (
+        "{what} có quá nhiều điểm ảnh, không giống ảnh chụp một chứng minh; hãy cắt hoặc thu nhỏ ảnh."
+    ),
+    "image_damaged": "{what} trông giống ảnh nhưng bị hỏng hoặc bị cắt cụt: hãy tải lên lại.",
+    "images_turned_off": (
+        "Tính năng ảnh đang tắt (MAGISTRAL_VISION=false): hãy bỏ ảnh và gõ chứng minh vào ô văn bản."
+    ),
+    "images_ollama_no_vision": (
+        "Mô hình {model!r} tại {url} không đọc được ảnh (Ollama không liệt kê khả năng vision cho mô hình này). "
+        "Hãy bỏ ảnh và gõ chứng minh, hoặc chọn một mô hình nhìn được ảnh, chẳng hạn Magistral Small 1.2."
+    ),
+    "images_off_for_model": (
+        "Ảnh đang tắt với {model!r} tại {url}: trong các mô hình Magistral, chỉ Small 1.2 (2509) đọc được ảnh. "
+        "Hãy bỏ ảnh và gõ chứng minh, hoặc đặt MAGISTRAL_VISION=true nếu máy chủ này nhận ảnh "
+        "(vLLM: {flag})."
+    ),
+    # reaching the server
+    "connect_timeout": (
+        "Kết nối tới {url} bị quá thời gian: không có phản hồi. Hãy kiểm tra URL và xem máy chủ đã chạy chưa "
+        "({start}); cũng có thể tường lửa đang chặn kết nối."
+    ),
+    "host_unknown": "Không phân giải được tên máy {host!r} trong {url}. Hãy kiểm tra xem URL có gõ nhầm không.",
+    "connection_refused": (
+        "Không kết nối được tới máy chủ mô hình tại {url} (kết nối bị từ chối). Hãy khởi động nó bằng {start}, "
+        "hoặc đặt đúng URL."
+    ),
+    "closed_without_answer": (
+        "Máy chủ tại {url} đã đóng kết nối mà không trả lời. Hãy kiểm tra xem URL này có đúng là máy chủ mô hình "
+        "không ({start}) rồi thử lại."
+    ),
+    "connection_broke": "Kết nối tới {url} bị ngắt giữa chừng; phần đã nhận vẫn được giữ. Hãy thử lại.",
+    "server_went_silent": "Máy chủ tại {url} đã ngừng phản hồi (quá thời gian chờ). Hãy thử lại.",
+    "talking_failed": "Giao tiếp với {url} thất bại: {detail}. Hãy thử lại.",
+    "web_page_not_api": (
+        "{url} trả về một trang web (HTTP {status}) chứ không phải API của mô hình: có một proxy hoặc chương trình "
+        "khác chen vào giữa, hoặc URL bị sai. Hãy kiểm tra URL, và xem máy chủ mô hình phía sau proxy có đang "
+        "chạy không."
+    ),
+    "no_first_token": (
+        "Không có phản hồi từ {url} trong {seconds:g} giây (mô hình {model!r}). Có thể mô hình vẫn đang tải: "
+        "hãy thử lại, hoặc tăng MAGISTRAL_FIRST_TOKEN_TIMEOUT."
+    ),
+    "stream_stalled": (
+        "Luồng dữ liệu từ {url} bị đứng {seconds:g} giây; phần đã nhận vẫn được giữ. Hãy thử lại, hoặc tăng "
+        "MAGISTRAL_READ_TIMEOUT."
+    ),
+    "unexpected_failure": (
+        "Đã xảy ra lỗi không mong đợi khi giao tiếp với {url} ({detail}); phần đã nhận vẫn được giữ. Hãy thử lại, "
+        "và kiểm tra xem URL có trỏ tới đúng loại máy chủ không."
+    ),
+    # what a server said: Ollama
+    "ollama_not_json": (
+        "Ollama tại {url} gửi một dòng không phải JSON ({line}…). URL đó có thật là máy chủ Ollama không?"
+    ),
+    "ollama_odd_line": (
+        "Ollama tại {url} gửi một dòng có dạng không như mong đợi ({line}…). "
+        "URL đó có thật là máy chủ Ollama không?"
+    ),
+    "ollama_error_mid_answer": (
+        "Ollama tại {url} báo lỗi khi đang trả lời: {detail}. Phần đã nhận vẫn được giữ; hãy thử lại."
+    ),
+    "ollama_stream_ended_early": (
+        "Luồng dữ liệu từ Ollama tại {url} kết thúc trước khi câu trả lời hoàn tất; phần đã nhận vẫn được giữ. "
+        "Hãy thử lại."
+    ),
+    "ollama_wrong_url": (
+        "{url} có vẻ không phải máy chủ Ollama: nó trả về HTTP 404 ({detail}). Hãy kiểm tra URL (của Ollama "
+        "thường là http://localhost:11434, không có /v1), hoặc chọn máy chủ Tương thích OpenAI (vLLM)."
+    ),
+    "ollama_model_missing": "Ollama tại {url} không có mô hình {model!r}. Hãy tải về bằng `ollama pull {model}`.",
+    "ollama_too_large": (
+        "Yêu cầu quá lớn so với ngữ cảnh của {model!r} tại {url}: {detail}. Hãy rút ngắn văn bản, giảm số token "
+        "tối đa, hoặc cho Ollama ngữ cảnh lớn hơn (OLLAMA_CONTEXT_LENGTH)."
+    ),
+    "ollama_refused": (
+        "Ollama tại {url} từ chối yêu cầu cho {model!r}: {detail}. Hãy kiểm tra tên mô hình và các cài đặt "
+        "trong bảng Máy chủ mô hình."
+    ),
+    "ollama_http_error": "Ollama tại {url} trả về HTTP {status}: {detail}. Hãy thử lại.",
+    "ollama_not_its_api": "{url} trả về nội dung không phải API của Ollama.",
+    "ollama_no_thinking": "{model} không hỗ trợ chế độ suy nghĩ; lần này sẽ chạy không có chế độ đó.",
+    "ollama_pull_hint": "Hãy tải về bằng `ollama pull {model}`.",
+    "ollama_vision_hint": "dùng `ollama pull` để tải một mô hình có khả năng vision",
+    # what a server said: OpenAI-compatible (vLLM)
+    "openai_unreachable": "Không kết nối được tới máy chủ mô hình tại {url}. Hãy khởi động nó bằng {start}.",
+    "openai_no_models": "Máy chủ tại {url} không liệt kê mô hình nào. {start}",
+    "openai_serve_hint": "Hãy chạy mô hình, ví dụ {start}, hoặc chọn một mô hình mà máy chủ liệt kê.",
+    "openai_max_tokens_lowered": (
+        "Số token tối đa đã được giảm từ {requested:,} xuống {fitted:,} cho vừa ngữ cảnh {limit:,} token "
+        "của máy chủ (--max-model-len)."
+    ),
+    "openai_not_utf8": (
+        "Máy chủ tại {url} gửi các byte không phải văn bản UTF-8 hợp lệ; phần đã nhận vẫn được giữ. Hãy kiểm tra "
+        "chương trình nào đang chạy ở URL đó, rồi thử lại."
+    ),
+    "openai_not_json": (
+        "Máy chủ tại {url} gửi một dòng dữ liệu không phải JSON. URL đó có phải máy chủ tương thích OpenAI không?"
+    ),
+    "openai_odd_chunk": (
+        "Máy chủ tại {url} gửi một khối dữ liệu có dạng không như mong đợi; phần đã nhận vẫn được giữ. "
+        "URL đó có phải máy chủ tương thích OpenAI không?"
+    ),
+    "openai_stream_ended_early": (
+        "Luồng dữ liệu từ {url} kết thúc trước khi câu trả lời hoàn tất; phần đã nhận vẫn được giữ. Hãy thử lại."
+    ),
+    "openai_error_mid_answer": (
+        "Máy chủ tại {url} báo lỗi khi đang trả lời: {detail}. Phần đã nhận vẫn được giữ; hãy thử lại."
+    ),
+    "openai_key_refused": "Máy chủ tại {url} từ chối khóa API (HTTP 401): hãy đặt MAGISTRAL_OPENAI_API_KEY.",
+    "openai_wrong_url": (
+        "{url} có vẻ không phải API tương thích OpenAI: nó trả về HTTP 404 ({detail}). Hãy kiểm tra URL: "
+        "URL của vLLM kết thúc bằng /v1, ví dụ http://localhost:8000/v1."
+    ),
+    "openai_model_missing": (
+        "Máy chủ tại {url} không có mô hình {model!r}: {detail}. Hãy chọn một mô hình mà máy chủ liệt kê, "
+        "hoặc chạy mô hình đó bằng {start}."
+    ),
+    "openai_too_large": (
+        "Yêu cầu quá lớn so với ngữ cảnh của mô hình tại {url}: {detail}. Hãy rút ngắn văn bản hoặc giảm số token "
+        "tối đa."
+    ),
+    "openai_refused": (
+        "Máy chủ tại {url} từ chối yêu cầu cho {model!r}: {detail}. Hãy kiểm tra tên mô hình và các cài đặt "
+        "trong bảng Máy chủ mô hình."
+    ),
+    "openai_http_error": "Máy chủ tại {url} trả về HTTP {status}: {detail}. Hãy thử lại.",
+    "vllm_vision_hint": "vLLM: chạy Magistral Small 2509 với {flag}",
+    "images_refused": (
+        "Máy chủ tại {url} từ chối ảnh: {detail}. Mô hình {model!r} ở đó không nhận ảnh. Hãy bỏ ảnh và gõ "
+        "chứng minh, hoặc chạy một mô hình nhìn được ảnh ({start})."
+    ),
+    # the health badge
+    "health_model_not_there": "{url} đang chạy, nhưng không có mô hình {model!r}. {hint}",
+    # follow-up questions
+    "dropped_oldest_turn": (
+        "Đã bỏ lượt cũ nhất của cuộc trò chuyện này cho vừa ngữ cảnh {context:,} token của mô hình."
+    ),
+    "dropped_oldest_turns": (
+        "Đã bỏ {count} lượt cũ nhất của cuộc trò chuyện này cho vừa ngữ cảnh {context:,} token của mô hình."
+    ),
+    # recording and replay
+    "not_recording": "Lần chạy này không được ghi lại: không ghi được vào {folder} ({detail}).",
+    "recording_stopped": "Đã ngừng ghi: không ghi được vào {path} ({detail}).",
+    "replay_none_chosen": (
+        "Chưa chọn bản ghi để phát lại: hãy đặt MAGISTRAL_REPLAY_FILE là một tệp .jsonl trong thư mục "
+        "MAGISTRAL_RECORD_DIR."
+    ),
+    "replay_model_hint": "Bản phát lại dùng đúng mô hình đã ghi ({model}); cài đặt mô hình không có tác dụng.",
+    "replay_recorded_error": "Lần chạy được ghi đã gặp lỗi: {detail}",
+    "replay_recorded_stop": (
+        "Lần chạy được ghi đã bị dừng sau {seconds:.1f} giây, nên bản phát lại cũng kết thúc tại đây."
+    ),
+    "recording_missing": (
+        "Không có bản ghi nào tại {path}. Hãy kiểm tra MAGISTRAL_REPLAY_FILE (một tệp .jsonl trong thư mục "
+        "MAGISTRAL_RECORD_DIR)."
+    ),
+    "recording_unreadable": "Không đọc được bản ghi {path}: {detail}.",
+    "recording_empty": "Bản ghi {path} trống: không có gì để phát lại.",
+    "recording_damaged": "Bản ghi {path} bị hỏng: dòng {line} — {detail}. Không thể phát lại.",
+    "recording_cut_short": (
+        "Bản ghi {path} dừng ở dòng {line} mà không có dòng kết thúc: nó bị cắt cụt (ứng dụng đã dừng, hoặc tệp "
+        "bị sao chép, khi lần chạy vẫn đang được ghi). Không thể phát lại."
+    ),
+}

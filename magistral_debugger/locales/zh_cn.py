@@ -1,0 +1,232 @@
+"""The page's words in Simplified Chinese."""
+
+PAGE = {
+    "app_title": "Magistral 调试器",
+    "intro": "粘贴一段有错误的论证或证明。Magistral 会逐步推理，并指出它错在哪里。",
+    "presenter_mode": "演示模式",
+    "language": "语言",
+    "proof_label": "有错误的论证或证明",
+    "proof_placeholder": "设 x = y。则 x² = xy，所以 x² − y² = xy − y² …   （Shift+Enter 开始调试）",
+    "debug_button": "调试",
+    "stop_button": "停止",
+    "clear_button": "清空",
+    "examples_label": "示例（✓ = 正确的证明，作为对照）",
+    "status_label": "状态",
+    "reasoning_label": "推理过程",
+    "reasoning_placeholder": "模型的推理过程会实时显示在这里。",
+    "answer_label": "回答",
+    "download_markdown": "下载 Markdown",
+    "download_json": "下载 JSON",
+    "backend_panel": "模型服务器",
+    "server_label": "服务器",
+    "backend_ollama": "Ollama",
+    "backend_openai": "OpenAI 兼容（vLLM）",
+    "backend_replay": "回放已录制的运行",
+    "url_label": "URL",
+    "model_label": "模型（留空：Ollama 上为 magistral，vLLM 上为服务器列出的第一个模型）",
+    "refresh_button": "↻ 刷新",
+    "prompt_format_label": "提示词格式",
+    "prompt_format_auto": "根据模型名称检测",
+    "temperature_label": "温度",
+    "top_p_label": "top_p",
+    "max_tokens_label": "最大 token 数",
+    "replay_label": "回放：{date} 使用 {model} 录制的一次运行",
+    "health_ready_detail": "就绪：{model}，位于 {url}",
+    "status_idle": "粘贴一段论证或选择一个示例，然后点击 **调试**。",
+    "status_waiting": "正在等待 {model}… {seconds} 秒",
+    "status_waiting_model": "正在等待模型… {seconds} 秒",
+    "status_thinking": "思考中…",
+    "status_answering": "回答中…",
+    "status_busy": "应用正忙于处理其他人的运行，请稍后再试。",
+    "status_queued": "正在等待空闲名额：前面还有 {ahead} 个运行…",
+    "status_invalid_setting": "设置无效（{fields}）。请在“模型服务器”面板中修改。",
+    "reasoning_thinking": "思考中… {seconds} 秒",
+    "reasoning_thought": "思考了 {seconds} 秒",
+    "outcome_finished": "已完成。",
+    "outcome_stopped": "已停止。",
+    "outcome_stopped_by_you": "已由你停止。",
+    "outcome_out_of_tokens_thinking": "思考过程中 token 已用尽（最大 token 数 {max_tokens}）：请调高最大 token 数后重试。",
+    "outcome_answer_cut_off": "回答在 token 上限处被截断（最大 token 数 {max_tokens}）：请调高最大 token 数。",
+    "outcome_no_answer": "模型 {model} 结束了思考，但没有给出回答（推理过程已保留）。请重试。",
+    "outcome_empty_reply": "模型 {model} 返回了空回复。请重试，或检查服务器。",
+    "outcome_failed": "运行失败。",
+    "stats_first_token": "首个 token {seconds} 秒",
+    "stats_thought": "思考 {seconds} 秒",
+    "stats_tokens": "推理 {reasoning} + 回答 {answer} 个 token",
+    "stats_rate": "每秒 {rate} 个 token",
+    # The photo box, the follow-up box and the conversation thread.
+    'photo_label': '证明的照片（可选）',
+    'question_label': '就这个证明提问',
+    'question_placeholder': '为什么不能约去 x − y？   （Shift+Enter 提问）',
+    'ask_button': '提问',
+    'conversation_label': '对话',
+    'thread_proof': '证明',
+    'thread_asked': '你的提问',
+    'thread_photo': '（一张照片）',
+}
+
+# Messages from the engine: what went wrong and what to do. A {detail} is the server's own
+# words (or a technical detail of a file) and is shown as it came.
+ENGINE = {
+    # the text and the photo, before anything is sent
+    "input_empty": "请先粘贴一段有错误的论证或证明（或选择一个示例）。",
+    "input_too_long": (
+        "文本长度为 {length:,} 个字符，上限是 {limit:,}（MAGISTRAL_MAX_INPUT_CHARS）。"
+        "请只粘贴疑似有错误的那一部分。"
+    ),
+    "image_link_refused": "只能发送在这里上传的图片（不能发送图片链接）。",
+    "image_data_damaged": "图片数据已损坏：请重新上传。",
+    "image_cannot_open": "无法打开图片 {name!r}：请重新上传。",
+    "image_too_big": (
+        "图片大小为 {megabytes:.1f} MB，上限是 {limit:g} MB（MAGISTRAL_MAX_IMAGE_MB）。"
+        "请用较低的分辨率拍摄，或把照片裁剪到只剩证明部分。"
+    ),
+    "image_file_named": "文件 {name!r}",
+    "image_uploaded_file": "上传的文件",
+    "image_empty": "上传的图片是空的（0 字节）：请重新上传。",
+    "image_not_an_image": (
+        "{what}不是本应用能读取的图片。请上传 JPEG、PNG、WebP、GIF、BMP 或 TIFF 格式的照片或截图"
+        "（只把文件改名为 .png，它仍然不是图片）。"
+    ),
+    "image_too_many_pixels": "{what}的像素太多，不像是一张证明的照片：请裁剪或缩小它。",
+    "image_damaged": "{what}看起来是图片，但已损坏或不完整：请重新上传。",
+    "images_turned_off": "图片功能已关闭（MAGISTRAL_VISION=false）：请移除照片，改为输入证明的文字。",
+    "images_ollama_no_vision": (
+        "{url} 上的模型 {model!r} 无法读取图片（Ollama 没有为它列出 vision 能力）。"
+        "请移除照片并输入证明的文字，或选择一个能识图的模型，例如 Magistral Small 1.2。"
+    ),
+    "images_off_for_model": (
+        "{url} 上的 {model!r} 未启用图片：Magistral 系列模型中只有 Small 1.2（2509）能读取图片。"
+        "请移除照片并输入证明的文字；如果这个服务器能接收图片，也可以设置 MAGISTRAL_VISION=true"
+        "（vLLM：{flag}）。"
+    ),
+    # reaching the server
+    "connect_timeout": (
+        "连接 {url} 超时：没有任何响应。请检查 URL，并确认服务器已启动（{start}）；"
+        "也可能是防火墙拦截了连接。"
+    ),
+    "host_unknown": "{url} 中的主机名 {host!r} 无法解析。请检查 URL 是否有拼写错误。",
+    "connection_refused": (
+        "无法连接到 {url} 上的模型服务器（连接被拒绝）。请用 {start} 启动它，或设置正确的 URL。"
+    ),
+    "closed_without_answer": (
+        "{url} 上的服务器没有响应就关闭了连接。请确认这个 URL 是模型服务器（{start}），然后重试。"
+    ),
+    "connection_broke": "与 {url} 的连接在传输途中断开；已收到的内容会保留。请重试。",
+    "server_went_silent": "{url} 上的服务器停止了响应（超时）。请重试。",
+    "talking_failed": "与 {url} 通信失败：{detail}。请重试。",
+    "web_page_not_api": (
+        "{url} 返回的是一个网页（HTTP {status}），而不是模型 API：可能有代理或其他程序挡在中间，"
+        "或者 URL 不对。请检查 URL，并确认代理后面的模型服务器正在运行。"
+    ),
+    "no_first_token": (
+        "{url} 在 {seconds:g} 秒内没有回复（模型 {model!r}）。模型可能还在加载：请重试，"
+        "或调高 MAGISTRAL_FIRST_TOKEN_TIMEOUT。"
+    ),
+    "stream_stalled": (
+        "来自 {url} 的数据流停顿了 {seconds:g} 秒；已收到的内容会保留。请重试，"
+        "或调高 MAGISTRAL_READ_TIMEOUT。"
+    ),
+    "unexpected_failure": (
+        "与 {url} 通信时发生了意外错误（{detail}）；已收到的内容会保留。请重试，"
+        "并检查这个 URL 指向的服务器类型是否正确。"
+    ),
+    # what a server said: Ollama
+    "ollama_not_json": "{url} 上的 Ollama 发来一行不是 JSON 的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？",
+    "ollama_odd_line": (
+        "{url} 上的 Ollama 发来一行格式异常的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？"
+    ),
+    "ollama_error_mid_answer": (
+        "{url} 上的 Ollama 在回答途中报告了错误：{detail}。已收到的内容会保留；请重试。"
+    ),
+    "ollama_stream_ended_early": (
+        "来自 {url} 上 Ollama 的数据流在回答完成前就结束了；已收到的内容会保留。请重试。"
+    ),
+    "ollama_wrong_url": (
+        "{url} 看起来不是 Ollama 服务器：它返回了 HTTP 404（{detail}）。请检查 URL（Ollama 的地址通常是 "
+        "http://localhost:11434，不带 /v1），或改选“OpenAI 兼容（vLLM）”服务器。"
+    ),
+    "ollama_model_missing": "{url} 上的 Ollama 没有模型 {model!r}。请用 `ollama pull {model}` 下载。",
+    "ollama_too_large": (
+        "请求超出了 {url} 上 {model!r} 的上下文长度：{detail}。请缩短文本、调低最大 token 数，"
+        "或给 Ollama 设置更大的上下文（OLLAMA_CONTEXT_LENGTH）。"
+    ),
+    "ollama_refused": (
+        "{url} 上的 Ollama 拒绝了对 {model!r} 的请求：{detail}。请在“模型服务器”面板中检查模型名称和设置。"
+    ),
+    "ollama_http_error": "{url} 上的 Ollama 返回了 HTTP {status}：{detail}。请重试。",
+    "ollama_not_its_api": "{url} 返回的内容不是 Ollama 的 API。",
+    "ollama_no_thinking": "{model} 不支持思考模式；本次将不使用思考模式运行。",
+    "ollama_pull_hint": "请用 `ollama pull {model}` 下载。",
+    "ollama_vision_hint": "用 `ollama pull` 下载一个具有 vision 能力的模型",
+    # what a server said: OpenAI-compatible (vLLM)
+    "openai_unreachable": "无法连接到 {url} 上的模型服务器。请用 {start} 启动它。",
+    "openai_no_models": "{url} 上的服务器没有列出任何模型。{start}",
+    "openai_serve_hint": "请启动一个模型，例如 {start}，或选择服务器列出的模型。",
+    "openai_max_tokens_lowered": (
+        "最大 token 数已从 {requested:,} 调低到 {fitted:,}，以适应服务器 {limit:,} 个 token 的上下文"
+        "（--max-model-len）。"
+    ),
+    "openai_not_utf8": (
+        "{url} 上的服务器发来的字节不是有效的 UTF-8 文本；已收到的内容会保留。"
+        "请检查是什么程序在提供这个 URL，然后重试。"
+    ),
+    "openai_not_json": "{url} 上的服务器发来的一行数据流不是 JSON。这个 URL 是 OpenAI 兼容的服务器吗？",
+    "openai_odd_chunk": (
+        "{url} 上的服务器发来一个格式异常的数据块；已收到的内容会保留。这个 URL 是 OpenAI 兼容的服务器吗？"
+    ),
+    "openai_stream_ended_early": (
+        "来自 {url} 的数据流在回答完成前就结束了；已收到的内容会保留。请重试。"
+    ),
+    "openai_error_mid_answer": (
+        "{url} 上的服务器在回答途中报告了错误：{detail}。已收到的内容会保留；请重试。"
+    ),
+    "openai_key_refused": "{url} 上的服务器拒绝了 API 密钥（HTTP 401）：请设置 MAGISTRAL_OPENAI_API_KEY。",
+    "openai_wrong_url": (
+        "{url} 看起来不是 OpenAI 兼容的 API：它返回了 HTTP 404（{detail}）。请检查 URL："
+        "vLLM 的地址以 /v1 结尾，例如 http://localhost:8000/v1。"
+    ),
+    "openai_model_missing": (
+        "{url} 上的服务器没有模型 {model!r}：{detail}。请选择它列出的模型，或用 {start} 启动该模型。"
+    ),
+    "openai_too_large": (
+        "请求超出了 {url} 上模型的上下文长度：{detail}。请缩短文本或调低最大 token 数。"
+    ),
+    "openai_refused": (
+        "{url} 上的服务器拒绝了对 {model!r} 的请求：{detail}。请在“模型服务器”面板中检查模型名称和设置。"
+    ),
+    "openai_http_error": "{url} 上的服务器返回了 HTTP {status}：{detail}。请重试。",
+    "vllm_vision_hint": "vLLM：用 {flag} 启动 Magistral Small 2509",
+    "images_refused": (
+        "{url} 上的服务器拒绝了照片：{detail}。那里的模型 {model!r} 不接收图片。"
+        "请移除照片并输入证明的文字，或启动一个能识图的模型（{start}）。"
+    ),
+    # the health badge
+    "health_model_not_there": "{url} 已在运行，但上面没有模型 {model!r}。{hint}",
+    # follow-up questions
+    "dropped_oldest_turn": "为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的一轮。",
+    "dropped_oldest_turns": (
+        "为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的 {count} 轮。"
+    ),
+    # recording and replay
+    "not_recording": "本次运行没有录制：无法写入 {folder}（{detail}）。",
+    "recording_stopped": "录制已停止：无法写入 {path}（{detail}）。",
+    "replay_none_chosen": (
+        "没有选择要回放的录制文件：请把 MAGISTRAL_REPLAY_FILE 设为 MAGISTRAL_RECORD_DIR 文件夹中的一个 "
+        ".jsonl 文件。"
+    ),
+    "replay_model_hint": "回放使用的是录制时的模型（{model}）；模型设置在这里不起作用。",
+    "replay_recorded_error": "录制的那次运行出错：{detail}",
+    "replay_recorded_stop": "录制的那次运行在 {seconds:.1f} 秒后被停止，所以回放也在这里结束。",
+    "recording_missing": (
+        "{path} 处没有录制文件。请检查 MAGISTRAL_REPLAY_FILE（应为 MAGISTRAL_RECORD_DIR 文件夹中的一个 "
+        ".jsonl 文件）。"
+    ),
+    "recording_unreadable": "无法读取录制文件 {path}：{detail}。",
+    "recording_empty": "录制文件 {path} 是空的：没有可回放的内容。",
+    "recording_damaged": "录制文件 {path} 已损坏：第 {line} 行 — {detail}。无法回放。",
+    "recording_cut_short": (
+        "录制文件 {path} 停在第 {line} 行，缺少结束行：它不完整（录制还在进行时，应用停止了，"
+        "或者文件被复制了）。无法回放。"
+    ),
+}
