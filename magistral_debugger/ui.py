@@ -37,6 +37,7 @@ MODEL_CONCURRENCY_ID = "model"
 # frontend knows (en, pt, es, zh-CN); Vietnamese arrives from the server right after load.
 WORDS = gradio_i18n()
 
+
 def language_of(lang: str | None) -> str:
     """One of our five codes for whatever a caller sends (the API takes any string)."""
     return lang if lang in TRANSLATIONS else pick_language(lang)
