@@ -1,7 +1,8 @@
 """A finished run as a file to keep or share: Markdown for people, JSON for programs.
 
-``RunRecord.from_run(run)`` takes what a :class:`~magistral_debugger.run.DebugRun` did
-(settings, the text, the request it sent, its run state) into one plain value;
+``RunRecord.from_run(run, lang)`` takes what a :class:`~magistral_debugger.run.DebugRun` did
+(settings, the text, the request it sent, its run state) into one plain value, its words
+(outcome, notes, headings) in the language of the page that asked for it;
 ``export_markdown`` and ``export_json`` are pure functions of that value. A record
 never holds a secret: settings come from a fixed public list, URLs lose their
 credentials, and the API key is scrubbed from every string it carries.
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .i18n import DEFAULT_LANGUAGE, in_language, outcome_text, stats_words, t
 from .prompt import detect_version
 from .redaction import public_settings, public_url, scrub_all, scrubber
 
@@ -61,9 +63,10 @@ class RunRecord:
     notices: tuple[str, ...] = ()
     # For a replay: "Replay of a run recorded on … with …", and the original server.
     replay_of: str | None = None
+    language: str = DEFAULT_LANGUAGE
 
     @classmethod
-    def from_run(cls, run: DebugRun) -> RunRecord:
+    def from_run(cls, run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> RunRecord:
         settings, state, request = run.settings, run.state, run.request
         scrub = scrubber(settings)
         backend = run.backend
@@ -72,7 +75,7 @@ class RunRecord:
         public = public_settings(settings)
         recording = _recording_of(backend)
         if recording is not None:  # say where the text really came from: the recorded run
-            replay_of = recording.describe()
+            replay_of = recording.describe().text(lang)
             backend_kind, backend_url = recording.backend_kind, recording.backend_url
             public = dict(recording.settings) or public
             argument = recording.argument
@@ -103,10 +106,11 @@ class RunRecord:
             reasoning=scrub(state.reasoning),
             answer=scrub(state.answer),
             finish_reason=state.finish_reason,
-            outcome=scrub(state.outcome()),
+            outcome=scrub(outcome_text(state, lang)),
             stats=stats,
-            notices=tuple(scrub(n) for n in state.notices),
+            notices=tuple(scrub(in_language(n, lang)) for n in state.notices),
             replay_of=replay_of,
+            language=lang,
         )
 
 
@@ -133,6 +137,7 @@ def export_dict(record: RunRecord) -> dict[str, Any]:
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
+        "language": record.language,
         "started": record.started.isoformat(timespec="seconds"),
         "argument": record.argument,
         "answer": record.answer,
@@ -161,56 +166,53 @@ def export_json(record: RunRecord) -> str:
 
 def export_markdown(record: RunRecord) -> str:
     """The proof, the answer, then the reasoning folded in a ``<details>`` block, then the facts."""
-    s = record.stats
-    lines = [f"# Magistral Debugger run — {record.started:%Y-%m-%d %H:%M}", ""]
+    s, lang = record.stats, record.language
+
+    def say(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    lines = [f"# {say('export_title', date=f'{record.started:%Y-%m-%d %H:%M}')}", ""]
     if record.replay_of:
         lines += [f"*{_inline(record.replay_of)}.*", ""]
-    lines += [f"**{_inline(record.outcome or 'Not finished.')}** · `{_code(record.model)}` · {_inline(_stats_line(s))}", ""]
-    lines += ["## The argument", "", _fenced(record.argument), ""]
-    lines += ["## The answer", "", record.answer.strip() or "*(no answer)*", ""]
-    thought = f"thought for {s.thinking_s:.0f} s, " if s.thinking_s is not None else ""
+    outcome = _inline(record.outcome or say("export_not_finished"))
+    stats = stats_words(s.time_to_first_token_s, s.thinking_s, s.reasoning_tokens, s.answer_tokens, s.tokens_per_s, lang)
+    lines += [f"**{outcome}** · `{_code(record.model)}` · {_inline(stats)}", ""]
+    lines += [f"## {say('export_argument')}", "", _fenced(record.argument), ""]
+    lines += [f"## {say('export_answer')}", "", record.answer.strip() or f"*{say('export_no_answer')}*", ""]
+    if s.thinking_s is not None:
+        summary = say("export_reasoning_timed", seconds=f"{s.thinking_s:.0f}", tokens=s.reasoning_tokens)
+    else:
+        summary = say("export_reasoning", tokens=s.reasoning_tokens)
     lines += [
         "<details>",
-        f"<summary>Reasoning ({thought}{s.reasoning_tokens} tokens)</summary>",
+        f"<summary>{summary}</summary>",
         "",
-        _fenced(record.reasoning) if record.reasoning.strip() else "*(no reasoning)*",
+        _fenced(record.reasoning) if record.reasoning.strip() else f"*{say('export_no_reasoning')}*",
         "",
         "</details>",
         "",
     ]
     if record.notices:
-        lines += ["## Notes", ""] + [f"- {_inline(n)}" for n in record.notices] + [""]
+        lines += [f"## {say('export_notes')}", ""] + [f"- {_inline(n)}" for n in record.notices] + [""]
     rows = [
-        ("Model", f"`{_code(record.model)}`"),
-        ("Prompt format", record.prompt_format),
-        ("Backend", f"{record.backend_kind} at {record.backend_url}"),
-        ("Temperature", _number(record.temperature)),
-        ("top_p", _number(record.top_p)),
-        ("Max tokens", str(record.max_tokens)),
-        ("Finish reason", record.finish_reason or "—"),
-        ("Started", record.started.isoformat(timespec="seconds")),
-        ("Time to first token", _seconds(s.time_to_first_token_s)),
-        ("Thinking time", _seconds(s.thinking_s)),
-        ("Total time", _seconds(s.total_s)),
-        ("Tokens", f"{s.reasoning_tokens} reasoning + {s.answer_tokens} answer"),
-        ("Speed", "—" if s.tokens_per_s is None else f"{s.tokens_per_s:.1f} tokens/s"),
+        (say("export_model"), f"`{_code(record.model)}`"),
+        (say("prompt_format_label"), record.prompt_format),
+        (say("export_backend"), f"{record.backend_kind} · {record.backend_url}"),
+        (say("temperature_label"), _number(record.temperature)),
+        (say("top_p_label"), _number(record.top_p)),
+        (say("max_tokens_label"), str(record.max_tokens)),
+        (say("export_finish_reason"), record.finish_reason or "—"),
+        (say("export_started"), record.started.isoformat(timespec="seconds")),
+        (say("export_first_token"), _seconds(s.time_to_first_token_s)),
+        (say("export_thinking_time"), _seconds(s.thinking_s)),
+        (say("export_total_time"), _seconds(s.total_s)),
+        (say("export_tokens"), say("stats_tokens", reasoning=s.reasoning_tokens, answer=s.answer_tokens)),
+        (say("export_speed"), "—" if s.tokens_per_s is None else say("stats_rate", rate=f"{s.tokens_per_s:.1f}")),
     ]
     if s.prompt_tokens is not None:
-        rows.append(("Prompt tokens", str(s.prompt_tokens)))
-    lines += ["## Run details", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
+        rows.append((say("export_prompt_tokens"), str(s.prompt_tokens)))
+    lines += [f"## {say('export_details')}", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
     return "\n".join(lines)
-
-
-def _stats_line(s: RunStats) -> str:
-    parts = []
-    if s.time_to_first_token_s is not None:
-        parts.append(f"first token {s.time_to_first_token_s:.1f} s")
-    if s.thinking_s is not None:
-        parts.append(f"thought {s.thinking_s:.0f} s")
-    parts.append(f"{s.reasoning_tokens} reasoning + {s.answer_tokens} answer tokens")
-    if s.tokens_per_s is not None:
-        parts.append(f"{s.tokens_per_s:.1f} tokens/s")
-    return " · ".join(parts)
 
 
 def _fenced(text: str) -> str:

@@ -138,17 +138,33 @@ def outcome_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
 
 def stats_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """Time to first token, token counts and rate, in ``lang``."""
+    return stats_words(
+        state.time_to_first_token(),
+        state.thinking_seconds(),
+        state.reasoning_tokens(),
+        state.answer_tokens(),
+        state.tokens_per_second(),
+        lang,
+    )
+
+
+def stats_words(
+    first_token_s: float | None,
+    thinking_s: float | None,
+    reasoning_tokens: int,
+    answer_tokens: int,
+    tokens_per_s: float | None,
+    lang: str | None = DEFAULT_LANGUAGE,
+) -> str:
+    """The stats line from its numbers (a live run's, or an export's snapshot)."""
     parts = []
-    ttft = state.time_to_first_token()
-    if ttft is not None:
-        parts.append(t("stats_first_token", lang, seconds=f"{ttft:.1f}"))
-    thinking = state.thinking_seconds()
-    if thinking is not None:
-        parts.append(t("stats_thought", lang, seconds=f"{thinking:.0f}"))
-    parts.append(t("stats_tokens", lang, reasoning=state.reasoning_tokens(), answer=state.answer_tokens()))
-    rate = state.tokens_per_second()
-    if rate is not None:
-        parts.append(t("stats_rate", lang, rate=f"{rate:.1f}"))
+    if first_token_s is not None:
+        parts.append(t("stats_first_token", lang, seconds=f"{first_token_s:.1f}"))
+    if thinking_s is not None:
+        parts.append(t("stats_thought", lang, seconds=f"{thinking_s:.0f}"))
+    parts.append(t("stats_tokens", lang, reasoning=reasoning_tokens, answer=answer_tokens))
+    if tokens_per_s is not None:
+        parts.append(t("stats_rate", lang, rate=f"{tokens_per_s:.1f}"))
     return " · ".join(parts)
 
 

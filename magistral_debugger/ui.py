@@ -230,13 +230,13 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         async for update in run_turn(question, None, panel, live, True, lang):
             yield update
 
-    def after_run(live: LiveRun) -> tuple:
-        """Downloads of the finished run, and the follow-up box once there is an answer."""
+    def after_run(live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        """Downloads of the finished run (in the page's language), and the follow-up box once there is an answer."""
         run = live.run
         if run is None or not run.state.done:
             return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False), gr.Group(visible=bool(live.history)), ""
         folder = tempfile.mkdtemp(prefix="magistral-export-")
-        record = RunRecord.from_run(run)
+        record = RunRecord.from_run(run, language_of(lang))
         markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
         return (
             gr.DownloadButton(value=markdown, visible=True),
@@ -456,10 +456,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             question.submit(follow_up, [question, *panel, live, language], outputs, **private, **run_options),
         ]
         for started in runs:
-            started.then(after_run, [live], finished_outputs, **private)
+            started.then(after_run, [live, language], finished_outputs, **private)
         stop_button.click(
             stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
-        ).then(after_run, [live], finished_outputs, **private)
+        ).then(after_run, [live, language], finished_outputs, **private)
         clear_button.click(
             clear,
             [live, language],

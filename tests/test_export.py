@@ -18,6 +18,7 @@ from magistral_debugger.export import (
     export_markdown,
     write_export,
 )
+from magistral_debugger.i18n import t
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import Close, ModelServer, Reply, Sleep, ollama_chat_lines, openai_sse_events
@@ -65,17 +66,31 @@ def test_markdown_has_the_argument_then_the_answer_then_the_reasoning_folded_awa
     assert md.startswith("# Magistral Debugger run — 20")
 
 
+@pytest.mark.parametrize("lang", ["pt", "es", "zh-CN", "vi"])
+def test_a_download_speaks_the_pages_language_and_keeps_the_texts_as_they_are(srv, tmp_path, lang):
+    run = ollama_run(srv, max_tokens=2048)
+    record = RunRecord.from_run(run, lang)
+    md = export_markdown(record)
+    for key in ("export_argument", "export_answer", "export_details", "export_model", "max_tokens_label"):
+        assert t(key, lang) in md, key
+    assert f"**{t('outcome_finished', lang)}**" in md and "Finished." not in md
+    assert "The argument" not in md and "Run details" not in md
+    assert FLAWED in md and "".join(ANSWER) in md and "".join(THINKING) in md  # the texts are not translated
+    data = json.loads(write_export(record, tmp_path, "json").read_text(encoding="utf-8"))
+    assert data["language"] == lang and data["outcome"] == t("outcome_finished", lang)
+
+
 def test_markdown_states_model_backend_sampling_timings_and_ending(srv):
     run = ollama_run(srv, temperature=0.3, top_p=0.9, max_tokens=2048)
     md = export_markdown(RunRecord.from_run(run))
     facts = dict(re.findall(r"^\| ([^|]+?) \| (.+?) \|$", md, re.MULTILINE))
     assert facts["Model"] == "`magistral`"
-    assert facts["Backend"] == f"ollama at {srv.url}"
+    assert facts["Backend"] == f"ollama · {srv.url}"
     assert (facts["Temperature"], facts["top_p"], facts["Max tokens"]) == ("0.3", "0.9", "2048")
     assert facts["Prompt format"] == "2506"
     assert facts["Finish reason"] == "stop"
     assert facts["Time to first token"].endswith(" s") and facts["Total time"].endswith(" s")
-    assert facts["Tokens"] == f"{run.state.reasoning_tokens()} reasoning + {run.state.answer_tokens()} answer"
+    assert facts["Tokens"] == f"{run.state.reasoning_tokens()} reasoning + {run.state.answer_tokens()} answer tokens"
     assert "**Finished.**" in md
 
 

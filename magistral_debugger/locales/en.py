@@ -73,6 +73,27 @@ PAGE = {
     'thread_proof': 'The proof',
     'thread_asked': 'You asked',
     'thread_photo': '(a photo)',
+    # the Markdown download
+    "export_title": "Magistral Debugger run — {date}",
+    "export_not_finished": "Not finished.",
+    "export_argument": "The argument",
+    "export_answer": "The answer",
+    "export_no_answer": "(no answer)",
+    "export_reasoning": "Reasoning ({tokens} tokens)",
+    "export_reasoning_timed": "Reasoning (thought for {seconds} s, {tokens} tokens)",
+    "export_no_reasoning": "(no reasoning)",
+    "export_notes": "Notes",
+    "export_details": "Run details",
+    "export_model": "Model",
+    "export_backend": "Backend",
+    "export_finish_reason": "Finish reason",
+    "export_started": "Started",
+    "export_first_token": "Time to first token",
+    "export_thinking_time": "Thinking time",
+    "export_total_time": "Total time",
+    "export_tokens": "Tokens",
+    "export_speed": "Speed",
+    "export_prompt_tokens": "Prompt tokens",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own

@@ -70,6 +70,27 @@ PAGE = {
     'thread_proof': 'La demostración',
     'thread_asked': 'Preguntaste',
     'thread_photo': '(una foto)',
+    # the Markdown download
+    "export_title": "Ejecución de Magistral Debugger — {date}",
+    "export_not_finished": "Sin terminar.",
+    "export_argument": "El argumento",
+    "export_answer": "La respuesta",
+    "export_no_answer": "(sin respuesta)",
+    "export_reasoning": "Razonamiento ({tokens} tokens)",
+    "export_reasoning_timed": "Razonamiento (pensó durante {seconds} s, {tokens} tokens)",
+    "export_no_reasoning": "(sin razonamiento)",
+    "export_notes": "Notas",
+    "export_details": "Detalles de la ejecución",
+    "export_model": "Modelo",
+    "export_backend": "Servidor del modelo",
+    "export_finish_reason": "Motivo de fin",
+    "export_started": "Inicio",
+    "export_first_token": "Tiempo hasta el primer token",
+    "export_thinking_time": "Tiempo de razonamiento",
+    "export_total_time": "Tiempo total",
+    "export_tokens": "Tokens generados",
+    "export_speed": "Velocidad",
+    "export_prompt_tokens": "Tokens del prompt",
 }
 
 ENGINE = {

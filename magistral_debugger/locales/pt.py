@@ -70,6 +70,27 @@ PAGE = {
     'thread_proof': 'A demonstração',
     'thread_asked': 'Você perguntou',
     'thread_photo': '(uma foto)',
+    # the Markdown download
+    "export_title": "Execução do Magistral Debugger — {date}",
+    "export_not_finished": "Não concluída.",
+    "export_argument": "O argumento",
+    "export_answer": "A resposta",
+    "export_no_answer": "(sem resposta)",
+    "export_reasoning": "Raciocínio ({tokens} tokens)",
+    "export_reasoning_timed": "Raciocínio (pensou por {seconds} s, {tokens} tokens)",
+    "export_no_reasoning": "(sem raciocínio)",
+    "export_notes": "Observações",
+    "export_details": "Detalhes da execução",
+    "export_model": "Modelo",
+    "export_backend": "Servidor do modelo",
+    "export_finish_reason": "Motivo do término",
+    "export_started": "Início",
+    "export_first_token": "Tempo até o primeiro token",
+    "export_thinking_time": "Tempo de raciocínio",
+    "export_total_time": "Tempo total",
+    "export_tokens": "Tokens gerados",
+    "export_speed": "Velocidade",
+    "export_prompt_tokens": "Tokens do prompt",
 }
 
 ENGINE = {

@@ -67,6 +67,27 @@ PAGE = {
     'thread_proof': 'Chứng minh',
     'thread_asked': 'Bạn đã hỏi',
     'thread_photo': '(một ảnh chụp)',
+    # the Markdown download
+    "export_title": "Lần chạy Trình gỡ lỗi Magistral — {date}",
+    "export_not_finished": "Chưa xong.",
+    "export_argument": "Lập luận",
+    "export_answer": "Câu trả lời",
+    "export_no_answer": "(không có câu trả lời)",
+    "export_reasoning": "Suy luận ({tokens} token)",
+    "export_reasoning_timed": "Suy luận (đã suy nghĩ {seconds} giây, {tokens} token)",
+    "export_no_reasoning": "(không có suy luận)",
+    "export_notes": "Ghi chú",
+    "export_details": "Chi tiết lần chạy",
+    "export_model": "Mô hình",
+    "export_backend": "Máy chủ mô hình",
+    "export_finish_reason": "Lý do kết thúc",
+    "export_started": "Bắt đầu",
+    "export_first_token": "Thời gian đến token đầu tiên",
+    "export_thinking_time": "Thời gian suy nghĩ",
+    "export_total_time": "Tổng thời gian",
+    "export_tokens": "Số token",
+    "export_speed": "Tốc độ",
+    "export_prompt_tokens": "Token của prompt",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own

@@ -63,6 +63,27 @@ PAGE = {
     'thread_proof': '证明',
     'thread_asked': '你的提问',
     'thread_photo': '（一张照片）',
+    # the Markdown download
+    "export_title": "Magistral 调试器运行记录 — {date}",
+    "export_not_finished": "未完成。",
+    "export_argument": "论证",
+    "export_answer": "回答",
+    "export_no_answer": "（没有回答）",
+    "export_reasoning": "推理（{tokens} 个 token）",
+    "export_reasoning_timed": "推理（思考了 {seconds} 秒，{tokens} 个 token）",
+    "export_no_reasoning": "（没有推理）",
+    "export_notes": "备注",
+    "export_details": "运行详情",
+    "export_model": "模型",
+    "export_backend": "模型服务器",
+    "export_finish_reason": "结束原因",
+    "export_started": "开始时间",
+    "export_first_token": "首个 token 用时",
+    "export_thinking_time": "思考用时",
+    "export_total_time": "总用时",
+    "export_tokens": "生成的 token",
+    "export_speed": "速度",
+    "export_prompt_tokens": "提示词 token",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own
