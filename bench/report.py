@@ -71,7 +71,9 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
             "id": "2", "what": f"Speed-up over the tutorial's loop without its sleep, {tut['tokens']:,} tokens, <think> inline",
             "result": fmt_summary(tut["speedup_no_sleep"], "×"),
             "baseline": f"tutorial loop: {fmt(_med(tut['no_sleep_tokens_per_s']))} tokens/s; ours {fmt(_med(tut['ours_tokens_per_s']))}",
-            "ratio": fmt(_med(tut["speedup_no_sleep"])) + "×", "goal": "≥ 100×", "met": _med(tut["speedup_no_sleep"]) >= 100,
+            # The loop is quadratic, so the goal only means something at the size it names.
+            "ratio": fmt(_med(tut["speedup_no_sleep"])) + "×", "goal": "≥ 100× at 40,960 tokens",
+            "met": _med(tut["speedup_no_sleep"]) >= 100 if tut["tokens"] == 40_960 else None,
         })
         rows.append({
             "id": "2", "what": "Speed-up over the tutorial's loop with its time.sleep(0.02) (extrapolated)",
