@@ -7,7 +7,11 @@ backend, splitter and run state exactly as the CLI and the UI drive them.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,35 @@ from magistral_debugger.run import DebugRun, Ended, live_snapshots
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from tests.loopback import ModelServer, Sleep
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def child_env(**variables: str) -> dict[str, str]:
+    """The environment for a process of ours (the CLI, ``app.py``): this one's without the
+    machine's own MAGISTRAL_* settings, with the package importable and output unbuffered."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(variables)
+    return env
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """``python -m magistral_debugger ARGS``, in ``cwd`` (an empty folder: no developer's .env)."""
+    feed: dict[str, Any] = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    return subprocess.run(
+        [sys.executable, "-m", "magistral_debugger", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        **feed,
+    )
 
 FLAWED = "Assume x = y. Then x² = xy, so x² − y² = xy − y², (x + y)(x − y) = y(x − y), x + y = y, 2y = y, 2 = 1."
 # Long enough that a run which fails to hang up would still be running when the test ends.

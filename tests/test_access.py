@@ -32,8 +32,7 @@ from magistral_debugger.backends import OpenAICompatBackend, check_health, make_
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import ModelServer, Reply, openai_error, openai_sse_events, sse_error
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.runs import REPO, child_env, run_cli
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
 # is off, which on plain-http loopback changes nothing else.
@@ -272,25 +271,10 @@ def test_the_key_never_reaches_the_app_output_page_config_or_status(capfd, caplo
 def test_the_key_never_reaches_cli_output(tmp_path):
     with ModelServer() as srv:
         srv.route("POST", "/v1/chat/completions", [sse_error_echoing_the_key, echoing_the_key(401, "AuthenticationError")])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-        env.update(
-            PYTHONPATH=str(REPO),
-            MAGISTRAL_BACKEND="openai",
-            MAGISTRAL_OPENAI_BASE_URL=srv.url + "/v1",
-            MAGISTRAL_OPENAI_API_KEY=CANARY,
+        env = child_env(
+            MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=srv.url + "/v1", MAGISTRAL_OPENAI_API_KEY=CANARY
         )
-        runs = [
-            subprocess.run(
-                [sys.executable, "-m", "magistral_debugger", *flags, ARGUMENT],
-                env=env,
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                timeout=60,
-            )
-            for flags in ([], ["--json"])
-        ]
+        runs = [run_cli([*flags, ARGUMENT], env, tmp_path) for flags in ([], ["--json"])]
     for done in runs:
         assert done.returncode == 1
         assert_no_canary(done.stdout, done.stderr)
@@ -332,10 +316,8 @@ def test_app_py_shared_without_auth_warns_says_no_link_and_keeps_serving_locally
     closed = f"http://127.0.0.1:{free_port()}"  # every proxy: nothing here, so share requests fail at once
     with ModelServer() as srv:
         srv.route("POST", "/v1/chat/completions", echoing_the_key(401, "AuthenticationError"))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_") and "proxy" not in k.lower()}
+        env = {k: v for k, v in child_env().items() if "proxy" not in k.lower()}
         env.update(
-            PYTHONPATH=str(REPO),
-            PYTHONUNBUFFERED="1",
             MAGISTRAL_SHARE="true",
             MAGISTRAL_PORT=str(port),
             MAGISTRAL_BACKEND="openai",

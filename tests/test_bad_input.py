@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from magistral_debugger.prompt import build_messages, flatten_for_ollama, neutralize_control_tokens, system_prompt_text
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
-from tests.runs import run_to_end
+from tests.runs import REPO, child_env, run_cli, run_to_end
 from tests.loopback import ModelServer, Received, Reply, ollama_chat_lines
 
-REPO = Path(__file__).resolve().parent.parent
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
 # is off, which on plain-http loopback changes nothing else.
@@ -194,18 +190,7 @@ def test_decomposed_accents_are_sent_composed():
 
 def test_cli_refuses_a_megabyte_on_stdin_without_a_request(tmp_path):
     with ModelServer() as srv:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-        env.update(PYTHONPATH=str(REPO), MAGISTRAL_OLLAMA_URL=srv.url)
-        done = subprocess.run(
-            [sys.executable, "-m", "magistral_debugger"],
-            input="Assume x = y. " * 75_000,
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=60,
-        )
+        done = run_cli([], child_env(MAGISTRAL_OLLAMA_URL=srv.url), tmp_path, stdin="Assume x = y. " * 75_000)
         assert srv.requests == []
     assert done.returncode == 1
     assert "Traceback" not in done.stderr

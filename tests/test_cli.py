@@ -11,14 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.loopback import ModelServer, Reply, ollama_chat_lines, openai_sse_events, sse_error
-from tests.runs import FLAWED, dead_url, silent_then, stalled_after_first
+from tests.runs import FLAWED, child_env, dead_url, run_cli, silent_then, stalled_after_first
 
-REPO = Path(__file__).resolve().parent.parent
 TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
 MODEL = "mistralai/Magistral-Small-2509"
 
@@ -29,34 +27,12 @@ def srv():
         yield server
 
 
-def cli_env(**variables: str) -> dict[str, str]:
-    """The caller's environment without any MAGISTRAL_* of the machine, plus ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(variables)
-    return env
-
-
-def run_cli(args: list[str], env: dict[str, str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "magistral_debugger", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,  # an empty directory: no .env of the developer's
-        timeout=60,
-    )
-
-
 def ollama_env(server: ModelServer, **more: str) -> dict[str, str]:
-    return cli_env(**{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more})
+    return child_env(**{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more})
 
 
 def openai_env(server: ModelServer, **more: str) -> dict[str, str]:
-    return cli_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=server.url + "/v1", **more)
+    return child_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=server.url + "/v1", **more)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> str:
@@ -123,7 +99,7 @@ def test_text_is_read_from_stdin_when_not_given_as_an_argument(srv, tmp_path):
 
 
 def test_command_line_flags_override_the_environment(srv, tmp_path):
-    env = cli_env(MAGISTRAL_BACKEND="ollama", MAGISTRAL_OLLAMA_URL=dead_url(), MAGISTRAL_MODEL="other")
+    env = child_env(MAGISTRAL_BACKEND="ollama", MAGISTRAL_OLLAMA_URL=dead_url(), MAGISTRAL_MODEL="other")
     result = run_cli(["--backend", "openai", "--url", srv.url + "/v1", "--model", MODEL, FLAWED], env, tmp_path)
     assert result.returncode == 0, result.stderr
     assert srv.wait_for_request("/v1/chat/completions").json["model"] == MODEL
@@ -142,11 +118,11 @@ def test_missing_model_exits_non_zero_with_the_pull_command(srv, tmp_path):
 def test_dead_server_exits_non_zero_naming_the_url_and_how_to_start_it(tmp_path, backend):
     url = dead_url()
     if backend == "ollama":
-        env = cli_env(MAGISTRAL_BACKEND="ollama", MAGISTRAL_OLLAMA_URL=url)
+        env = child_env(MAGISTRAL_BACKEND="ollama", MAGISTRAL_OLLAMA_URL=url)
         assert_one_line_error(run_cli([FLAWED], env, tmp_path), url, "ollama serve")
     else:
         # No model set: the CLI first asks the server for its model list, and that fails.
-        env = cli_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=url + "/v1")
+        env = child_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=url + "/v1")
         assert_one_line_error(run_cli([FLAWED], env, tmp_path), url + "/v1", "vllm serve")
 
 
@@ -167,7 +143,7 @@ def test_running_out_of_tokens_while_thinking_exits_non_zero_and_says_so(srv, tm
 
 
 def test_invalid_setting_in_the_environment_exits_non_zero_naming_it(tmp_path):
-    result = run_cli([FLAWED], cli_env(MAGISTRAL_BACKEND="llamafile"), tmp_path)
+    result = run_cli([FLAWED], child_env(MAGISTRAL_BACKEND="llamafile"), tmp_path)
     assert_one_line_error(result, "backend")
 
 

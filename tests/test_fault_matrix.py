@@ -21,14 +21,13 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
-from tests.runs import run_to_end
+from tests.runs import child_env, run_to_end
 from tests.loopback import (
     DEFAULT_ANSWER,
     DEFAULT_THINKING,
@@ -46,7 +45,6 @@ from tests.loopback import (
     sse_error,
 )
 
-REPO = Path(__file__).resolve().parent.parent
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
 # is off, which on plain-http loopback changes nothing else.
@@ -527,9 +525,7 @@ CLI_PARALLEL = 3  # start-up is mostly CPU: more at once only queues on a 2-core
 
 
 def cli_env(kind: str, url: str, **overrides) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    env["MAGISTRAL_BACKEND"] = kind
+    env = child_env(MAGISTRAL_BACKEND=kind)
     env["MAGISTRAL_OLLAMA_URL" if kind == "ollama" else "MAGISTRAL_OPENAI_BASE_URL"] = shown_url(kind, url)
     for name, value in {**TIMEOUTS, **overrides}.items():
         env[f"MAGISTRAL_{name.upper()}"] = str(value)

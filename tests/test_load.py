@@ -37,6 +37,7 @@ import httpx
 import pytest
 
 from tests.loopback import ModelServer, Reply, ollama_chat_lines, paced
+from tests.runs import REPO, child_env
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -44,7 +45,6 @@ from gradio_client import Client  # noqa: E402
 
 pytestmark = pytest.mark.load
 
-REPO = Path(__file__).resolve().parent.parent
 CROWD = 200
 RUNNING, WAITING = 8, 16
 THINKING = [f"Step {i} checks out. " for i in range(12)]
@@ -106,10 +106,7 @@ class App:
     def __init__(self, model_url: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-        env.update(
-            PYTHONPATH=str(REPO),
-            PYTHONUNBUFFERED="1",
+        env = child_env(
             MAGISTRAL_PORT=str(self.port),
             MAGISTRAL_OLLAMA_URL=model_url,
             MAGISTRAL_CONCURRENCY_LIMIT=str(RUNNING),

@@ -12,19 +12,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
 from make_puppet_model import END_THINK_ID, PUPPET_ANSWER, PUPPET_MODEL_NAME, PUPPET_REASONING, THINK_ID
+from tests import runs
+from tests.runs import child_env
 
 pytestmark = pytest.mark.real_server
 
-REPO = Path(__file__).resolve().parents[2]
 ARGUMENT = (
     "Let x = y. Then x² = xy, so x² − y² = xy − y², so (x + y)(x − y) = y(x − y). "
     "Cancelling, x + y = y, so 2y = y and 2 = 1."
@@ -34,20 +32,7 @@ TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path, timeout: float = 120):
     """`python -m magistral_debugger ARGS` with only the MAGISTRAL_* settings given here."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-    base["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), base.get("PYTHONPATH")]))
-    base["NO_PROXY"] = "127.0.0.1,localhost"
-    base.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "magistral_debugger", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=base,
-        cwd=str(cwd),  # a folder without a .env
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-    )
+    return runs.run_cli(list(args), child_env(NO_PROXY="127.0.0.1,localhost", **(env or {})), cwd, timeout=timeout)
 
 
 def vllm_env(server, **extra: str) -> dict[str, str]:
