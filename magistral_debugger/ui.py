@@ -265,48 +265,22 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         return pick_language(browser_languages)
 
     def relabel(lang: str, live: LiveRun | None) -> list:
-        """Every word of the page in ``lang``; a finished run's status and header too."""
+        """Every word of the page in ``lang`` (``page_words``, then the status and the reasoning
+        header); a finished run's status and header too, while a run going on keeps its own."""
         lang = language_of(lang)
+        words = [
+            gr.update(**{prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()})
+            for _, props in page_words
+        ]
         run = live.run if live is not None else None
         state = run.state if run is not None else None
-        status_now = None
-        if state is None or state.done:
-            status_now = status_markdown(state, lang)
-            replay = replay_label(run, lang) if run is not None else ""
-            if replay:
-                status_now = f"{replay}\n\n{status_now}"
-        return [
-            gr.update(value=f"# {t('app_title', lang)}"),
-            gr.update(value=t("intro", lang)),
-            gr.update(label=t("presenter_mode", lang)),
-            gr.update(label=t("language", lang)),
-            gr.update(label=t("proof_label", lang), placeholder=t("proof_placeholder", lang)),
-            gr.update(label=t("photo_label", lang)),
-            gr.update(value=t("debug_button", lang)),
-            gr.update(value=t("stop_button", lang)),
-            gr.update(value=t("clear_button", lang)),
-            gr.update(label=t("examples_label", lang)),
-            # a run going on keeps its own language until it ends
-            gr.update(label=t("status_label", lang), **({"value": status_now} if status_now is not None else {})),
-            gr.update(label=reasoning_header(state, lang)) if status_now is not None else gr.update(),
-            gr.update(label=t("reasoning_label", lang), placeholder=t("reasoning_placeholder", lang)),
-            gr.update(value=f"**{t('answer_label', lang)}**"),
-            gr.update(label=t("answer_label", lang)),
-            gr.update(label=f"⬇ {t('download_markdown', lang)}"),
-            gr.update(label=f"⬇ {t('download_json', lang)}"),
-            gr.update(label=t("question_label", lang), placeholder=t("question_placeholder", lang)),
-            gr.update(value=t("ask_button", lang)),
-            gr.update(label=t("conversation_label", lang)),
-            gr.update(label=t("backend_panel", lang)),
-            gr.update(label=t("server_label", lang), choices=backend_choices(lang)),
-            gr.update(label=t("url_label", lang)),
-            gr.update(label=t("model_label", lang)),
-            gr.update(value=t("refresh_button", lang)),
-            gr.update(label=t("prompt_format_label", lang), choices=version_choices(lang)),
-            gr.update(label=t("temperature_label", lang)),
-            gr.update(label=t("top_p_label", lang)),
-            gr.update(label=t("max_tokens_label", lang)),
-        ]
+        if state is not None and not state.done:
+            return [*words, gr.update(label=t("status_label", lang)), gr.update()]
+        status_now = status_markdown(state, lang)
+        replay = replay_label(run, lang) if run is not None else ""
+        if replay:
+            status_now = f"{replay}\n\n{status_now}"
+        return [*words, gr.update(label=t("status_label", lang), value=status_now), gr.update(label=reasoning_header(state, lang))]
 
     async def refresh_models(backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, str]:
         lang = language_of(lang)
@@ -473,12 +447,38 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         for trigger in (refresh.click, backend.change, url.submit):
             trigger(**checked)
         presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
-        worded = [
-            title, intro, presenter, language, text, image, debug_button, stop_button, clear_button, example_set.dataset,
-            status, reasoning_accordion, reasoning, answer_heading, answer, download_md, download_json,
-            question, ask_button, thread, backend_panel, backend, url, model, refresh, version, temperature, top_p,
-            max_tokens,
+        # What the language menu re-words: each component with {property: message id, or a
+        # function of the language for words with more around them}.
+        page_words = [
+            (title, {"value": lambda lang: f"# {t('app_title', lang)}"}),
+            (intro, {"value": "intro"}),
+            (presenter, {"label": "presenter_mode"}),
+            (language, {"label": "language"}),
+            (text, {"label": "proof_label", "placeholder": "proof_placeholder"}),
+            (image, {"label": "photo_label"}),
+            (debug_button, {"value": "debug_button"}),
+            (stop_button, {"value": "stop_button"}),
+            (clear_button, {"value": "clear_button"}),
+            (example_set.dataset, {"label": "examples_label"}),
+            (reasoning, {"label": "reasoning_label", "placeholder": "reasoning_placeholder"}),
+            (answer_heading, {"value": lambda lang: f"**{t('answer_label', lang)}**"}),
+            (answer, {"label": "answer_label"}),
+            (download_md, {"label": lambda lang: f"⬇ {t('download_markdown', lang)}"}),
+            (download_json, {"label": lambda lang: f"⬇ {t('download_json', lang)}"}),
+            (question, {"label": "question_label", "placeholder": "question_placeholder"}),
+            (ask_button, {"value": "ask_button"}),
+            (thread, {"label": "conversation_label"}),
+            (backend_panel, {"label": "backend_panel"}),
+            (backend, {"label": "server_label", "choices": backend_choices}),
+            (url, {"label": "url_label"}),
+            (model, {"label": "model_label"}),
+            (refresh, {"value": "refresh_button"}),
+            (version, {"label": "prompt_format_label", "choices": version_choices}),
+            (temperature, {"label": "temperature_label"}),
+            (top_p, {"label": "top_p_label"}),
+            (max_tokens, {"label": "max_tokens_label"}),
         ]
+        worded = [component for component, _ in page_words] + [status, reasoning_accordion]
         # The health badge speaks the page's language too, so it is checked once that is known.
         app.load(detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, queue=False, **private).then(
             relabel, [language, live], worded, queue=False, **private
