@@ -27,7 +27,7 @@ import socket
 import sys
 import time
 import uuid
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from . import tokens as tk
@@ -216,34 +216,30 @@ class Tap:
             if sock is not None:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-        async def upstream() -> None:
+        async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, seen: Callable[[bytes], None]) -> None:
+            """Copy one direction, telling ``seen`` of each piece; close the far side at the end."""
             try:
-                while data := await client_reader.read(65536):
-                    if conn["t_request"] is None:
-                        conn["t_request"] = time.monotonic()
-                        conn["request"] = data.split(b"\r\n", 1)[0].decode("latin-1")
-                    conn["up_bytes"] += len(data)
-                    app_writer.write(data)
-                    await app_writer.drain()
+                while data := await reader.read(65536):
+                    seen(data)
+                    writer.write(data)
+                    await writer.drain()
             except ConnectionError:
                 pass
             finally:
-                app_writer.close()
+                writer.close()
 
-        async def downstream() -> None:
-            try:
-                while data := await app_reader.read(65536):
-                    conn["down"].append((time.monotonic(), data))
-                    conn["down_bytes"] += len(data)
-                    client_writer.write(data)
-                    await client_writer.drain()
-            except ConnectionError:
-                pass
-            finally:
-                conn["t_close"] = time.monotonic()
-                client_writer.close()
+        def went_up(data: bytes) -> None:
+            if conn["t_request"] is None:
+                conn["t_request"] = time.monotonic()
+                conn["request"] = data.split(b"\r\n", 1)[0].decode("latin-1")
+            conn["up_bytes"] += len(data)
 
-        await asyncio.gather(upstream(), downstream())
+        def came_down(data: bytes) -> None:
+            conn["down"].append((time.monotonic(), data))
+            conn["down_bytes"] += len(data)
+
+        await asyncio.gather(pump(client_reader, app_writer, went_up), pump(app_reader, client_writer, came_down))
+        conn["t_close"] = time.monotonic()
 
     def report(self, since: float = 0.0) -> list[dict[str, Any]]:
         """Every connection; for Gradio's event streams, the messages that arrived after ``since``."""
