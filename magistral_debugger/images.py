@@ -63,9 +63,6 @@ class PreparedImage:
         """A ``data:`` URL, as an OpenAI-compatible ``image_url`` content part takes it."""
         return f"data:{self.mime};base64,{self.base64}"
 
-    def estimated_tokens(self) -> int:
-        return estimate_image_tokens(self.width, self.height)
-
     def __repr__(self) -> str:  # never dump the bytes into a log
         return f"PreparedImage({self.mime}, {self.width}x{self.height}, {len(self.data):,} bytes)"
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from .events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
-from .i18n import Message, outcome_text, stats_text
+from .i18n import Message, outcome_text
 
 
 @dataclass
@@ -45,7 +45,6 @@ class RunState:
     # --- updates ----------------------------------------------------------------------
 
     def apply(self, event: SplitEvent) -> None:
-        now = None
         if type(event) is Answer:
             if self.answer_started_at is None:
                 now = self.clock()
@@ -146,6 +145,3 @@ class RunState:
     @property
     def ok(self) -> bool:
         return self.finish_reason == "stop" and bool(self.answer)
-
-    def stats_line(self) -> str:
-        return stats_text(self)

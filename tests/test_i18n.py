@@ -172,9 +172,22 @@ ENDINGS = [
 ]
 
 
-@pytest.mark.parametrize("state", ENDINGS)
-def test_outcome_in_english_is_what_the_run_state_says(state):
-    assert outcome_text(state, "en") == state.outcome()
+ENGLISH_OUTCOMES = [
+    "Finished.",
+    "The model 'magistral' stopped thinking without giving an answer (its reasoning is kept). Try again.",
+    "The model 'magistral' sent an empty reply. Try again, or check the server.",
+    "Ran out of tokens while thinking (max tokens 40960): raise max tokens and try again.",
+    "The answer was cut off at the token limit (max tokens 40960): raise max tokens.",
+    "Stopped by you.",
+    "Cannot reach the model server at http://localhost:11434.",
+    "The run failed.",
+    "",
+]
+
+
+@pytest.mark.parametrize(("state", "said"), zip(ENDINGS, ENGLISH_OUTCOMES))
+def test_each_ending_is_said_in_english_as_the_cli_and_exports_say_it(state, said):
+    assert outcome_text(state, "en") == state.outcome() == said
 
 
 @pytest.mark.parametrize("state", ENDINGS)
@@ -192,9 +205,10 @@ def test_outcome_in_another_language_is_translated_but_errors_keep_their_own_wor
 
 
 @pytest.mark.parametrize("usage", [None, Usage(7, 120, 80)])
-def test_stats_in_english_are_the_run_states_stats_line(usage):
+def test_stats_read_the_same_numbers_in_every_language(usage):
     state = state_after("think " * 50, "answer " * 20, "stop", usage=usage)
-    assert stats_text(state, "en") == state.stats_line()
+    counts = "80 reasoning + 40 answer tokens · 28.6" if usage else "1 reasoning + 1 answer tokens · 0.5"
+    assert stats_text(state, "en") == f"first token 0.5 s · thought 3 s · {counts} tokens/s"
     assert stats_text(state, "vi").startswith("token đầu tiên 0.5 giây")
     assert "思考 3 秒" in stats_text(state, "zh-CN")
 
