@@ -80,32 +80,32 @@ def _check(state: Any, events: list) -> None:
         raise AssertionError("the splitter did not separate reasoning from answer")
 
 
-class MemoryBackend:
+def memory_backend(events: list) -> Any:
     """A backend that hands over ready-made events: the run loop without any socket."""
+    from magistral_debugger.backends import Backend
 
-    kind = "memory"
-    url = "memory://bench"
-    how_to_start = "-"
+    class MemoryBackend(Backend):
+        kind = "memory"
+        url = "memory://bench"
 
-    def __init__(self, events: list) -> None:
-        self.events = events
+        def missing_model_hint(self, model: str) -> Any:
+            return ""
 
-    def missing_model_hint(self, model: str) -> str:
-        return ""
+        async def default_model(self) -> str:
+            return "magistral"
 
-    async def default_model(self) -> str:
-        return "magistral"
+        async def list_models(self) -> list:
+            return []
 
-    async def list_models(self) -> list:
-        return []
+        async def stream(self, request: Any) -> AsyncIterator[Any]:
+            from magistral_debugger.events import Finished, Usage
 
-    async def stream(self, request: Any) -> AsyncIterator[Any]:
-        from magistral_debugger.events import Finished, Usage
+            for event in events:
+                yield event
+            yield Usage(prompt_tokens=120, completion_tokens=len(events))
+            yield Finished("stop")
 
-        for event in self.events:
-            yield event
-        yield Usage(prompt_tokens=120, completion_tokens=len(self.events))
-        yield Finished("stop")
+    return MemoryBackend()
 
 
 def _settings(**overrides: Any) -> Any:
@@ -117,7 +117,7 @@ def _settings(**overrides: Any) -> Any:
 async def our_code_in_run(events: list) -> float:
     from magistral_debugger.run import DebugRun
 
-    run = DebugRun(_settings(), "x = y, so 2 = 1", backend=MemoryBackend(events))
+    run = DebugRun(_settings(), "x = y, so 2 = 1", backend=memory_backend(events))
     start = time.perf_counter()
     async for _ in run.events():
         pass

@@ -14,6 +14,7 @@ import re
 import sys
 from typing import TextIO
 
+from .backends import BACKENDS
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
 from .run import DebugRun
 from .settings import Settings
@@ -38,7 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         epilog="Settings also come from MAGISTRAL_* environment variables and .env (see .env.example).",
     )
     parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
-    parser.add_argument("--backend", choices=["ollama", "openai", "replay"], help="model server kind (default: ollama)")
+    parser.add_argument("--backend", choices=list(BACKENDS), help="model server kind (default: ollama)")
     parser.add_argument("--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server")
     parser.add_argument("--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)")
     parser.add_argument("--url", help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1)")
@@ -61,11 +62,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides.update(backend="replay", replay_file=args.replay)
     if args.speed:
         overrides["replay_speed"] = args.speed
-    settings = Settings(**overrides)
-    if args.url:
-        field = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}[settings.backend]
-        settings = Settings(**overrides, **{field: args.url})
-    return settings
+    return Settings(**overrides).with_server_url(args.url or "")
 
 
 def state_summary(state: RunState) -> dict:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .i18n import DEFAULT_LANGUAGE, in_language, outcome_text, stats_words, t
 from .prompt import detect_version
-from .redaction import public_settings, public_url, scrub_all, scrubber
+from .redaction import file_slug, public_settings, public_url, scrub_all, scrubber
 
 if TYPE_CHECKING:
     from .run import DebugRun
@@ -73,7 +73,7 @@ class RunRecord:
         backend_kind, backend_url, replay_of = backend.kind, public_url(backend.url), None
         argument = (request.argument if request else "") or run.argument or ""
         public = public_settings(settings)
-        recording = _recording_of(backend)
+        recording = run.recording
         if recording is not None:  # say where the text really came from: the recorded run
             replay_of = recording.describe().text(lang)
             backend_kind, backend_url = recording.backend_kind, recording.backend_url
@@ -112,18 +112,6 @@ class RunRecord:
             replay_of=replay_of,
             language=lang,
         )
-
-
-def _recording_of(backend: Any) -> Any:
-    """The recording a replay backend played, or None (not a replay, or an unreadable file)."""
-    if backend.kind != "replay":
-        return None
-    from .backends import BackendError
-
-    try:
-        return backend.recording()
-    except BackendError:
-        return None
 
 
 def _round(value: float | None, places: int = 3) -> float | None:
@@ -246,8 +234,7 @@ def _seconds(value: float | None) -> str:
 
 
 def export_filename(record: RunRecord, kind: Literal["md", "json"]) -> str:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", record.model).strip("-.")[:40] or "run"
-    return f"magistral-{record.started:%Y%m%d-%H%M%S}-{slug}.{kind}"
+    return f"magistral-{record.started:%Y%m%d-%H%M%S}-{file_slug(record.model)}.{kind}"
 
 
 def write_export(record: RunRecord, directory: str | Path, kind: Literal["md", "json"] = "md") -> Path:

@@ -26,7 +26,7 @@ from typing import Union
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .i18n import Message
-from .prompt import InputError
+from .errors import InputError
 
 ImageSource = Union[str, os.PathLike, bytes, bytearray, Image.Image, "PreparedImage"]
 

@@ -30,6 +30,7 @@ from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, Thi
 from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
 from mistral_common.protocol.instruct.request import ChatCompletionRequest
 
+from .errors import InputError
 from .i18n import Message
 
 try:  # mistral-common ≥ 1.9 asks how an assistant's thinking should be written out
@@ -45,14 +46,6 @@ if TYPE_CHECKING:
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 Version = Literal["2506", "2507", "2509"]
 THINK_CHUNK_VERSIONS = ("2507", "2509")
-
-
-class InputError(ValueError):
-    """The pasted text or photo cannot be sent; the :class:`Message` says what to do instead."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def detect_version(model: str, configured: str = "auto") -> Version:
@@ -142,9 +135,6 @@ class Turn:
     image: PreparedImage | None = None
 
 
-Target = Literal["openai", "ollama"]
-
-
 def _user_message(question: str, image: PreparedImage | None, first: bool) -> UserMessage:
     if image is None:
         return UserMessage(content=user_message_text(question) if first else question)
@@ -152,10 +142,10 @@ def _user_message(question: str, image: PreparedImage | None, first: bool) -> Us
     return UserMessage(content=[ImageURLChunk(image_url=image.data_url), TextChunk(text=text)])
 
 
-def _assistant_message(turn: Turn, version: Version, keep_reasoning: bool, target: Target) -> AssistantMessage:
+def _assistant_message(turn: Turn, version: Version, keep_reasoning: bool, thinking_field: bool) -> AssistantMessage:
     if not (keep_reasoning and turn.reasoning):
         return AssistantMessage(content=turn.answer)
-    if version in THINK_CHUNK_VERSIONS or target == "ollama":  # Ollama: becomes the message's `thinking`
+    if version in THINK_CHUNK_VERSIONS or thinking_field:
         return AssistantMessage(content=[ThinkChunk(thinking=turn.reasoning, closed=True), TextChunk(text=turn.answer)])
     return AssistantMessage(content=f"<think>\n{turn.reasoning}\n</think>\n\n{turn.answer}")  # the 2506 card's form
 
@@ -167,7 +157,7 @@ def build_messages(
     *,
     history: Sequence[Turn] = (),
     keep_reasoning: bool = False,
-    target: Target = "openai",
+    thinking_field: bool = False,
     drop_oldest: int = 0,
 ) -> list[dict[str, Any]]:
     """OpenAI-format messages for one debugging request, shaped by mistral-common.
@@ -177,15 +167,15 @@ def build_messages(
     or failed) are left out: the model has nothing of theirs to build on.
     ``drop_oldest`` leaves out that many of the oldest turns to fit the context; the
     first question of the conversation keeps its template even when others go.
-    ``target="ollama"`` keeps a 2506 reasoning as a thinking chunk too, which
-    :func:`flatten_for_ollama` moves to the message's ``thinking`` field.
+    ``thinking_field`` keeps a 2506 reasoning as a thinking chunk too, for a server that
+    takes an assistant's reasoning in a field of its own (Ollama's ``thinking``).
     """
     messages: list[Any] = [_system_message(version)]
     for position, turn in enumerate(history):
         if position < drop_oldest or not turn.answer:
             continue
         messages.append(_user_message(turn.question, turn.image, first=position == 0))
-        messages.append(_assistant_message(turn, version, keep_reasoning, target))
+        messages.append(_assistant_message(turn, version, keep_reasoning, thinking_field))
     messages.append(_user_message(argument, image, first=not history))
     request = ChatCompletionRequest(messages=messages)
     return request.to_openai(reasoning_field_format=_THINKING_CHUNKS)["messages"]
@@ -220,35 +210,13 @@ def _image_url_tokens(url: str) -> int:
         return estimate_image_tokens(1540, 1540)  # the most one image can cost
 
 
-def fit_messages(
-    budget_tokens: int,
-    argument: str,
-    version: Version,
-    image: PreparedImage | None = None,
-    *,
-    history: Sequence[Turn] = (),
-    keep_reasoning: bool = False,
-    target: Target = "openai",
-) -> tuple[list[dict[str, Any]], int]:
-    """:func:`build_messages`, leaving out the oldest turns (never the current question)
-    until the estimate fits ``budget_tokens``; also returns how many turns were left out."""
-    dropped = 0
-    while True:
-        messages = build_messages(
-            argument, version, image, history=history, keep_reasoning=keep_reasoning, target=target, drop_oldest=dropped
-        )
-        if dropped >= len(history) or estimate_tokens(messages) <= budget_tokens:
-            return messages, dropped
-        dropped += 1
-
-
 def has_images(messages: list[dict[str, Any]]) -> bool:
     return any(
         isinstance(m.get("content"), list) and any(c.get("type") == "image_url" for c in m["content"]) for m in messages
     )
 
 
-def _data_url_payload(url: str) -> str:
+def data_url_payload(url: str) -> str:
     """The base64 part of a ``data:`` URL; anything else (a link) is refused, never dropped."""
     header, sep, payload = url.partition(",")
     if not (sep and header.startswith("data:") and header.endswith(";base64")):
@@ -258,57 +226,6 @@ def _data_url_payload(url: str) -> str:
 
 def _data_url_bytes(url: str) -> bytes:
     try:
-        return base64.b64decode(_data_url_payload(url), validate=True)
+        return base64.b64decode(data_url_payload(url), validate=True)
     except (binascii.Error, ValueError):
         raise InputError(Message("image_data_damaged")) from None
-
-
-# Ollama tokenizes special-token text inside message content as real control tokens
-# (ollama/ollama#15931); vLLM's mistral tokenizer does not. In what a person typed, a word
-# joiner after the first character keeps "[/INST]" or "<think>" readable but inert.
-_CONTROL_TOKEN_TEXT = re.compile(
-    r"\[/?(?:INST|THINK|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|IMG|IMG_BREAK|IMG_END)\]|</?s>|</?think>"
-)
-WORD_JOINER = "\u2060"
-
-
-def neutralize_control_tokens(text: str) -> str:
-    return _CONTROL_TOKEN_TEXT.sub(lambda m: m.group()[0] + WORD_JOINER + m.group()[1:], text)
-
-
-def flatten_for_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Ollama's /api/chat takes string content; its template renders the tags itself.
-
-    A thinking chunk becomes ``[THINK]…[/THINK]`` in the system text, exactly as the
-    card prints the prompt, which is what Ollama's Magistral templates expect. In an
-    assistant message it is the ``thinking`` field, which Ollama's templates render
-    as the model's own reasoning. An image chunk's data URL becomes plain base64 in
-    the message's ``images``.
-    """
-    flat = []
-    for message in messages:
-        content = message.get("content")
-        out: dict[str, Any] = {"role": message["role"]}
-        images: list[str] = []
-        thinking: list[str] = []
-        if isinstance(content, list):
-            pieces = []
-            for chunk in content:
-                kind = chunk.get("type")
-                if kind == "thinking" and message["role"] == "assistant":
-                    thinking.append(chunk["thinking"])
-                elif kind == "thinking":
-                    pieces.append(f"[THINK]{chunk['thinking']}[/THINK]")
-                elif kind == "image_url":
-                    url = chunk["image_url"]["url"] if isinstance(chunk["image_url"], dict) else chunk["image_url"]
-                    images.append(_data_url_payload(url))
-                else:
-                    pieces.append(chunk.get("text", ""))
-            content = "".join(pieces)
-        out["content"] = neutralize_control_tokens(content) if message["role"] == "user" else content
-        if thinking:
-            out["thinking"] = "\n".join(thinking)
-        if images:
-            out["images"] = images
-        flat.append(out)
-    return flat

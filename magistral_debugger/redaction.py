@@ -102,3 +102,8 @@ def scrub_all(value: Any, scrub: Callable[[str], str]) -> Any:
     if isinstance(value, (list, tuple)):
         return [scrub_all(item, scrub) for item in value]
     return value
+
+
+def file_slug(text: str, limit: int = 40) -> str:
+    """``text`` (a model name) fit for a file name that is shared: ``mistralai/Magistral`` → ``mistralai-Magistral``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")[:limit] or "run"

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import AsyncIterator, Sequence, Union
 
-from .backends import Backend, BackendError, ChatRequest, make_backend
+from .backends import Backend, BackendError, ChatRequest, ModelInfo, make_backend
+from .backends.recording import Recording
+from .budget import fit_to_context
+from .errors import InputError
 from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
 from .i18n import Message
 from .images import ImageSource, PreparedImage, prepare_image_for
-from .prompt import InputError, Turn, build_messages, clean_argument, detect_version, fit_messages, has_images
-from .capabilities import context_window, refuse_images_message, reply_room, vision_support
+from .prompt import Turn, build_messages, clean_argument, detect_version, has_images
 from .settings import Settings
 from .splitter import ReasoningSplitter
 from .state import RunState
@@ -61,11 +63,14 @@ class DebugRun:
         self.question = argument  # cleaned once the run starts
         self.image: PreparedImage | None = None  # prepared once the run starts
         self.dropped_turns = 0  # oldest turns left out to fit the context
+        self._owns_backend = backend is None  # a backend made here is closed here
         self.backend = backend or make_backend(settings)
         self.state = RunState(server_url=self.backend.url, max_tokens=settings.max_tokens, clock=clock)
         self._task: asyncio.Task | None = None  # set while live_snapshots drives the run
         # What was asked of the backend (for exports), and when in the presenter's time zone.
         self.request: ChatRequest | None = None
+        # The recorded run a replay played, once read (None for a live server, or an unreadable file).
+        self.recording: Recording | None = None
         self.started = datetime.now().astimezone()
 
     def cancel(self) -> None:
@@ -78,29 +83,23 @@ class DebugRun:
     async def events(self) -> AsyncIterator[RunEvent]:
         state = self.state
         try:
-            if self.backend.kind == "replay" and not (self.argument or "").strip():
-                self.argument = await self.backend.recorded_argument()  # nothing typed: the recorded text
+            if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
+                self.recording = await asyncio.to_thread(self.backend.recording)
+                if not (self.argument or "").strip():
+                    self.argument = self.recording.argument  # nothing typed: the recorded text
             if self.image_source is not None:
                 self.image = prepare_image_for(self.image_source, self.settings)
             argument = self.question = clean_argument(
                 self.argument, self.settings.max_input_chars, allow_empty=self.image is not None
             )
-            model = self.settings.model or await self.backend.default_model()
-            state.model = model
-            messages, notices = await self._messages(argument, model)
+            info = await self.backend.model_info(self.settings.model)
+            state.model = info.name
+            request, notices = self._request(argument, info)
             for notice in notices:
-                state.notices.append(notice.message)
-                yield notice
-            request = ChatRequest(
-                model=model,
-                messages=messages,
-                temperature=self.settings.temperature,
-                top_p=self.settings.top_p,
-                max_tokens=self.settings.max_tokens,
-                argument=argument,
-            )
-            if self.backend.kind == "replay":  # a replay sends nothing: it plays what its recorded request got
-                request = await self.backend.recorded_request()
+                state.notices.append(notice)
+                yield Notice(notice)
+            if self.recording is not None:
+                request = self.recording.request
                 state.model, state.max_tokens = request.model, request.max_tokens
             self.request = request
             # Close the inner generator here, not through garbage collection: that is what
@@ -116,31 +115,43 @@ class DebugRun:
         except Exception as error:  # a bug, or a server far off its documented format: still no traceback shown
             log.warning("run against %s failed unexpectedly", self.backend.url, exc_info=True)
             state.finish("error", Message("unexpected_failure", url=self.backend.url, detail=type(error).__name__))
+        finally:
+            if self._owns_backend:
+                await self.backend.aclose()
         yield Ended(state)
 
-    async def _messages(self, argument: str, model: str) -> tuple[list[dict], list[Notice]]:
-        """The request's messages; a conversation too long for the context loses its oldest
-        turns (never the current question), and the person is told."""
-        settings = self.settings
-        version = detect_version(model, settings.model_version)
-        target = "ollama" if getattr(self.backend, "kind", "") == "ollama" else "openai"
-        keep = settings.keep_reasoning_in_history
-        notices = []
-        if not self.history:
-            messages = build_messages(argument, version, self.image, target=target)
-        else:
-            context = await context_window(self.backend, model, settings)
-            budget = context - reply_room(context, settings.max_tokens)
-            messages, self.dropped_turns = fit_messages(
-                budget, argument, version, self.image, history=self.history, keep_reasoning=keep, target=target
+    def _request(self, argument: str, info: ModelInfo) -> tuple[ChatRequest, tuple[Message, ...]]:
+        """The request for this turn, fit to the model's context: a conversation too long for
+        it loses its oldest turns (never the current question), and the person is told."""
+        settings, backend = self.settings, self.backend
+        version = detect_version(info.name, settings.model_version)
+
+        def build(drop_oldest: int) -> list[dict]:
+            return build_messages(
+                argument,
+                version,
+                self.image,
+                history=self.history,
+                keep_reasoning=settings.keep_reasoning_in_history,
+                thinking_field=backend.thinking_field,
+                drop_oldest=drop_oldest,
             )
-            if self.dropped_turns:
-                n = self.dropped_turns
-                key = "dropped_oldest_turn" if n == 1 else "dropped_oldest_turns"
-                notices.append(Notice(Message(key, count=n, context=context)))
-        if has_images(messages) and not await vision_support(self.backend, model, settings):
-            raise InputError(refuse_images_message(self.backend, model, settings))
-        return messages, notices
+
+        fitted = fit_to_context(build, len(self.history), settings.max_tokens, info.context_tokens, settings.context_tokens)
+        self.dropped_turns = fitted.dropped_turns
+        if has_images(fitted.messages) and not info.takes_images(settings.vision):
+            message = Message("images_turned_off") if settings.vision == "false" else backend.no_vision_message(info.name)
+            raise InputError(message)
+        request = ChatRequest(
+            model=info.name,
+            messages=fitted.messages,
+            temperature=settings.temperature,
+            top_p=settings.top_p,
+            max_tokens=fitted.max_tokens,
+            argument=argument,
+            think=bool(info.thinking),
+        )
+        return request, fitted.notices
 
     def turn(self) -> Turn:
         """This run as a turn of the conversation, to pass in the next run's ``history``

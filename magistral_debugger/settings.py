@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# "replay" plays back a run recorded earlier (MAGISTRAL_RECORD_DIR) from MAGISTRAL_REPLAY_FILE.
-BackendName = Literal["ollama", "openai", "replay"]
+# Which setting holds each backend's server URL ("replay": the recording it plays).
+# The backends themselves are named in the registry, backends.BACKENDS.
+URL_SETTINGS = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}
 ModelVersion = Literal["auto", "2506", "2507", "2509"]
 Vision = Literal["auto", "true", "false"]
 
@@ -25,7 +26,9 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    backend: BackendName = "ollama"
+    # A name in the backends' registry: ollama, openai, or replay (a run recorded earlier,
+    # from MAGISTRAL_REPLAY_FILE).
+    backend: str = "ollama"
     ollama_url: str = "http://localhost:11434"
     openai_base_url: str = "http://localhost:8000/v1"
     # A secret: SecretStr keeps it out of repr(), logs and tracebacks.
@@ -79,6 +82,20 @@ class Settings(BaseSettings):
             return "true" if value else "false"
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _backend_name(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("backend")
+    @classmethod
+    def _backend_known(cls, name: str) -> str:
+        from .backends import BACKENDS  # the registry; imported late, as it builds on these settings
+
+        if name not in BACKENDS:
+            raise ValueError(f"Input should be one of: {', '.join(BACKENDS)}")
+        return name
+
     @field_validator("ollama_url", "openai_base_url")
     @classmethod
     def _no_trailing_slash(cls, url: str) -> str:
@@ -87,7 +104,13 @@ class Settings(BaseSettings):
     @property
     def server_url(self) -> str:
         """The URL of the selected backend, for messages and the UI."""
-        return {"ollama": self.ollama_url, "openai": self.openai_base_url, "replay": self.replay_file}[self.backend]
+        field = URL_SETTINGS.get(self.backend)
+        return getattr(self, field) if field else ""
+
+    def with_server_url(self, url: str) -> Settings:
+        """These settings with ``url`` as the chosen backend's server URL."""
+        field = URL_SETTINGS.get(self.backend)
+        return Settings.model_validate(self.model_dump() | {field: url}) if field and url else self
 
     @property
     def replay_pace(self) -> float | None:

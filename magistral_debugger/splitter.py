@@ -69,10 +69,6 @@ class ReasoningSplitter:
             self._emit(held, out)
         return out
 
-    @property
-    def in_reasoning(self) -> bool:
-        return self._inline_reasoning
-
     def _on_tag(self, tag: str, out: list[SplitEvent]) -> None:
         if tag in OPEN_TAGS:
             self._opened = True

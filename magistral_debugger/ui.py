@@ -19,14 +19,13 @@ import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
 from .admission import Admission, Busy  # noqa: E402
-from .backends import BackendError, check_health, make_backend  # noqa: E402
-from .capabilities import supports_images  # noqa: E402
+from .backends import BACKENDS, BackendError, check_health, make_backend, supports_images  # noqa: E402
 from .examples import load_examples  # noqa: E402
 from .export import RunRecord, write_export  # noqa: E402
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS, gradio_i18n, in_language, pick_language, t  # noqa: E402
 from .prompt import Turn  # noqa: E402
 from .run import DebugRun, live_snapshots  # noqa: E402
-from .settings import Settings  # noqa: E402
+from .settings import URL_SETTINGS, Settings  # noqa: E402
 from .state import RunState  # noqa: E402
 from .view import LATEX_DELIMITERS, health_markdown, pane_texts, reasoning_header, status_markdown  # noqa: E402
 
@@ -44,7 +43,7 @@ def language_of(lang: str | None) -> str:
 
 
 def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
-    return [(t(f"backend_{kind}", lang), kind) for kind in ("ollama", "openai", "replay")]
+    return [(t(f"backend_{name}", lang), name) for name in BACKENDS]
 
 
 def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
@@ -108,10 +107,7 @@ def session_settings(
         "max_tokens": max_tokens or base.max_tokens,
         "model_version": version or "auto",
     }
-    url = (url or "").strip()
-    if url:
-        update[URL_SETTING[update["backend"]]] = url
-    return Settings.model_validate(base.model_dump() | update)
+    return Settings.model_validate(base.model_dump() | update).with_server_url((url or "").strip())
 
 
 def invalid_settings_message(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -119,11 +115,9 @@ def invalid_settings_message(error: ValidationError, lang: str = DEFAULT_LANGUAG
     return f"❌ {t('status_invalid_setting', lang, fields=fields)}"
 
 
-URL_SETTING = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}
-
-
 def default_url(settings: Settings, backend: str) -> str:
-    return getattr(settings, URL_SETTING.get(backend, "ollama_url"))
+    field = URL_SETTINGS.get(backend)
+    return getattr(settings, field) if field else ""
 
 
 def thread_markdown(history: list[Turn], lang: str = DEFAULT_LANGUAGE) -> str:
@@ -143,7 +137,7 @@ def thread_markdown(history: list[Turn], lang: str = DEFAULT_LANGUAGE) -> str:
 
 def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
     """Said plainly on every update of a replay, so nobody takes it for a live model."""
-    if run.backend.kind != "replay":
+    if run.backend.live:
         return ""
     try:
         recording = run.backend.recording()
@@ -288,13 +282,13 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
         except ValidationError as error:
             return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
-        server = make_backend(chosen)
-        health = await check_health(server, "" if backend == "replay" else chosen.model)
+        async with make_backend(chosen) as server:
+            health = await check_health(server, chosen.model if server.live else "")
+            vision = health.state == "ready" and await supports_images(server, chosen.model, chosen.vision)
         choices = list(health.models)
-        value = model or (choices[0] if backend != "ollama" and choices else "magistral" if backend == "ollama" else "")
+        value = model or health.model
         if value and value not in choices:
             choices.append(value)
-        vision = health.state == "ready" and await supports_images(server, chosen.model, chosen)
         return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
 
     def switch_backend(backend: str) -> Any:

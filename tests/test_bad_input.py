@@ -13,7 +13,8 @@ import os
 
 import pytest
 
-from magistral_debugger.prompt import build_messages, flatten_for_ollama, neutralize_control_tokens, system_prompt_text
+from magistral_debugger.backends.ollama import flatten_for_ollama, neutralize_control_tokens
+from magistral_debugger.prompt import build_messages, system_prompt_text
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from tests.runs import REPO, child_env, run_cli, run_to_end

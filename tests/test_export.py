@@ -176,7 +176,7 @@ def test_a_replayed_run_says_so_and_names_the_recorded_server(srv, tmp_path):
     live = finished_run(settings_for(srv, record_dir=str(tmp_path)))
     replay = finished_run(Settings(_env_file=None, backend="replay", replay_file=str(live.backend.path), replay_speed="instant"), "")
     record = RunRecord.from_run(replay)
-    assert record.replay_of == replay.backend.describe()
+    assert record.replay_of == replay.backend.recording().describe()
     assert (record.backend_kind, record.backend_url) == ("ollama", srv.url)
     assert record.argument == FLAWED and record.messages == live.request.messages
     assert export_markdown(record).count("Replay of a run recorded on") == 1

@@ -20,7 +20,8 @@ from PIL import Image
 
 from magistral_debugger.events import Notice
 from magistral_debugger.images import prepare_image
-from magistral_debugger.prompt import Turn, build_messages, estimate_tokens, fit_messages, user_message_text
+from magistral_debugger.budget import trim_history
+from magistral_debugger.prompt import Turn, build_messages, estimate_tokens, user_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import DEFAULT_ANSWER, DEFAULT_THINKING, ModelServer, Received, json_reply
@@ -179,6 +180,10 @@ def test_the_one_shot_api_is_unchanged():
 # --- the context budget ----------------------------------------------------------------------
 
 LONG = [Turn(question=f"question {i}", answer=f"answer {i} " + "x" * 2990) for i in range(1, 4)]
+
+
+def fit_messages(budget: int, question: str, version: str, history: list[Turn]) -> tuple[list[dict], int]:
+    return trim_history(lambda n: build_messages(question, version, history=history, drop_oldest=n), len(history), budget)
 
 
 def test_trimming_drops_the_oldest_turns_first_and_keeps_the_current_question():

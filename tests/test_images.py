@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from magistral_debugger.backends import OllamaBackend, OpenAICompatBackend
-from magistral_debugger.capabilities import supports_images
+from magistral_debugger.backends import OllamaBackend, OpenAICompatBackend, supports_images
 from magistral_debugger.images import PreparedImage, prepare_image, prepare_image_for
-from magistral_debugger.prompt import InputError, build_messages, flatten_for_ollama, image_message_text
+from magistral_debugger.backends.ollama import flatten_for_ollama
+from magistral_debugger.errors import InputError
+from magistral_debugger.prompt import build_messages, image_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import ModelServer, Received, json_reply, ollama_error, openai_error
@@ -324,27 +325,27 @@ def test_an_ollama_refusal_of_the_image_becomes_a_readable_message():
 def test_supports_images_reads_ollamas_capabilities():
     with ModelServer() as srv:
         backend = OllamaBackend(srv.url)
-        assert not asyncio.run(supports_images(backend, "magistral", settings_for("ollama", srv)))
+        assert not asyncio.run(supports_images(backend, "magistral", settings_for("ollama", srv).vision))
         with_ollama_capabilities(srv, "completion", "vision", "thinking")
-        assert asyncio.run(supports_images(backend, "magistral", settings_for("ollama", srv)))
-        assert asyncio.run(supports_images(backend, "", settings_for("ollama", srv)))  # the default model
+        assert asyncio.run(supports_images(backend, "magistral", settings_for("ollama", srv).vision))
+        assert asyncio.run(supports_images(backend, "", settings_for("ollama", srv).vision))  # the default model
 
 
 def test_supports_images_on_openai_compatible_servers_follows_the_model_name_or_the_setting():
     with ModelServer(openai_model=VISION_MODEL) as srv:
         backend = OpenAICompatBackend(srv.url + "/v1")
         settings = settings_for("openai", srv)
-        assert asyncio.run(supports_images(backend, VISION_MODEL, settings))
-        assert asyncio.run(supports_images(backend, "", settings))  # the first model the server lists
-        assert not asyncio.run(supports_images(backend, "mistralai/Magistral-Small-2507", settings))
-        assert asyncio.run(supports_images(backend, "my-alias", settings_for("openai", srv, vision="true")))
-        assert not asyncio.run(supports_images(backend, VISION_MODEL, settings_for("openai", srv, vision="false")))
+        assert asyncio.run(supports_images(backend, VISION_MODEL, settings.vision))
+        assert asyncio.run(supports_images(backend, "", settings.vision))  # the first model the server lists
+        assert not asyncio.run(supports_images(backend, "mistralai/Magistral-Small-2507", settings.vision))
+        assert asyncio.run(supports_images(backend, "my-alias", settings_for("openai", srv, vision="true").vision))
+        assert not asyncio.run(supports_images(backend, VISION_MODEL, settings_for("openai", srv, vision="false").vision))
 
 
 def test_supports_images_is_false_when_the_server_cannot_be_asked():
     url = dead_url()
     settings = Settings(_env_file=None, ollama_url=url, connect_timeout=1.0)
-    assert not asyncio.run(supports_images(OllamaBackend(url, 1.0), "magistral", settings))
+    assert not asyncio.run(supports_images(OllamaBackend(url, 1.0), "magistral", settings.vision))
 
 
 def test_prepared_image_repr_never_dumps_the_bytes():

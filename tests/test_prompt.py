@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from magistral_debugger.backends.ollama import flatten_for_ollama, neutralize_control_tokens
 from magistral_debugger.prompt import (
     PROMPTS_DIR,
     InputError,
     build_messages,
     clean_argument,
     detect_version,
-    flatten_for_ollama,
-    neutralize_control_tokens,
     system_prompt_text,
     user_message_text,
 )

@@ -89,7 +89,7 @@ def text_events(events: list) -> list:
 
 async def timed_stream(backend: ReplayBackend) -> tuple[list[float], float]:
     """When each event of a replay arrives, in seconds since the stream was opened."""
-    request = await backend.recorded_request()
+    request = backend.recording().request
     start = time.monotonic()
     arrivals = [time.monotonic() - start async for _ in backend.stream(request)]
     return arrivals, time.monotonic() - start
@@ -257,7 +257,7 @@ def test_a_replay_is_never_recorded_again(srv, tmp_path):
 def test_the_replay_describes_itself_with_the_recording_date_and_model(srv, tmp_path):
     live, _, path = record(srv, tmp_path)
     recording = read_recording(path)
-    label = ReplayBackend(path).describe()
+    label = ReplayBackend(path).recording().describe()
     assert label == f"Replay of a run recorded on {recording.recorded_at:%Y-%m-%d %H:%M} with magistral"
     assert label.startswith("Replay of a run recorded on 20")
 
@@ -345,7 +345,7 @@ def test_closing_a_replay_stream_closes_it(tmp_path):
     backend = ReplayBackend(long_recording(tmp_path / "long.jsonl"))
 
     async def go():
-        stream = backend.stream(await backend.recorded_request())
+        stream = backend.stream(backend.recording().request)
         first = await stream.__anext__()
         await stream.aclose()
         return first, stream

@@ -1,9 +1,14 @@
-"""Backend adapters: each turns one server's wire format into typed stream events."""
+"""Backend adapters: each turns one server's wire format into typed stream events.
+
+A new kind of server is one new file here and one line in :data:`BACKENDS`.
+"""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ..settings import Settings
-from .base import Backend, ChatRequest, Health, ModelInfo, check_health
+from .base import Backend, ChatRequest, Health, ModelInfo, check_health, supports_images
 from .errors import BackendError
 from .ollama import OllamaBackend
 from .openai_compat import OpenAICompatBackend
@@ -11,6 +16,7 @@ from .recording import RecordingBackend, read_recording
 from .replay import ReplayBackend
 
 __all__ = [
+    "BACKENDS",
     "Backend",
     "BackendError",
     "ChatRequest",
@@ -23,20 +29,20 @@ __all__ = [
     "check_health",
     "make_backend",
     "read_recording",
+    "supports_images",
 ]
+
+# The registry: a backend name (MAGISTRAL_BACKEND) → how to make it from the settings.
+BACKENDS: dict[str, Callable[[Settings], Backend]] = {
+    "ollama": OllamaBackend.from_settings,
+    "openai": OpenAICompatBackend.from_settings,
+    "replay": ReplayBackend.from_settings,
+}
 
 
 def make_backend(settings: Settings) -> Backend:
     """The backend the settings choose; with MAGISTRAL_RECORD_DIR set, a live one is also recorded."""
-    if settings.backend == "replay":
-        return ReplayBackend(settings.replay_file, settings.replay_pace)
-    backend: Backend
-    if settings.backend == "openai":
-        backend = OpenAICompatBackend(
-            settings.openai_base_url, settings.openai_api_key.get_secret_value(), settings.connect_timeout
-        )
-    else:
-        backend = OllamaBackend(settings.ollama_url, settings.connect_timeout)
-    if settings.record_dir.strip():
+    backend = BACKENDS[settings.backend](settings)  # Settings admits only names in the registry
+    if backend.live and settings.record_dir.strip():
         return RecordingBackend(backend, settings.record_dir.strip(), settings)
     return backend

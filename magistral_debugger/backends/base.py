@@ -1,21 +1,29 @@
 """What every backend offers, and the pieces they share.
 
-A backend owns its HTTP connection: its stream is an async generator, and closing
-the generator closes the connection, which is how Ollama and vLLM stop generating.
+A backend owns its HTTP client: its stream is an async generator, and closing the
+generator closes the connection, which is how Ollama and vLLM stop generating.
 Async so that a silent read (model loading, long prefill) can be cancelled.
+
+What a caller may ask of a backend is declared here, on :class:`Backend`; nothing
+outside ``backends/`` asks which kind of server it is.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ssl
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, AsyncIterator, Literal, Protocol
+from typing import TYPE_CHECKING, Any, AsyncIterator, ClassVar, Literal
 
 import httpx
 
 from ..events import StreamEvent
 from ..i18n import Message
+
+if TYPE_CHECKING:
+    from .recording import Recording
 
 
 @dataclass(frozen=True)
@@ -27,13 +35,24 @@ class ChatRequest:
     max_tokens: int
     # The person's text as typed: the messages carry it to the server; recordings and exports keep it too.
     argument: str = ""
+    # Ask for the reasoning in its own field, where the server makes that a request option (Ollama's think).
+    think: bool = False
 
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """What the server says about one model, asked once per run; None where it does not say."""
+
     name: str
-    max_model_len: int | None = None
-    capabilities: tuple[str, ...] = field(default=())
+    context_tokens: int | None = None
+    vision: bool | None = None
+    thinking: bool | None = None
+
+    def takes_images(self, vision_setting: str = "auto") -> bool:
+        """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""
+        if vision_setting != "auto":
+            return vision_setting == "true"
+        return bool(self.vision)
 
 
 HealthState = Literal["unreachable", "model_missing", "ready"]
@@ -44,18 +63,73 @@ class Health:
     state: HealthState
     message: Message
     models: tuple[str, ...] = ()
+    model: str = ""  # the model asked about: the one chosen, else the server's default
 
 
-class Backend(Protocol):
-    kind: str
+class Backend(ABC):
+    """One model server (or a recording of one). Use it as ``async with`` to close its client."""
+
+    # The registry's name for this kind of server; exports and recordings say it too.
+    kind: ClassVar[str]
+    # False for a backend that plays back what was recorded: it is not recorded again.
+    live: ClassVar[bool] = True
+    # True where an assistant's earlier reasoning travels in a field of its own (Ollama's
+    # ``thinking``) whatever the prompt format, so the prompt keeps it as a thinking chunk.
+    thinking_field: ClassVar[bool] = False
+
     url: str
-    how_to_start: str
+    connect_timeout: float = 5.0
+    _http_client: httpx.AsyncClient | None = None
+    _http_loop: asyncio.AbstractEventLoop | None = None
 
-    async def list_models(self) -> list[ModelInfo]: ...
+    @abstractmethod
+    async def list_models(self) -> list[str]:
+        """The model names the server offers; raises :class:`BackendError` when it cannot be asked."""
 
+    @abstractmethod
     async def default_model(self) -> str: ...
 
+    async def model_info(self, model: str = "") -> ModelInfo:
+        """Context size, vision and thinking, as far as the server tells, in one call made
+        once per run; ``model`` empty means the default model, whose name ``name`` holds.
+        Raises :class:`BackendError` when there is no server to ask."""
+        return ModelInfo(name=model or await self.default_model())
+
+    @abstractmethod
     def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]: ...
+
+    @abstractmethod
+    def missing_model_hint(self, model: str) -> Message:
+        """What to do when the server lacks ``model`` (e.g. ``ollama pull``)."""
+
+    def no_vision_message(self, model: str) -> Message:
+        """Why a photo cannot go to ``model`` here, and what would change that."""
+        return Message("images_model_no_vision", model=model, url=self.url)
+
+    def recording(self) -> Recording | None:
+        """The recorded run this backend plays back; None for a live server."""
+        return None
+
+    def http(self) -> httpx.AsyncClient:
+        """The backend's one HTTP client. A client's pooled connections belong to the event
+        loop that opened them, so a caller on another loop (a script calling asyncio.run
+        twice) gets a fresh client rather than a dead connection."""
+        loop = asyncio.get_running_loop()
+        if self._http_client is None or self._http_loop is not loop:
+            self._http_client = http_client(self.connect_timeout)
+            self._http_loop = loop
+        return self._http_client
+
+    async def aclose(self) -> None:
+        client, self._http_client = self._http_client, None
+        if client is not None and self._http_loop is asyncio.get_running_loop():
+            await client.aclose()
+
+    async def __aenter__(self) -> Backend:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +141,11 @@ def _ssl_context() -> ssl.SSLContext:
 def http_client(connect_timeout: float) -> httpx.AsyncClient:
     """A client whose reads never time out on their own: the run enforces first-token
     and stall deadlines itself, so a model that takes minutes to load is not cut off."""
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(None, connect=connect_timeout),
-        verify=_ssl_context(),
-    )
+    return httpx.AsyncClient(timeout=httpx.Timeout(None, connect=connect_timeout), verify=_ssl_context())
 
 
 def metadata_timeout(connect_timeout: float) -> httpx.Timeout:
-    """For the small metadata calls (model list, capabilities): connecting gets the same
+    """For the small metadata calls (model list, model details): connecting gets the same
     limit as a chat request, so an unreachable server is reported after one connect timeout;
     reading gets at least 10 s, since a busy server can be slow to answer even these."""
     return httpx.Timeout(max(connect_timeout * 2, 10.0), connect=connect_timeout)
@@ -85,15 +156,26 @@ async def check_health(backend: Backend, model: str) -> Health:
     from .errors import BackendError
 
     try:
-        models = await backend.list_models()
+        names = tuple(await backend.list_models())
+        wanted = model or await backend.default_model()
     except BackendError as error:
-        return Health("unreachable", error.message)
-    names = tuple(m.name for m in models)
-    wanted = model or await backend.default_model()
+        return Health("unreachable" if error.kind != "model_missing" else "model_missing", error.message)
     if not wanted or not _has_model(names, wanted):
         hint = backend.missing_model_hint(wanted)
-        return Health("model_missing", Message("health_model_not_there", url=backend.url, model=wanted, hint=hint), names)
-    return Health("ready", Message("health_ready_detail", model=wanted, url=backend.url), names)
+        message = Message("health_model_not_there", url=backend.url, model=wanted, hint=hint)
+        return Health("model_missing", message, names, wanted)
+    return Health("ready", Message("health_ready_detail", model=wanted, url=backend.url), names, wanted)
+
+
+async def supports_images(backend: Backend, model: str, vision_setting: str = "auto") -> bool:
+    """For the UI: show the photo input only when this is true (``model`` empty: the
+    default one). An unreachable server counts as "no"; the health badge says why."""
+    from .errors import BackendError
+
+    try:
+        return (await backend.model_info(model)).takes_images(vision_setting)
+    except BackendError:
+        return False
 
 
 def _has_model(names: tuple[str, ...], wanted: str) -> bool:

@@ -8,20 +8,34 @@ from __future__ import annotations
 
 import json
 import socket
+from typing import Literal, get_args
 
 import httpx
 
 from ..i18n import Message
 
+ErrorKind = Literal[
+    "unreachable",  # no server answered at the URL
+    "model_missing",  # the server answered, but has no such model
+    "too_large",  # the prompt and max tokens do not fit the context
+    "bad_request",  # the server refused the request (or the key)
+    "images_refused",  # the model takes no images
+    "server",  # the server failed (5xx, or an error inside the stream)
+    "protocol",  # the answer is not the API we speak
+    "timeout",  # no answer in time
+    "cut",  # the stream broke off
+    "error",  # anything else
+]
+ERROR_KINDS: tuple[str, ...] = get_args(ErrorKind)
+
 
 class BackendError(Exception):
     """A failure with a message fit to show in the UI and on the CLI's stderr."""
 
-    def __init__(self, message: Message, *, kind: str = "error") -> None:
+    def __init__(self, message: Message, *, kind: ErrorKind = "error") -> None:
         super().__init__(message)
         self.message = message
-        # unreachable | model_missing | too_large | bad_request | images_refused | server | protocol | timeout | cut
-        self.kind = kind
+        self.kind: ErrorKind = kind
 
 
 def describe_transport_error(exc: BaseException, url: str, how_to_start: str) -> BackendError:

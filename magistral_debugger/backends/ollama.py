@@ -1,21 +1,26 @@
 """Ollama's native API: ``POST /api/chat`` streaming NDJSON.
 
 Reasoning comes in ``message.thinking`` when ``think`` is on (only for models with
-the ``thinking`` capability); the library ``magistral`` also prints inline
-``<think>`` tags in ``content``, which the splitter handles.
+the ``thinking`` capability, which ``/api/show`` lists); the library ``magistral``
+also prints inline ``<think>`` tags in ``content``, which the splitter handles.
+Every request goes through :meth:`OllamaBackend._send`, the one place where transport
+failures and error statuses become a :class:`BackendError`.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
 import httpx
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
-from ..prompt import flatten_for_ollama
-from .base import ChatRequest, ModelInfo, http_client, metadata_timeout
+from ..prompt import data_url_payload
+from ..settings import Settings
+from .base import Backend, ChatRequest, ModelInfo, metadata_timeout
 from .errors import (
     BackendError,
     describe_transport_error,
@@ -31,38 +36,51 @@ from .errors import (
 HOW_TO_START = "`ollama serve`"
 
 
-class OllamaBackend:
+class OllamaBackend(Backend):
     kind = "ollama"
-    how_to_start = HOW_TO_START
+    thinking_field = True
 
     def __init__(self, url: str, connect_timeout: float = 5.0) -> None:
         self.url = url.rstrip("/")
         self.connect_timeout = connect_timeout
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OllamaBackend:
+        return cls(settings.ollama_url, settings.connect_timeout)
+
+    def __repr__(self) -> str:
+        return f"OllamaBackend({self.url!r})"
+
     def missing_model_hint(self, model: str) -> Message:
         return Message("ollama_pull_hint", model=model)
+
+    def no_vision_message(self, model: str) -> Message:
+        return Message("images_ollama_no_vision", model=model, url=self.url)
 
     async def default_model(self) -> str:
         return "magistral"
 
-    async def list_models(self) -> list[ModelInfo]:
+    async def list_models(self) -> list[str]:
         data = await self._get_json("GET", "/api/tags")
-        return [ModelInfo(name=m.get("name") or m.get("model", "")) for m in data.get("models", []) if isinstance(m, dict)]
+        return [m.get("name") or m.get("model", "") for m in data.get("models", []) if isinstance(m, dict)]
 
-    async def capabilities(self, model: str) -> tuple[str, ...]:
-        """From ``/api/show``; empty when the server is too old to say."""
+    async def model_info(self, model: str = "") -> ModelInfo:
+        """From ``/api/show``'s capabilities. Ollama does not report the context it runs a model
+        with, so that stays unknown. A server too old to list capabilities says nothing."""
+        model = model or await self.default_model()
         try:
             data = await self._get_json("POST", "/api/show", {"model": model})
         except BackendError as error:
             # No server, or no model: say so now rather than wait out a second connect.
             if error.kind in ("model_missing", "unreachable", "timeout"):
                 raise
-            return ()
-        return tuple(data.get("capabilities") or ())
+            return ModelInfo(name=model)
+        capabilities = data.get("capabilities")
+        if not capabilities:
+            return ModelInfo(name=model)
+        return ModelInfo(name=model, vision="vision" in capabilities, thinking="thinking" in capabilities)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
-        capabilities = await self.capabilities(request.model)
-        think = "thinking" in capabilities
         messages = flatten_for_ollama(request.messages)
         sent_images = any(m.get("images") for m in messages)
         body: dict[str, Any] = {
@@ -71,32 +89,40 @@ class OllamaBackend:
             "stream": True,
             "options": {"temperature": request.temperature, "top_p": request.top_p, "num_predict": request.max_tokens},
         }
-        if think:
+        if request.think:
             body["think"] = True
-        async with http_client(self.connect_timeout) as client:
-            try:
-                async with client.stream("POST", f"{self.url}/api/chat", json=body) as response:
-                    if response.status_code == 400 and think:
-                        detail = error_text_from_body(await response.aread())
-                        if "does not support thinking" in detail:
-                            body.pop("think")
-                            yield Notice(Message("ollama_no_thinking", model=request.model))
-                            async with client.stream("POST", f"{self.url}/api/chat", json=body) as retry:
-                                async for event in self._read(retry, request.model, sent_images):
-                                    yield event
-                            return
-                        raise self._status_error(400, detail, request.model, sent_images)
-                    async for event in self._read(response, request.model, sent_images):
-                        yield event
-            except httpx.TransportError as exc:
-                raise describe_transport_error(exc, self.url, HOW_TO_START) from None
+        try:
+            async with self._send("POST", "/api/chat", body, request.model, sent_images) as response:
+                async for event in self._read(response):
+                    yield event
+        except BackendError as error:
+            if not (request.think and error.kind == "bad_request" and "does not support thinking" in error.message):
+                raise
+            # The capability list said "thinking" but the model refuses it: run without.
+            body.pop("think")
+            yield Notice(Message("ollama_no_thinking", model=request.model))
+            async with self._send("POST", "/api/chat", body, request.model, sent_images) as response:
+                async for event in self._read(response):
+                    yield event
 
-    async def _read(self, response: httpx.Response, model: str, sent_images: bool = False) -> AsyncIterator[StreamEvent]:
-        if response.status_code != 200:
-            raw = await response.aread()
-            if looks_like_html(raw, response.headers.get("content-type", "")):
-                raise html_error(self.url, response.status_code)
-            raise self._status_error(response.status_code, error_text_from_body(raw), model, sent_images)
+    @asynccontextmanager
+    async def _send(
+        self, method: str, path: str, payload: dict | None, model: str, sent_images: bool = False, **options: Any
+    ) -> AsyncIterator[httpx.Response]:
+        """A streamed request whose answer is known to be a success; any failure on the way,
+        of the transport or an error status, is a :class:`BackendError`."""
+        try:
+            async with self.http().stream(method, f"{self.url}{path}", json=payload, **options) as response:
+                if response.status_code != 200:
+                    raw = await response.aread()
+                    if looks_like_html(raw, response.headers.get("content-type", "")):
+                        raise html_error(self.url, response.status_code)
+                    raise self._status_error(response.status_code, error_text_from_body(raw), model, sent_images)
+                yield response
+        except httpx.TransportError as exc:
+            raise describe_transport_error(exc, self.url, HOW_TO_START) from None
+
+    async def _read(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
         async for line in response.aiter_lines():
             if not line.strip():
                 continue
@@ -119,10 +145,7 @@ class OllamaBackend:
             if content:
                 yield ContentText(content)
             if data.get("done"):
-                yield Usage(
-                    prompt_tokens=data.get("prompt_eval_count"),
-                    completion_tokens=data.get("eval_count"),
-                )
+                yield Usage(prompt_tokens=data.get("prompt_eval_count"), completion_tokens=data.get("eval_count"))
                 yield Finished("length" if data.get("done_reason") == "length" else "stop")
                 return
         raise BackendError(Message("ollama_stream_ended_early", url=self.url), kind="cut")
@@ -146,20 +169,64 @@ class OllamaBackend:
         return BackendError(Message("ollama_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
 
     async def _get_json(self, method: str, path: str, payload: dict | None = None) -> dict:
-        async with http_client(self.connect_timeout) as client:
-            try:
-                response = await client.request(method, f"{self.url}{path}", json=payload, timeout=metadata_timeout(self.connect_timeout))
-            except httpx.TransportError as exc:
-                raise describe_transport_error(exc, self.url, HOW_TO_START) from None
-        if response.status_code != 200:
-            if looks_like_html(response.content, response.headers.get("content-type", "")):
-                raise html_error(self.url, response.status_code)
-            raise self._status_error(response.status_code, error_text_from_body(response.content), str((payload or {}).get("model", "")))
+        model = str((payload or {}).get("model", ""))
+        async with self._send(method, path, payload, model, timeout=metadata_timeout(self.connect_timeout)) as response:
+            raw = await response.aread()
         try:
-            data = response.json()
+            data = json.loads(raw)
         except ValueError:
             raise html_error(self.url, response.status_code) from None
         if not isinstance(data, dict):
             raise BackendError(Message("ollama_not_its_api", url=f"{self.url}{path}"), kind="protocol")
         return data
 
+
+# Ollama tokenizes special-token text inside message content as real control tokens
+# (ollama/ollama#15931); vLLM's mistral tokenizer does not. In what a person typed, a word
+# joiner after the first character keeps "[/INST]" or "<think>" readable but inert.
+_CONTROL_TOKEN_TEXT = re.compile(
+    r"\[/?(?:INST|THINK|SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS|IMG|IMG_BREAK|IMG_END)\]|</?s>|</?think>"
+)
+WORD_JOINER = "\u2060"
+
+
+def neutralize_control_tokens(text: str) -> str:
+    return _CONTROL_TOKEN_TEXT.sub(lambda m: m.group()[0] + WORD_JOINER + m.group()[1:], text)
+
+
+def flatten_for_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ollama's /api/chat takes string content; its template renders the tags itself.
+
+    A thinking chunk becomes ``[THINK]…[/THINK]`` in the system text, exactly as the
+    card prints the prompt, which is what Ollama's Magistral templates expect. In an
+    assistant message it is the ``thinking`` field, which Ollama's templates render
+    as the model's own reasoning. An image chunk's data URL becomes plain base64 in
+    the message's ``images``.
+    """
+    flat = []
+    for message in messages:
+        content = message.get("content")
+        out: dict[str, Any] = {"role": message["role"]}
+        images: list[str] = []
+        thinking: list[str] = []
+        if isinstance(content, list):
+            pieces = []
+            for chunk in content:
+                kind = chunk.get("type")
+                if kind == "thinking" and message["role"] == "assistant":
+                    thinking.append(chunk["thinking"])
+                elif kind == "thinking":
+                    pieces.append(f"[THINK]{chunk['thinking']}[/THINK]")
+                elif kind == "image_url":
+                    url = chunk["image_url"]["url"] if isinstance(chunk["image_url"], dict) else chunk["image_url"]
+                    images.append(data_url_payload(url))
+                else:
+                    pieces.append(chunk.get("text", ""))
+            content = "".join(pieces)
+        out["content"] = neutralize_control_tokens(content) if message["role"] == "user" else content
+        if thinking:
+            out["thinking"] = "\n".join(thinking)
+        if images:
+            out["images"] = images
+        flat.append(out)
+    return flat

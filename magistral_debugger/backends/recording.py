@@ -24,7 +24,6 @@ import contextlib
 import json
 import logging
 import math
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from typing import Any, AsyncIterator, Callable, Literal
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
-from ..redaction import public_settings, public_url, scrub_all, scrubber
+from ..redaction import file_slug, public_settings, public_url, scrub_all, scrubber
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo
 from .errors import BackendError
@@ -302,8 +301,7 @@ def _end_from(data: dict[str, Any], t: float) -> RecordingEnd:
 
 def recording_name(recorded_at: datetime, model: str) -> str:
     """``20251125-202103-magistral-latest-3f9a1c.jsonl``: sorts by time, says the model, never collides."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.")[:40] or "run"
-    return f"{recorded_at:%Y%m%d-%H%M%S}-{slug}-{secrets.token_hex(3)}{SUFFIX}"
+    return f"{recorded_at:%Y%m%d-%H%M%S}-{file_slug(model)}-{secrets.token_hex(3)}{SUFFIX}"
 
 
 class _Writer:
@@ -336,10 +334,10 @@ class _Writer:
             self._file = None
 
 
-class RecordingBackend:
+class RecordingBackend(Backend):
     """Passes another backend's stream through unchanged and writes each event to a file.
 
-    Everything else (model list, hints, kind, URL) is the wrapped backend's.
+    Everything else (model list, model details, hints, kind, URL) is the wrapped backend's.
     ``path`` is the file of the latest recording, once a stream has started.
     """
 
@@ -363,31 +361,35 @@ class RecordingBackend:
     def __repr__(self) -> str:
         return f"RecordingBackend({self.inner!r}, {str(self.directory)!r})"
 
-    def __getattr__(self, name: str) -> Any:  # capabilities() and anything else a backend offers
-        if name.startswith("_") or name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-    @property
+    @property  # type: ignore[override]
     def kind(self) -> str:
         return self.inner.kind
 
-    @property
+    @property  # type: ignore[override]
     def url(self) -> str:
         return self.inner.url
 
-    @property
-    def how_to_start(self) -> str:
-        return self.inner.how_to_start
+    @property  # type: ignore[override]
+    def thinking_field(self) -> bool:
+        return self.inner.thinking_field
 
     def missing_model_hint(self, model: str) -> Message:
         return self.inner.missing_model_hint(model)
 
-    async def list_models(self) -> list[ModelInfo]:
+    def no_vision_message(self, model: str) -> Message:
+        return self.inner.no_vision_message(model)
+
+    async def list_models(self) -> list[str]:
         return await self.inner.list_models()
 
     async def default_model(self) -> str:
         return await self.inner.default_model()
+
+    async def model_info(self, model: str) -> ModelInfo:
+        return await self.inner.model_info(model)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         recorded_at = self._now()

@@ -15,18 +15,18 @@ from typing import AsyncIterator
 
 from ..events import StreamEvent
 from ..i18n import Message
-from .base import ChatRequest, ModelInfo
+from ..settings import Settings
+from .base import Backend, ChatRequest, ModelInfo
 from .errors import BackendError
 from .recording import Recording, read_recording
 
-SPEEDS = (1.0, 2.0, 4.0, None)  # what the UI offers; None plays instantly
 # Instant replays hand the event loop back now and then, so a long recording does not freeze the page.
 YIELD_EVERY = 256
 
 
-class ReplayBackend:
+class ReplayBackend(Backend):
     kind = "replay"
-    how_to_start = "MAGISTRAL_REPLAY_FILE=<a .jsonl file from MAGISTRAL_RECORD_DIR>"
+    live = False
 
     def __init__(self, path: str | Path, speed: float | None = 1.0) -> None:
         if speed is not None and not speed > 0:
@@ -35,6 +35,10 @@ class ReplayBackend:
         self.url = str(path or "")
         self.speed = speed
         self._recording: Recording | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReplayBackend:
+        return cls(settings.replay_file, settings.replay_pace)
 
     def __repr__(self) -> str:
         return f"ReplayBackend({self.url!r}, speed={self.speed!r})"
@@ -52,25 +56,18 @@ class ReplayBackend:
             return self._recording
         return await asyncio.to_thread(self.recording)  # a long recording is megabytes of JSON
 
-    def describe(self) -> str:
-        """``Replay of a run recorded on 2025-11-25 20:21 with magistral``; raises BackendError."""
-        return self.recording().describe()
-
     def missing_model_hint(self, model: str) -> Message:
         return Message("replay_model_hint", model=self.recording().model)
 
-    async def list_models(self) -> list[ModelInfo]:
-        return [ModelInfo(name=(await self._load()).model)]
+    async def list_models(self) -> list[str]:
+        return [(await self._load()).model]
 
     async def default_model(self) -> str:
         return (await self._load()).model
 
-    async def recorded_request(self) -> ChatRequest:
-        """What the recorded run sent: its model, messages and sampling."""
-        return (await self._load()).request
-
-    async def recorded_argument(self) -> str:
-        return (await self._load()).argument
+    async def model_info(self, model: str = "") -> ModelInfo:
+        """A replay takes whatever the recorded run was sent, photos included."""
+        return ModelInfo(name=model or await self.default_model(), vision=True)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         """Plays the recording; ``request`` is ignored (a replay has nothing to send)."""

@@ -121,6 +121,7 @@ ENGINE = {
     ),
     "image_too_many_pixels": "{what} has too many pixels to be a photo of a proof; crop or shrink it.",
     "image_damaged": "{what} looks like an image but is damaged or cut short: upload it again.",
+    "images_model_no_vision": "The model {model} at {url} does not take images: remove the photo and type the proof instead.",
     "images_turned_off": "Images are turned off (MAGISTRAL_VISION=false): remove the photo and type the proof instead.",
     "images_ollama_no_vision": (
         "The model {model!r} at {url} cannot read images (Ollama does not list the vision capability for it). "

@@ -118,6 +118,7 @@ ENGINE = {
         "{what} tiene demasiados píxeles para ser la foto de una demostración; recórtala o redúcela."
     ),
     "image_damaged": "{what} parece una imagen, pero está dañado o incompleto: súbelo de nuevo.",
+    "images_model_no_vision": "El modelo {model} en {url} no acepta imágenes: quita la foto y escribe la demostración.",
     "images_turned_off": (
         "Las imágenes están desactivadas (MAGISTRAL_VISION=false): quita la foto y escribe la demostración."
     ),

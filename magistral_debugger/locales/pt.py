@@ -116,6 +116,7 @@ ENGINE = {
     ),
     "image_too_many_pixels": "{what} tem pixels demais para ser a foto de uma demonstração; recorte-a ou reduza-a.",
     "image_damaged": "{what} parece uma imagem, mas está danificado ou incompleto: carregue-o de novo.",
+    "images_model_no_vision": "O modelo {model} em {url} não aceita imagens: remova a foto e digite a demonstração.",
     "images_turned_off": (
         "As imagens estão desativadas (MAGISTRAL_VISION=false): remova a foto e digite a demonstração."
     ),

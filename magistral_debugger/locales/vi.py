@@ -117,6 +117,7 @@ ENGINE = {
         "{what} có quá nhiều điểm ảnh, không giống ảnh chụp một chứng minh; hãy cắt hoặc thu nhỏ ảnh."
     ),
     "image_damaged": "{what} trông giống ảnh nhưng bị hỏng hoặc bị cắt cụt: hãy tải lên lại.",
+    "images_model_no_vision": "Mô hình {model} tại {url} không nhận hình ảnh: hãy bỏ ảnh và gõ phần chứng minh.",
     "images_turned_off": (
         "Tính năng ảnh đang tắt (MAGISTRAL_VISION=false): hãy bỏ ảnh và gõ chứng minh vào ô văn bản."
     ),

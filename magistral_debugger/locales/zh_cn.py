@@ -111,6 +111,7 @@ ENGINE = {
     ),
     "image_too_many_pixels": "{what}的像素太多，不像是一张证明的照片：请裁剪或缩小它。",
     "image_damaged": "{what}看起来是图片，但已损坏或不完整：请重新上传。",
+    "images_model_no_vision": "{url} 上的模型 {model} 不接受图片：请移除照片，改为输入证明的文字。",
     "images_turned_off": "图片功能已关闭（MAGISTRAL_VISION=false）：请移除照片，改为输入证明的文字。",
     "images_ollama_no_vision": (
         "{url} 上的模型 {model!r} 无法读取图片（Ollama 没有为它列出 vision 能力）。"
