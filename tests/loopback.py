@@ -174,6 +174,23 @@ def openai_sse_events(reasoning: list[str] = [], content: list[str] = [],
     return events + ([b"data: [DONE]\n\n"] if done else [])
 
 
+def chat_path(backend: str) -> str:
+    """Where each API streams its chat replies from."""
+    return "/api/chat" if backend == "ollama" else "/v1/chat/completions"
+
+
+def chat_stream(backend: str, reasoning: list[str] = [], content: list[str] = [], *,
+                complete: bool = True) -> list[bytes]:
+    """A streamed reply in the backend's own format; ``complete=False`` leaves off the
+    final done line (Ollama) or the finish chunk, usage and ``[DONE]`` (OpenAI)."""
+    if backend == "ollama":
+        lines = ollama_chat_lines(reasoning, content)
+        return lines if complete else lines[:-1]
+    if complete:
+        return openai_sse_events(reasoning, content)
+    return openai_sse_events(reasoning, content, finish_reason=None, usage=None, done=False)
+
+
 def _peer_gone(sock: socket.socket) -> bool:
     """EOF (or a reset) from the client is the only way it tells us it has
     cancelled, so peek without consuming anything the client may have sent."""
@@ -451,3 +468,15 @@ class ModelServer:
                            "choices": [{"index": 0, "message": message, "logprobs": None,
                                         "finish_reason": "stop"}],
                            "usage": _openai_usage(len(DEFAULT_THINKING), len(DEFAULT_ANSWER))})
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now, for an app to bind."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dead_url() -> str:
+    """A loopback URL where nothing listens: connecting is refused at once."""
+    return f"http://127.0.0.1:{free_port()}"

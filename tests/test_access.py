@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -31,7 +30,7 @@ import pytest
 from magistral_debugger.backends import OpenAICompatBackend, check_health, make_backend
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from tests.loopback import ModelServer, Reply, openai_error, openai_sse_events, sse_error
+from tests.loopback import ModelServer, Reply, dead_url, free_port, openai_error, openai_sse_events, sse_error
 from tests.runs import REPO, child_env, run_cli
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
@@ -44,12 +43,6 @@ OPENAI_MODEL = "mistralai/Magistral-Small-2509"
 ARGUMENT = "Assume x = y. Then x² = xy, so 2 = 1."
 
 
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -313,7 +306,7 @@ def test_app_py_shared_without_auth_warns_says_no_link_and_keeps_serving_locally
     from gradio_client import Client
 
     port = free_port()
-    closed = f"http://127.0.0.1:{free_port()}"  # every proxy: nothing here, so share requests fail at once
+    closed = dead_url()  # every proxy: nothing here, so share requests fail at once
     with ModelServer() as srv:
         srv.route("POST", "/v1/chat/completions", echoing_the_key(401, "AuthenticationError"))
         env = {k: v for k, v in child_env().items() if "proxy" not in k.lower()}

@@ -21,20 +21,14 @@ from magistral_debugger.export import (
 from magistral_debugger.i18n import t
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from tests.loopback import Close, ModelServer, Reply, Sleep, ollama_chat_lines, openai_sse_events
-from tests.runs import FLAWED, dead_url, settings_for
+from tests.loopback import Close, ModelServer, Reply, Sleep, dead_url, ollama_chat_lines, openai_sse_events
+from tests.runs import FLAWED, settings_for
 
 
 MODEL = "mistralai/Magistral-Small-2509"
 THINKING = ["Step 5 divides by x − y, ", "which is 0 since x = y."]
 ANSWER = ["**Step 5** divides by zero: ", "$x - y = 0$."]
 CANARY = f"sk-canary-{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def srv():
-    with ModelServer(openai_model=MODEL) as server:
-        yield server
 
 
 def finished_run(settings: Settings, text: str = FLAWED) -> DebugRun:

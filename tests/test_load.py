@@ -23,7 +23,6 @@ Notes on measuring:
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.loopback import ModelServer, Reply, ollama_chat_lines, paced
+from tests.loopback import ModelServer, Reply, free_port, ollama_chat_lines, paced
 from tests.runs import REPO, child_env
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -51,12 +50,6 @@ THINKING = [f"Step {i} checks out. " for i in range(12)]
 ANSWER = [f"Part {i} of the answer. " for i in range(12)]
 PACE = 0.12  # seconds between pieces: a run streams for about 3 s
 BUSY_WORDS = ("busy", "queue is full")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
