@@ -20,9 +20,9 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -32,6 +32,7 @@ from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import ModelServer, Reply, dead_url, free_port, openai_error, openai_sse_events, sse_error
 from tests.runs import REPO, child_env, run_cli
+
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
 # is off, which on plain-http loopback changes nothing else.
@@ -209,14 +210,14 @@ def test_exported_and_recorded_files_never_contain_the_key(tmp_path):
         settings = Settings(
             _env_file=None, backend="openai", openai_base_url=srv.url + "/v1", openai_api_key=CANARY, record_dir=str(records)
         )
+
+        async def drain(run: DebugRun) -> None:
+            async for _ in run.events():
+                pass
+
         for number in range(2):
             run = DebugRun(settings, ARGUMENT)
-
-            async def drain() -> None:
-                async for _ in run.events():
-                    pass
-
-            asyncio.run(drain())
+            asyncio.run(drain(run))
             for kind in ("md", "json"):
                 write_export(RunRecord.from_run(run), tmp_path / "exports" / str(number), kind)
     files = [path for path in tmp_path.rglob("*") if path.is_file()]

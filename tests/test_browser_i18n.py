@@ -5,7 +5,7 @@ errors and the server's health badge are in the chosen language."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

@@ -18,10 +18,10 @@ import select
 import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
 
 import pytest
 
@@ -148,7 +148,7 @@ class Fault:
     exit_code: int = 1
     per_backend: dict = field(default_factory=dict)
 
-    def on(self, kind: str) -> "Fault":
+    def on(self, kind: str) -> Fault:
         return replace(self, **self.per_backend.get(kind, {}))
 
 

@@ -183,7 +183,7 @@ def crowd(app: App, clients: list[Client], gate: Gate) -> tuple[list[Outcome], d
     while not all(job.done() for job in jobs) and time.monotonic() < deadline:
         sample()
         time.sleep(0.05)
-    for job, outcome in zip(jobs, outcomes):
+    for job, outcome in zip(jobs, outcomes, strict=True):
         try:
             outcome.reasoning, outcome.answer, outcome.status, *_ = job.result(timeout=5)
         except Exception as error:  # Gradio's own queue-full reply arrives as an error

@@ -39,7 +39,6 @@ from tests.loopback import (
 )
 from tests.runs import FLAWED, settings_for
 
-
 THINKING = ["Step 5 divides ", "by x − y, ", "which is 0 ", "since x = y."]
 ANSWER = ["**Step 5** divides ", "by zero: ", "x − y = 0, ", "so 2 = 1 does not follow."]
 PACE = 0.06  # seconds between pieces: a run of about half a second
