@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import os
-import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pytest
 
 from magistral_debugger.settings import Settings
-from tests.loopback import ModelServer
+from tests.loopback import ModelServer, free_port
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "model_server(**kwargs): ModelServer's arguments for the srv fixture (the models it serves, ...)"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +27,11 @@ def clean_environment(monkeypatch):
 
 
 @pytest.fixture
-def model_server() -> Iterator[ModelServer]:
-    with ModelServer() as server:
+def srv(request) -> Iterator[ModelServer]:
+    """The loopback model server. A module whose tests need other models or another
+    context size says so once: ``pytestmark = pytest.mark.model_server(max_model_len=...)``."""
+    marker = request.node.get_closest_marker("model_server")
+    with ModelServer(**(marker.kwargs if marker else {})) as server:
         yield server
 
 
@@ -47,6 +49,6 @@ def serve_app(**overrides) -> Iterator[str]:
 
 
 @pytest.fixture
-def app_url(model_server: ModelServer) -> Iterator[str]:
-    with serve_app(ollama_url=model_server.url) as url:
+def app_url(srv: ModelServer) -> Iterator[str]:
+    with serve_app(ollama_url=srv.url) as url:
         yield url

@@ -16,10 +16,11 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Union
+from typing import Any
 from urllib.parse import urlsplit
 
 NDJSON, SSE, JSON = "application/x-ndjson", "text/event-stream", "application/json"
@@ -41,7 +42,7 @@ class Close:
     reset: bool = False
 
 
-Step = Union[bytes, Sleep, Close]
+Step = bytes | Sleep | Close
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Received:
     time: float
 
 
-Responder = Union[Reply, Callable[[Received], Reply]]
+Responder = Reply | Callable[[Received], Reply]
 
 
 class _HungUp(Exception):
@@ -108,7 +109,7 @@ def paced(steps: list[Step], seconds_between: float) -> list[Step]:
 
 
 def _now_rfc3339() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "000Z"
 
 
 def _ollama_done(model: str, done_reason: str, eval_count: int, prompt_eval_count: int) -> dict:
@@ -120,7 +121,7 @@ def _ollama_done(model: str, done_reason: str, eval_count: int, prompt_eval_coun
             "eval_duration": 1_100_000_000}
 
 
-def ollama_chat_lines(thinking: list[str] = [], content: list[str] = [], done_reason: str = "stop",
+def ollama_chat_lines(thinking: Sequence[str] = (), content: Sequence[str] = (), done_reason: str = "stop",
                       model: str = "magistral", eval_count: int | None = None,
                       prompt_eval_count: int = 7, error: str | None = None) -> list[bytes]:
     lines = []
@@ -142,7 +143,7 @@ def _openai_usage(n_reasoning: int, n_content: int, prompt: int = 7) -> dict:
             "completion_tokens_details": {"reasoning_tokens": n_reasoning}}
 
 
-def openai_sse_events(reasoning: list[str] = [], content: list[str] = [],
+def openai_sse_events(reasoning: Sequence[str] = (), content: Sequence[str] = (),
                       reasoning_field: str | None = "reasoning", finish_reason: str | None = "stop",
                       usage: dict | None = ..., model: str = "mistralai/Magistral-Small-2509",
                       done: bool = True) -> list[bytes]:
@@ -174,6 +175,23 @@ def openai_sse_events(reasoning: list[str] = [], content: list[str] = [],
     return events + ([b"data: [DONE]\n\n"] if done else [])
 
 
+def chat_path(backend: str) -> str:
+    """Where each API streams its chat replies from."""
+    return "/api/chat" if backend == "ollama" else "/v1/chat/completions"
+
+
+def chat_stream(backend: str, reasoning: Sequence[str] = (), content: Sequence[str] = (), *,
+                complete: bool = True) -> list[bytes]:
+    """A streamed reply in the backend's own format; ``complete=False`` leaves off the
+    final done line (Ollama) or the finish chunk, usage and ``[DONE]`` (OpenAI)."""
+    if backend == "ollama":
+        lines = ollama_chat_lines(reasoning, content)
+        return lines if complete else lines[:-1]
+    if complete:
+        return openai_sse_events(reasoning, content)
+    return openai_sse_events(reasoning, content, finish_reason=None, usage=None, done=False)
+
+
 def _peer_gone(sock: socket.socket) -> bool:
     """EOF (or a reset) from the client is the only way it tells us it has
     cancelled, so peek without consuming anything the client may have sent."""
@@ -186,7 +204,7 @@ def _peer_gone(sock: socket.socket) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive and chunked, like Ollama and uvicorn
-    server: "_HTTPServer"
+    server: _HTTPServer
 
     def setup(self) -> None:
         super().setup()
@@ -293,7 +311,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
-    owner: "ModelServer"
+    owner: ModelServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that closes a kept-alive connection with bytes still unread (the
@@ -328,7 +346,7 @@ class ModelServer:
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(POLL,), daemon=True)
 
-    def __enter__(self) -> "ModelServer":
+    def __enter__(self) -> ModelServer:
         self._thread.start()
         return self
 
@@ -451,3 +469,15 @@ class ModelServer:
                            "choices": [{"index": 0, "message": message, "logprobs": None,
                                         "finish_reason": "stop"}],
                            "usage": _openai_usage(len(DEFAULT_THINKING), len(DEFAULT_ANSWER))})
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now, for an app to bind."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def dead_url() -> str:
+    """A loopback URL where nothing listens: connecting is refused at once."""
+    return f"http://127.0.0.1:{free_port()}"

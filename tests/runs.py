@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -58,17 +57,15 @@ SILENCE = 10.0
 
 
 
-def settings_for(server: ModelServer, backend: str = "ollama", **overrides: Any) -> Settings:
-    url = {"ollama_url": server.url} if backend == "ollama" else {"openai_base_url": server.url + "/v1"}
-    return Settings(_env_file=None, backend=backend, connect_timeout=2.0, **url, **overrides)
+def backend_url(server: ModelServer | str, backend: str) -> dict[str, str]:
+    """The setting that points ``backend`` at a loopback server, or at a root URL where
+    something else (or nothing) listens."""
+    root = server if isinstance(server, str) else server.url
+    return {"ollama_url": root} if backend == "ollama" else {"openai_base_url": root + "/v1"}
 
 
-def dead_url() -> str:
-    """A loopback URL where nothing listens: connecting is refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+def settings_for(server: ModelServer | str, backend: str = "ollama", **overrides: Any) -> Settings:
+    return Settings(_env_file=None, backend=backend, **{"connect_timeout": 2.0, **backend_url(server, backend), **overrides})
 
 
 def run_to_end(settings: Settings, text: str = FLAWED) -> tuple[list, RunState]:

@@ -16,14 +16,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
-import socket
 import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
@@ -31,8 +30,9 @@ import pytest
 from magistral_debugger.backends import OpenAICompatBackend, check_health, make_backend
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from tests.loopback import ModelServer, Reply, openai_error, openai_sse_events, sse_error
+from tests.loopback import ModelServer, Reply, dead_url, free_port, openai_error, openai_sse_events, sse_error
 from tests.runs import REPO, child_env, run_cli
+
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
 # is off, which on plain-http loopback changes nothing else.
@@ -44,12 +44,6 @@ OPENAI_MODEL = "mistralai/Magistral-Small-2509"
 ARGUMENT = "Assume x = y. Then x² = xy, so 2 = 1."
 
 
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -216,14 +210,14 @@ def test_exported_and_recorded_files_never_contain_the_key(tmp_path):
         settings = Settings(
             _env_file=None, backend="openai", openai_base_url=srv.url + "/v1", openai_api_key=CANARY, record_dir=str(records)
         )
+
+        async def drain(run: DebugRun) -> None:
+            async for _ in run.events():
+                pass
+
         for number in range(2):
             run = DebugRun(settings, ARGUMENT)
-
-            async def drain() -> None:
-                async for _ in run.events():
-                    pass
-
-            asyncio.run(drain())
+            asyncio.run(drain(run))
             for kind in ("md", "json"):
                 write_export(RunRecord.from_run(run), tmp_path / "exports" / str(number), kind)
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
@@ -313,7 +307,7 @@ def test_app_py_shared_without_auth_warns_says_no_link_and_keeps_serving_locally
     from gradio_client import Client
 
     port = free_port()
-    closed = f"http://127.0.0.1:{free_port()}"  # every proxy: nothing here, so share requests fail at once
+    closed = dead_url()  # every proxy: nothing here, so share requests fail at once
     with ModelServer() as srv:
         srv.route("POST", "/v1/chat/completions", echoing_the_key(401, "AuthenticationError"))
         env = {k: v for k, v in child_env().items() if "proxy" not in k.lower()}

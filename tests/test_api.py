@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from gradio_client import Client
 
-from tests.loopback import Reply, Sleep, ollama_chat_lines, openai_sse_events, paced
 from tests.conftest import serve_app
+from tests.loopback import Reply, Sleep, chat_path, chat_stream, ollama_chat_lines, openai_sse_events, paced
+from tests.runs import backend_url
 
 
-def test_debug_api_takes_only_the_text_and_returns_reasoning_then_answer(model_server, app_url):
-    model_server.route(
+def test_debug_api_takes_only_the_text_and_returns_reasoning_then_answer(srv, app_url):
+    srv.route(
         "POST",
         "/api/chat",
         Reply(body=ollama_chat_lines(content=["<think>\nx − y is zero", "</think>\n\nStep 5 divides by zero."])),
@@ -19,51 +21,49 @@ def test_debug_api_takes_only_the_text_and_returns_reasoning_then_answer(model_s
     assert reasoning == "x − y is zero"
     assert answer == "Step 5 divides by zero."
     assert "Finished" in status
-    sent = model_server.wait_for_request("/api/chat").json
+    sent = srv.wait_for_request("/api/chat").json
     assert "Assume x = y …" in sent["messages"][-1]["content"]
 
 
-def test_debug_api_on_an_openai_compatible_server_keeps_tags_out_of_both_outputs(model_server):
-    model_server.route(
+def test_debug_api_on_an_openai_compatible_server_keeps_tags_out_of_both_outputs(srv):
+    srv.route(
         "POST",
         "/v1/chat/completions",
         Reply(body=openai_sse_events(content=["[THINK]The step ", "cancels x − y[/TH", "INK]It divides by zero."])),
     )
-    with serve_app(backend="openai", openai_base_url=model_server.url + "/v1") as url:
+    with serve_app(backend="openai", **backend_url(srv, "openai")) as url:
         reasoning, answer, *_ = Client(url, verbose=False).submit("x = y so 2 = 1", api_name="/debug").result(timeout=30)
     assert reasoning == "The step cancels x − y"
     assert answer == "It divides by zero."
 
 
-def test_cancelling_a_debug_job_hangs_up_on_the_model_server(model_server, app_url):
-    model_server.route(
-        "POST",
-        "/api/chat",
-        Reply(body=paced(ollama_chat_lines(thinking=[f"thought {i} " for i in range(400)]), 0.05)),
-    )
-    client = Client(app_url, verbose=False)
-    job = client.submit("Assume x = y …", api_name="/debug")
-    model_server.wait_for_request("/api/chat", timeout=20)
-    job.cancel()
-    assert model_server.wait_for_hangup(timeout=5) is not None
+@pytest.mark.parametrize("backend", ["ollama", "openai"])
+def test_cancelling_a_debug_job_hangs_up_on_the_model_server(srv, backend):
+    srv.route("POST", chat_path(backend), Reply(body=paced(chat_stream(backend, [f"thought {i} " for i in range(400)]), 0.05)))
+    with serve_app(backend=backend, **backend_url(srv, backend)) as url:
+        job = Client(url, verbose=False).submit("Assume x = y …", api_name="/debug")
+        srv.wait_for_request(chat_path(backend), timeout=20)
+        job.cancel()
+        assert srv.wait_for_hangup(timeout=5) is not None
 
 
-def test_cancelling_while_the_model_server_is_silent_still_hangs_up(model_server, app_url):
-    model_server.route("POST", "/api/chat", Reply(body=[Sleep(30), *ollama_chat_lines(content=["late"])]))
-    client = Client(app_url, verbose=False)
-    job = client.submit("Assume x = y …", api_name="/debug")
-    model_server.wait_for_request("/api/chat", timeout=20)
-    job.cancel()
-    assert model_server.wait_for_hangup(timeout=5) is not None
+@pytest.mark.parametrize("backend", ["ollama", "openai"])
+def test_cancelling_while_the_model_server_is_silent_still_hangs_up(srv, backend):
+    srv.route("POST", chat_path(backend), Reply(body=[Sleep(30), *chat_stream(backend, content=["late"])]))
+    with serve_app(backend=backend, **backend_url(srv, backend)) as url:
+        job = Client(url, verbose=False).submit("Assume x = y …", api_name="/debug")
+        srv.wait_for_request(chat_path(backend), timeout=20)
+        job.cancel()
+        assert srv.wait_for_hangup(timeout=5) is not None
 
 
-def test_runs_beyond_the_waiting_line_are_told_the_app_is_busy(model_server):
+def test_runs_beyond_the_waiting_line_are_told_the_app_is_busy(srv):
     """One run at a time, one waiting: a third person hears "busy" at once, not a queue error."""
-    model_server.route("POST", "/api/chat", Reply(body=[Sleep(3), *ollama_chat_lines(content=["done"])]))
-    with serve_app(ollama_url=model_server.url, concurrency_limit=1, queue_max_size=1) as url:
+    srv.route("POST", "/api/chat", Reply(body=[Sleep(3), *ollama_chat_lines(content=["done"])]))
+    with serve_app(ollama_url=srv.url, concurrency_limit=1, queue_max_size=1) as url:
         client = Client(url, verbose=False)
         first = client.submit("first", api_name="/debug")
-        model_server.wait_for_request("/api/chat", timeout=20)
+        srv.wait_for_request("/api/chat", timeout=20)
         second = client.submit("second", api_name="/debug")
         import time
 
@@ -76,7 +76,7 @@ def test_runs_beyond_the_waiting_line_are_told_the_app_is_busy(model_server):
         assert second.result(timeout=30)[1] == "done"
 
 
-def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(model_server):
+def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(srv):
     """If a cancel lands between two updates and the framework never closes the
     generator, the model server must not go on generating for nobody."""
     import asyncio
@@ -84,15 +84,15 @@ def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(model_server
     from magistral_debugger.run import DebugRun, live_snapshots
     from magistral_debugger.settings import Settings
 
-    model_server.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=["x "] * 400), 0.05)))
+    srv.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=["x "] * 400), 0.05)))
 
     async def read_once_then_walk_away():
-        run = DebugRun(Settings(_env_file=None, ollama_url=model_server.url), "Assume x = y …")
+        run = DebugRun(Settings(_env_file=None, ollama_url=srv.url), "Assume x = y …")
         snapshots = live_snapshots(run, abandon_after=0.5)
         await anext(snapshots)  # …and never touch it again, nor close it
         await asyncio.sleep(2)
         return run.state.finish_reason
 
     assert asyncio.run(read_once_then_walk_away()) == "cancelled"
-    assert model_server.wait_for_hangup(timeout=1) is not None
+    assert srv.wait_for_hangup(timeout=1) is not None
 

@@ -17,8 +17,8 @@ from magistral_debugger.backends.ollama import flatten_for_ollama, neutralize_co
 from magistral_debugger.prompt import build_messages, system_prompt_text
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
-from tests.runs import REPO, child_env, run_cli, run_to_end
-from tests.loopback import ModelServer, Received, Reply, ollama_chat_lines
+from tests.loopback import ModelServer, Received, Reply, chat_path, ollama_chat_lines
+from tests.runs import REPO, child_env, run_cli, run_to_end, settings_for
 
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
@@ -46,17 +46,8 @@ MARKUP = (
 
 
 
-def settings_for(kind: str, srv: ModelServer, **overrides) -> Settings:
-    where = {"ollama_url": srv.url} if kind == "ollama" else {"openai_base_url": srv.url + "/v1"}
-    return Settings(_env_file=None, backend=kind, connect_timeout=2.0, **where, **overrides)
-
-
 def debug(settings: Settings, text: str) -> RunState:
     return run_to_end(settings, text)[1]
-
-
-def chat_path(kind: str) -> str:
-    return "/api/chat" if kind == "ollama" else "/v1/chat/completions"
 
 
 def sent_messages(srv: ModelServer, kind: str) -> list[dict]:
@@ -83,7 +74,7 @@ BLANK = ["", "   ", "\n\t \r\n  ", "\u00a0\u3000\u2003", "\x00\x07\x1b\x7f", "\u
 @pytest.mark.parametrize("text", BLANK, ids=["empty", "spaces", "newlines-tabs", "unicode-spaces", "control-only", "zero-width-only"])
 def test_blank_text_sends_nothing_and_says_what_to_paste(kind, text):
     with ModelServer() as srv:
-        state = debug(settings_for(kind, srv), text)
+        state = debug(settings_for(srv, kind), text)
         assert srv.requests == []  # not even the model list
     assert state.finish_reason == "error"
     assert "Paste a flawed argument or proof" in state.outcome()
@@ -92,9 +83,9 @@ def test_blank_text_sends_nothing_and_says_what_to_paste(kind, text):
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_text_over_the_limit_is_refused_before_any_request_naming_the_limit(kind):
     with ModelServer() as srv:
-        state = debug(settings_for(kind, srv, max_input_chars=50), "x" * 51)
+        state = debug(settings_for(srv, kind, max_input_chars=50), "x" * 51)
         assert srv.requests == []
-        at_limit = debug(settings_for(kind, srv, max_input_chars=50), "x" * 50)
+        at_limit = debug(settings_for(srv, kind, max_input_chars=50), "x" * 50)
     assert state.finish_reason == "error"
     assert "51 characters" in state.outcome() and "limit is 50" in state.outcome()
     assert "MAGISTRAL_MAX_INPUT_CHARS" in state.outcome()
@@ -105,7 +96,7 @@ def test_text_over_the_limit_is_refused_before_any_request_naming_the_limit(kind
 def test_a_megabyte_pasted_is_refused_at_the_default_limit(kind):
     megabyte = ("Assume x = y. " * 80_000)[:1_000_000]
     with ModelServer() as srv:
-        state = debug(settings_for(kind, srv), megabyte)
+        state = debug(settings_for(srv, kind), megabyte)
         assert srv.requests == []
     assert state.finish_reason == "error"
     assert "1,000,000 characters" in state.outcome() or "999,999 characters" in state.outcome()
@@ -116,7 +107,7 @@ def test_a_megabyte_pasted_is_refused_at_the_default_limit(kind):
 def test_a_megabyte_is_sent_intact_when_the_limit_allows_it(kind):
     megabyte = "".join(f"Step {i}: x{i} = x{i + 1}.\n" for i in range(60_000))[:1_000_000].strip()
     with ModelServer() as srv:
-        state = debug(settings_for(kind, srv, max_input_chars=1_000_000), megabyte)
+        state = debug(settings_for(srv, kind, max_input_chars=1_000_000), megabyte)
         messages = sent_messages(srv, kind)
     assert state.ok, state.outcome()
     assert messages[-1] == {"role": "user", "content": user_content(megabyte)}
@@ -129,7 +120,7 @@ def test_a_megabyte_is_sent_intact_when_the_limit_allows_it(kind):
 def test_nul_and_control_characters_are_dropped_line_breaks_and_tabs_kept(kind):
     pasted = "x = y\x00;\x07 then\x1b[2J x\x7f² = xy\r\n\tso\x0b 2 = 1\x0c"
     with ModelServer() as srv:
-        state = debug(settings_for(kind, srv), pasted)
+        state = debug(settings_for(srv, kind), pasted)
         messages = sent_messages(srv, kind)
     assert state.ok
     assert messages[-1]["content"] == user_content("x = y; then[2J x² = xy\n\tso 2 = 1")
@@ -141,9 +132,9 @@ def test_control_token_lookalikes_travel_as_plain_text_in_the_user_message(kind)
     byte for byte the same as for a harmless argument; the pasted tags only inside the
     user message's content string, where a chat template sees them as text."""
     with ModelServer() as srv:
-        debug(settings_for(kind, srv), CONTROL_TOKEN_LOOKALIKES)
+        debug(settings_for(srv, kind), CONTROL_TOKEN_LOOKALIKES)
         hostile = srv.wait_for_request(chat_path(kind))
-        debug(settings_for(kind, srv), BENIGN)
+        debug(settings_for(srv, kind), BENIGN)
         benign = srv.wait_for_request(chat_path(kind))
 
     pasted = user_content(CONTROL_TOKEN_LOOKALIKES)
@@ -173,7 +164,7 @@ def test_control_token_literals_are_neutralized_for_ollama():
 @pytest.mark.parametrize("text", [RTL, EMOJI, CJK, MARKUP], ids=["rtl", "emoji", "cjk", "markdown-html-script"])
 def test_any_script_and_markup_reach_the_server_unchanged(kind, text):
     with ModelServer() as srv:
-        state = debug(settings_for(kind, srv), text)
+        state = debug(settings_for(srv, kind), text)
         messages = sent_messages(srv, kind)
     assert state.ok
     assert messages[-1] == {"role": "user", "content": user_content(text)}  # no escaping, no normalising away
@@ -181,7 +172,7 @@ def test_any_script_and_markup_reach_the_server_unchanged(kind, text):
 
 def test_decomposed_accents_are_sent_composed():
     with ModelServer() as srv:
-        debug(settings_for("ollama", srv), "Soit x = y, donc 2 = 1 (de\u0301monstration)")
+        debug(settings_for(srv, "ollama"), "Soit x = y, donc 2 = 1 (de\u0301monstration)")
         messages = sent_messages(srv, "ollama")
     assert "démonstration" in messages[-1]["content"]
 

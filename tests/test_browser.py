@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from magistral_debugger.examples import load_examples
-from tests.conftest import free_port, serve_app
-from tests.loopback import Reply, Sleep, ollama_chat_lines, paced
+from tests.conftest import serve_app
+from tests.loopback import Reply, Sleep, dead_url, ollama_chat_lines, paced
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +70,8 @@ def status_text(page) -> str:
     return page.locator("#status").inner_text()
 
 
-def test_reasoning_then_answer_stream_into_their_own_panes(page, model_server, app_url):
-    model_server.route(
+def test_reasoning_then_answer_stream_into_their_own_panes(page, srv, app_url):
+    srv.route(
         "POST",
         "/api/chat",
         Reply(
@@ -105,14 +105,14 @@ def test_reasoning_then_answer_stream_into_their_own_panes(page, model_server, a
     page.screenshot(path=str(ARTIFACTS / "finished_run.png"), full_page=True)
 
 
-def test_stop_mid_stream_hangs_up_on_the_model_server_and_keeps_the_text(page, model_server, app_url):
-    model_server.route(
+def test_stop_mid_stream_hangs_up_on_the_model_server_and_keeps_the_text(page, srv, app_url):
+    srv.route(
         "POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=[f"thought {i}. " for i in range(600)]), 0.05))
     )
     start_debug(page, app_url, "Assume x = y …")
     page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('thought 3.')")
     page.locator("#stop").click()
-    assert model_server.wait_for_hangup(timeout=5) is not None
+    assert srv.wait_for_hangup(timeout=5) is not None
     page.locator("#status").get_by_text("Stopped").wait_for()
     kept = reasoning_text(page)
     assert kept.startswith("thought 0. thought 1. thought 2. thought 3.")
@@ -120,17 +120,17 @@ def test_stop_mid_stream_hangs_up_on_the_model_server_and_keeps_the_text(page, m
     assert reasoning_text(page) == kept  # nothing more arrives, nothing is wiped
 
 
-def test_stop_while_the_model_is_still_loading_hangs_up_too(page, model_server, app_url):
-    model_server.route("POST", "/api/chat", Reply(body=[Sleep(30), *ollama_chat_lines(content=["late"])]))
+def test_stop_while_the_model_is_still_loading_hangs_up_too(page, srv, app_url):
+    srv.route("POST", "/api/chat", Reply(body=[Sleep(30), *ollama_chat_lines(content=["late"])]))
     start_debug(page, app_url, "Assume x = y …")
-    model_server.wait_for_request("/api/chat", timeout=20)
+    srv.wait_for_request("/api/chat", timeout=20)
     page.locator("#stop").click()
-    assert model_server.wait_for_hangup(timeout=5) is not None
+    assert srv.wait_for_hangup(timeout=5) is not None
     page.locator("#status").get_by_text("Stopped").wait_for()
 
 
 def test_backend_down_says_what_happened_and_how_to_fix_it(page):
-    dead = f"http://127.0.0.1:{free_port()}"
+    dead = dead_url()
     with serve_app(ollama_url=dead) as url:
         start_debug(page, url, "Assume x = y …")
         page.locator("#status").get_by_text("ollama serve").wait_for()
@@ -146,14 +146,14 @@ def test_clicking_an_example_fills_the_text_box(page, app_url):
     assert page.locator("#proof textarea").input_value().strip() == example.argument
 
 
-def test_html_and_script_in_model_output_run_nothing(page, model_server, app_url):
+def test_html_and_script_in_model_output_run_nothing(page, srv, app_url):
     hostile = (
         "<script>window.__pwned = 'script'</script>\n\n"
         "<img src=x onerror=\"window.__pwned = 'img'\">\n\n"
         "[click me](javascript:window.__pwned='link') and <a href=\"javascript:window.__pwned='a'\">this</a>\n\n"
         + "A" * 20000
     )
-    model_server.route(
+    srv.route(
         "POST",
         "/api/chat",
         Reply(body=ollama_chat_lines(thinking=["<script>window.__pwned='reasoning'</script>"], content=[hostile])),
@@ -174,7 +174,7 @@ def test_html_and_script_in_model_output_run_nothing(page, model_server, app_url
     assert page.evaluate("1 + 1") == 2  # the page still answers
 
 
-def test_the_page_makes_no_request_off_this_machine(page, model_server, app_url):
+def test_the_page_makes_no_request_off_this_machine(page, srv, app_url):
     hosts = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or request.url.split(":")[0]))
     start_debug(page, app_url, "Assume x = y …")
@@ -184,7 +184,7 @@ def test_the_page_makes_no_request_off_this_machine(page, model_server, app_url)
     assert hosts - {"127.0.0.1", "localhost", "data", "blob"} == set()
 
 
-def test_shift_enter_submits_and_enter_adds_a_line(page, model_server, app_url):
+def test_shift_enter_submits_and_enter_adds_a_line(page, srv, app_url):
     """A proof has many lines, so Enter is a new line and Shift+Enter runs the debugger
     (Gradio's convention for multi-line boxes; the placeholder says so)."""
     page.goto(app_url)
@@ -194,12 +194,12 @@ def test_shift_enter_submits_and_enter_adds_a_line(page, model_server, app_url):
     box.type("Then 2 = 1.")
     box.press("Shift+Enter")
     page.locator("#status").get_by_text("Finished").wait_for()
-    sent = model_server.wait_for_request("/api/chat").json
+    sent = srv.wait_for_request("/api/chat").json
     assert "Assume x = y.\nThen 2 = 1." in sent["messages"][-1]["content"]
 
 
-def test_reasoning_header_counts_while_thinking_then_says_how_long_it_thought(page, model_server, app_url):
-    model_server.route(
+def test_reasoning_header_counts_while_thinking_then_says_how_long_it_thought(page, srv, app_url):
+    srv.route(
         "POST",
         "/api/chat",
         Reply(body=paced(ollama_chat_lines(thinking=[f"t{i} " for i in range(30)], content=["Done."]), 0.1)),
@@ -210,11 +210,11 @@ def test_reasoning_header_counts_while_thinking_then_says_how_long_it_thought(pa
     page.get_by_text(re.compile(r"Thought for \d+ s")).wait_for()
 
 
-def test_backend_panel_lists_the_servers_models_and_says_when_the_model_is_missing(page, model_server, app_url):
+def test_backend_panel_lists_the_servers_models_and_says_when_the_model_is_missing(page, srv, app_url):
     page.goto(app_url)
     page.locator("#backend-panel").click()
     page.locator("#health").get_by_text("Ready").wait_for()
-    model_server.ollama_models = ("llama3:latest",)
+    srv.ollama_models = ("llama3:latest",)
     page.locator("#refresh").click()
     page.locator("#health").get_by_text("ollama pull magistral").wait_for()
     page.locator("#model input").click()
@@ -222,15 +222,15 @@ def test_backend_panel_lists_the_servers_models_and_says_when_the_model_is_missi
 
 
 def test_backend_panel_says_when_the_server_is_not_reachable(page):
-    dead = f"http://127.0.0.1:{free_port()}"
+    dead = dead_url()
     with serve_app(ollama_url=dead) as url:
         page.goto(url)
         page.locator("#backend-panel").click()
         page.locator("#health").get_by_text("Cannot reach").wait_for()
 
 
-def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settings(page, model_server, app_url):
-    model_server.route(
+def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settings(page, srv, app_url):
+    srv.route(
         "POST",
         "/api/chat",
         Reply(body=ollama_chat_lines(thinking=["Step 5 divides by zero."], content=["The flaw is **step 5**: $x - y = 0$."])),
@@ -261,8 +261,8 @@ def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settin
     assert page.locator("#backend-panel").is_visible()
 
 
-def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_answer(page, model_server, app_url):
-    model_server.route(
+def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_answer(page, srv, app_url):
+    srv.route(
         "POST",
         "/api/chat",
         [
@@ -279,8 +279,8 @@ def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_a
     thread = page.locator("#thread").inner_text()
     assert "Assume x = y … so 2 = 1." in thread and "Step 5 divides by zero." in thread
     assert "Dividing by zero" not in thread  # the newest turn is in the live panes
-    model_server.wait_for_request("/api/chat")
-    second = model_server.wait_for_request("/api/chat").json["messages"]
+    srv.wait_for_request("/api/chat")
+    second = srv.wait_for_request("/api/chat").json["messages"]
     assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
     assert second[2]["content"] == "Step 5 divides by zero."
     assert "Why can't we cancel x − y?" in second[3]["content"]
@@ -288,8 +288,8 @@ def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_a
     page.wait_for_function("document.querySelector('#thread').innerText.trim() === ''")
 
 
-def test_a_finished_run_can_be_downloaded_as_markdown(page, model_server, app_url):
-    model_server.route(
+def test_a_finished_run_can_be_downloaded_as_markdown(page, srv, app_url):
+    srv.route(
         "POST", "/api/chat", Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."]))
     )
     start_debug(page, app_url, "Assume x = y … so 2 = 1.")
@@ -301,12 +301,12 @@ def test_a_finished_run_can_be_downloaded_as_markdown(page, model_server, app_ur
     assert "<details>" in text and "x − y is zero." in text
 
 
-def test_a_photo_goes_to_a_vision_model_with_the_question(page, model_server, app_url, tmp_path):
+def test_a_photo_goes_to_a_vision_model_with_the_question(page, srv, app_url, tmp_path):
     from PIL import Image
 
     photo = tmp_path / "proof.png"
     Image.new("RGB", (640, 480), "white").save(photo)
-    model_server.route(
+    srv.route(
         "POST",
         "/api/show",
         Reply(body=[b'{"capabilities":["completion","thinking","vision"],"details":{},"model_info":{}}'], content_type="application/json"),
@@ -318,15 +318,15 @@ def test_a_photo_goes_to_a_vision_model_with_the_question(page, model_server, ap
     page.wait_for_timeout(500)
     page.locator("#debug").click()
     page.locator("#status").get_by_text("Finished").wait_for()
-    sent = model_server.wait_for_request("/api/chat").json["messages"][-1]
+    sent = srv.wait_for_request("/api/chat").json["messages"][-1]
     assert sent["images"] and "Where is the flaw in this proof?" in sent["content"]
 
 
-def test_a_recorded_run_replays_in_the_page_labelled_as_a_replay(page, model_server, tmp_path):
-    model_server.route(
+def test_a_recorded_run_replays_in_the_page_labelled_as_a_replay(page, srv, tmp_path):
+    srv.route(
         "POST", "/api/chat", Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."]))
     )
-    with serve_app(ollama_url=model_server.url, record_dir=str(tmp_path)) as url:
+    with serve_app(ollama_url=srv.url, record_dir=str(tmp_path)) as url:
         start_debug(page, url, "Assume x = y … so 2 = 1.")
         page.locator("#status").get_by_text("Finished").wait_for()
     (recording,) = tmp_path.glob("*.jsonl")

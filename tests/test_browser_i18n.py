@@ -5,14 +5,14 @@ errors and the server's health badge are in the chosen language."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from magistral_debugger.backends.ollama import HOW_TO_START
 from magistral_debugger.i18n import LANGUAGES, Message, t
-from tests.conftest import free_port, serve_app
-from tests.loopback import ModelServer, Reply, ollama_chat_lines
+from tests.conftest import serve_app
+from tests.loopback import ModelServer, Reply, dead_url, ollama_chat_lines
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium)
 
 pytestmark = pytest.mark.browser
@@ -134,7 +134,7 @@ def test_the_first_frame_is_already_in_the_browsers_language(browser, url, local
 
 
 def test_an_engine_error_and_the_health_badge_speak_the_pages_language(open_page):
-    down = f"http://127.0.0.1:{free_port()}"  # nothing listens: connection refused
+    down = dead_url()
     refused = Message("connection_refused", url=down, start=HOW_TO_START)
     said = {lang: refused.text(lang).replace("`", "") for lang in ("en", "pt")}  # Markdown shows code without backticks
     assert said["pt"] != said["en"]

@@ -14,17 +14,11 @@ import time
 
 import pytest
 
-from tests.loopback import ModelServer, Reply, ollama_chat_lines, openai_sse_events, sse_error
-from tests.runs import FLAWED, child_env, dead_url, run_cli, silent_then, stalled_after_first
+from tests.loopback import ModelServer, Reply, dead_url, ollama_chat_lines, openai_sse_events, sse_error
+from tests.runs import FLAWED, child_env, run_cli, silent_then, stalled_after_first
 
 TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
 MODEL = "mistralai/Magistral-Small-2509"
-
-
-@pytest.fixture
-def srv():
-    with ModelServer(openai_model=MODEL) as server:
-        yield server
 
 
 def ollama_env(server: ModelServer, **more: str) -> dict[str, str]:

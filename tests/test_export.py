@@ -21,20 +21,13 @@ from magistral_debugger.export import (
 from magistral_debugger.i18n import t
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from tests.loopback import Close, ModelServer, Reply, Sleep, ollama_chat_lines, openai_sse_events
-from tests.runs import FLAWED, dead_url, settings_for
-
+from tests.loopback import Close, ModelServer, Reply, Sleep, dead_url, ollama_chat_lines, openai_sse_events
+from tests.runs import FLAWED, settings_for
 
 MODEL = "mistralai/Magistral-Small-2509"
 THINKING = ["Step 5 divides by x − y, ", "which is 0 since x = y."]
 ANSWER = ["**Step 5** divides by zero: ", "$x - y = 0$."]
 CANARY = f"sk-canary-{uuid.uuid4().hex}"
-
-
-@pytest.fixture
-def srv():
-    with ModelServer(openai_model=MODEL) as server:
-        yield server
 
 
 def finished_run(settings: Settings, text: str = FLAWED) -> DebugRun:
@@ -95,10 +88,10 @@ def test_markdown_states_model_backend_sampling_timings_and_ending(srv):
 
 
 def test_text_with_backticks_and_closing_tags_cannot_break_out_of_its_block():
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     record = RunRecord(
-        started=datetime(2025, 11, 25, 20, 21, tzinfo=timezone.utc),
+        started=datetime(2025, 11, 25, 20, 21, tzinfo=UTC),
         argument="Here is code:\n```\nx = y\n```\nand a | pipe",
         model="mag|istral",
         prompt_format="2506",

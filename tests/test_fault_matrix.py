@@ -18,16 +18,15 @@ import select
 import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
 
 import pytest
 
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
-from tests.runs import child_env, run_to_end
 from tests.loopback import (
     DEFAULT_ANSWER,
     DEFAULT_THINKING,
@@ -37,13 +36,15 @@ from tests.loopback import (
     ModelServer,
     Reply,
     Sleep,
+    chat_path,
+    chat_stream,
+    dead_url,
     json_reply,
-    ollama_chat_lines,
     ollama_error,
     openai_error,
-    openai_sse_events,
     sse_error,
 )
+from tests.runs import child_env, run_to_end, settings_for
 
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
@@ -81,28 +82,13 @@ PROXY_PAGE = (
 # --- the wire, per backend ---------------------------------------------------------------
 
 
-def chat_path(kind: str) -> str:
-    return "/api/chat" if kind == "ollama" else "/v1/chat/completions"
-
-
-def stream(kind: str, reasoning: list[str] = [], content: list[str] = [], *, complete: bool = True) -> list[bytes]:
-    """A streamed reply in the backend's own format; ``complete=False`` leaves off the
-    final done line (Ollama) or the finish chunk, usage and ``[DONE]`` (OpenAI)."""
-    if kind == "ollama":
-        lines = ollama_chat_lines(reasoning, content)
-        return lines if complete else lines[:-1]
-    if complete:
-        return openai_sse_events(reasoning, content, model=OPENAI_MODEL)
-    return openai_sse_events(reasoning, content, finish_reason=None, usage=None, done=False, model=OPENAI_MODEL)
-
-
 def partial(kind: str) -> list[bytes]:
     """What arrives before a mid-stream fault: some reasoning, then the start of the answer."""
-    return stream(kind, [KEPT_REASONING], [KEPT_ANSWER], complete=False)
+    return chat_stream(kind, [KEPT_REASONING], [KEPT_ANSWER], complete=False)
 
 
 def healthy(kind: str) -> Reply:
-    return Reply(body=stream(kind, DEFAULT_THINKING, DEFAULT_ANSWER), content_type=NDJSON if kind == "ollama" else SSE)
+    return Reply(body=chat_stream(kind, DEFAULT_THINKING, DEFAULT_ANSWER), content_type=NDJSON if kind == "ollama" else SSE)
 
 
 def on_chat(srv: ModelServer, kind: str, fault: Reply) -> None:
@@ -112,13 +98,6 @@ def on_chat(srv: ModelServer, kind: str, fault: Reply) -> None:
 
 def html_page(status: int = 502) -> Reply:
     return Reply(status, body=[PROXY_PAGE], content_type="text/html")
-
-
-def refused_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens there once the socket is closed
 
 
 @contextmanager
@@ -169,12 +148,12 @@ class Fault:
     exit_code: int = 1
     per_backend: dict = field(default_factory=dict)
 
-    def on(self, kind: str) -> "Fault":
+    def on(self, kind: str) -> Fault:
         return replace(self, **self.per_backend.get(kind, {}))
 
 
 def _refused(srv, kind, stack):
-    return {"url": refused_url()}
+    return {"url": dead_url()}
 
 
 def _dns(srv, kind, stack):
@@ -215,7 +194,7 @@ def _server_error(srv, kind, stack):
 
 def _malformed_line(srv, kind, stack):
     bad = b'{"model":"magistral","message":{"role":"assis\n' if kind == "ollama" else b'data: {"id":"chatcmpl-1","choi\n\n'
-    on_chat(srv, kind, Reply(body=[*partial(kind), bad, *stream(kind, [], ["never shown"])]))
+    on_chat(srv, kind, Reply(body=[*partial(kind), bad, *chat_stream(kind, [], ["never shown"])]))
     return {}
 
 
@@ -245,12 +224,12 @@ def _reset(srv, kind, stack):
 
 
 def _stall(srv, kind, stack):
-    on_chat(srv, kind, Reply(body=[*partial(kind), Sleep(SILENCE), *stream(kind, [], ["late"])]))
+    on_chat(srv, kind, Reply(body=[*partial(kind), Sleep(SILENCE), *chat_stream(kind, [], ["late"])]))
     return dict(SHORT_READ_TIMEOUT)
 
 
 def _silent_from_the_start(srv, kind, stack):
-    on_chat(srv, kind, Reply(body=[Sleep(SILENCE), *stream(kind, [], ["late"])], content_type=NDJSON if kind == "ollama" else SSE))
+    on_chat(srv, kind, Reply(body=[Sleep(SILENCE), *chat_stream(kind, [], ["late"])], content_type=NDJSON if kind == "ollama" else SSE))
     return dict(SHORT_FIRST_TOKEN_TIMEOUT)
 
 
@@ -265,32 +244,32 @@ def _no_reply_at_all(srv, kind, stack):
 
 
 def _empty_answer(srv, kind, stack):
-    on_chat(srv, kind, Reply(body=stream(kind, [], [])))
+    on_chat(srv, kind, Reply(body=chat_stream(kind, [], [])))
     return {}
 
 
 def _ends_inside_reasoning(srv, kind, stack):
-    on_chat(srv, kind, Reply(body=stream(kind, [KEPT_REASONING, "so step 5 "], [], complete=False)))
+    on_chat(srv, kind, Reply(body=chat_stream(kind, [KEPT_REASONING, "so step 5 "], [], complete=False)))
     return {}
 
 
 def _done_inside_inline_reasoning(srv, kind, stack):
     # No reasoning parser on the server: the think block arrives in the content and never closes.
     open_tag = "<think>" if kind == "ollama" else "[THINK]"
-    on_chat(srv, kind, Reply(body=stream(kind, [], [open_tag + KEPT_REASONING, "so step 5 "])))
+    on_chat(srv, kind, Reply(body=chat_stream(kind, [], [open_tag + KEPT_REASONING, "so step 5 "])))
     return {}
 
 
 def _invalid_utf8(srv, kind, stack):
-    good = stream(kind, [KEPT_REASONING], [KEPT_ANSWER], complete=False)
+    good = chat_stream(kind, [KEPT_REASONING], [KEPT_ANSWER], complete=False)
     # "é" (C3 A9) with its first byte replaced by FF: not UTF-8 in any reading.
-    bad = stream(kind, [], ["caf\u00e9 "], complete=False)[-1].replace("é".encode(), b"\xff\xa9")
-    on_chat(srv, kind, Reply(body=[*good, bad, *stream(kind, [], ["zero."])]))
+    bad = chat_stream(kind, [], ["caf\u00e9 "], complete=False)[-1].replace("é".encode(), b"\xff\xa9")
+    on_chat(srv, kind, Reply(body=[*good, bad, *chat_stream(kind, [], ["zero."])]))
     return {}
 
 
 def _split_multibyte(srv, kind, stack):
-    lines = stream(kind, ["x − y = 0 ✓ "], ["Division by zero − 除以零 🙂"])
+    lines = chat_stream(kind, ["x − y = 0 ✓ "], ["Division by zero − 除以零 🙂"])
     pieces: list = []
     for line in lines:
         for char in ("−".encode(), "除".encode(), "🙂".encode()):
@@ -426,11 +405,6 @@ def assert_person_facing(message: str, fault: Fault, url: str, model: str) -> No
         assert any(action in lowered for action in ACTIONS), f"does not say what to do: {message}"
 
 
-def settings_for(kind: str, url: str, **overrides) -> Settings:
-    where = {"ollama_url": url} if kind == "ollama" else {"openai_base_url": url + "/v1"}
-    return Settings(_env_file=None, backend=kind, **{**TIMEOUTS, **where, **overrides})
-
-
 def shown_url(kind: str, url: str) -> str:
     return url if kind == "ollama" else url + "/v1"
 
@@ -467,7 +441,7 @@ def faulty_server(fault: Fault, kind: str) -> Iterator[tuple[ModelServer, str, d
 def test_fault_is_explained_keeps_what_streamed_and_the_next_run_works(fault, kind):
     fault = fault.on(kind)
     with faulty_server(fault, kind) as (srv, url, overrides):
-        state = debug(settings_for(kind, url, **overrides))
+        state = debug(settings_for(url, kind, **{**TIMEOUTS, **overrides}))
 
         model = overrides.get("model") or default_model(kind)
         assert state.finish_reason == fault.finish, state.outcome()
@@ -476,14 +450,14 @@ def test_fault_is_explained_keeps_what_streamed_and_the_next_run_works(fault, ki
         if fault.hangs_up:
             assert srv.wait_for_hangup(timeout=5) is not None, "the stalled connection was left open"
 
-        assert_healthy_run(debug(settings_for(kind, srv.url)))
+        assert_healthy_run(debug(settings_for(srv, kind, **TIMEOUTS)))
 
 
 def test_the_connect_timeout_is_reported_once_not_after_a_second_wait():
     """Ollama's capability probe used to swallow the connect timeout and the chat request
     then waited it out again; the person now hears after one connect timeout."""
     with connect_that_hangs() as url:
-        state = debug(settings_for("ollama", url, connect_timeout=3.0, first_token_timeout=30))
+        state = debug(settings_for(url, "ollama", **{**TIMEOUTS, "connect_timeout": 3.0, "first_token_timeout": 30}))
     assert "timed out" in state.outcome()
     # One connect timeout, not two (or three): a second wait would take at least 6 s, so this
     # leaves 2.7 s for a busy machine rather than timing the app.
@@ -507,7 +481,7 @@ ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIH4=\x07\x9b31m"
 
 
 def _terminal_escapes(srv, kind, stack):  # Ollama only
-    lines = stream(kind, [f"{KEPT_REASONING}think{ESCAPES}"], [f"{KEPT_ANSWER}answer{ESCAPES}"], complete=False)
+    lines = chat_stream(kind, [f"{KEPT_REASONING}think{ESCAPES}"], [f"{KEPT_ANSWER}answer{ESCAPES}"], complete=False)
     error = (json.dumps({"error": f"boom{ESCAPES}"}) + "\n").encode()
     on_chat(srv, kind, Reply(body=[*lines, error]))
     return {}

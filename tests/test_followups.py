@@ -24,21 +24,15 @@ from magistral_debugger.budget import trim_history
 from magistral_debugger.prompt import Turn, build_messages, estimate_tokens, user_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from tests.loopback import DEFAULT_ANSWER, DEFAULT_THINKING, ModelServer, Received, json_reply
-from tests.runs import FLAWED
+from tests.loopback import DEFAULT_ANSWER, DEFAULT_THINKING, ModelServer, Received, chat_path, json_reply
+from tests.runs import FLAWED, settings_for
 
 ANSWER = "".join(DEFAULT_ANSWER)  # what the loopback servers answer every turn
 REASONING = "".join(DEFAULT_THINKING)
 Q2 = "Why can't we cancel x − y?"
 Q3 = "And if x ≠ y from the start?"
-CHAT = {"ollama": "/api/chat", "openai": "/v1/chat/completions"}
 
 
-
-
-def settings_for(kind: str, srv: ModelServer, **overrides) -> Settings:
-    where = {"ollama_url": srv.url} if kind == "ollama" else {"openai_base_url": srv.url + "/v1"}
-    return Settings(_env_file=None, backend=kind, connect_timeout=2.0, **where, **overrides)
 
 
 def drain(run: DebugRun) -> list:
@@ -57,7 +51,7 @@ def conversation(settings: Settings, srv: ModelServer, kind: str, questions: lis
         run = DebugRun(settings, question, history=history, image=image if i == 0 else None)
         drain(run)
         assert run.state.ok, run.state.outcome()
-        requests.append(srv.wait_for_request(CHAT[kind]))
+        requests.append(srv.wait_for_request(chat_path(kind)))
         history.append(run.turn())
     return requests
 
@@ -85,7 +79,7 @@ def png() -> bytes:
 @pytest.mark.parametrize("kind", ["ollama", "openai"])
 def test_by_default_turns_2_and_3_carry_earlier_answers_and_no_reasoning(kind):
     with ModelServer() as srv:
-        settings = settings_for(kind, srv)
+        settings = settings_for(srv, kind)
         turn1, turn2, turn3 = conversation(settings, srv, kind, [FLAWED, Q2, Q3])
     system = turn1.json["messages"][0]
     assert turn1.json["messages"] == [system, {"role": "user", "content": user_message_text(FLAWED)}]
@@ -100,7 +94,7 @@ def test_by_default_turns_2_and_3_carry_earlier_answers_and_no_reasoning(kind):
 
 def test_kept_reasoning_travels_as_a_thinking_chunk_of_the_assistant_message_for_think_models():
     with ModelServer() as srv:  # the loopback vLLM serves Magistral-Small-2509
-        settings = settings_for("openai", srv, keep_reasoning_in_history=True)
+        settings = settings_for(srv, "openai", keep_reasoning_in_history=True)
         _, turn2, turn3 = conversation(settings, srv, "openai", [FLAWED, Q2, Q3])
     assistant = {
         "role": "assistant",
@@ -117,7 +111,7 @@ def test_kept_reasoning_travels_as_a_thinking_chunk_of_the_assistant_message_for
 
 def test_kept_reasoning_for_2506_on_an_openai_compatible_server_is_think_tag_text():
     with ModelServer() as srv:
-        settings = settings_for("openai", srv, keep_reasoning_in_history=True, model_version="2506")
+        settings = settings_for(srv, "openai", keep_reasoning_in_history=True, model_version="2506")
         _, turn2, turn3 = conversation(settings, srv, "openai", [FLAWED, Q2, Q3])
     assistant = {"role": "assistant", "content": f"<think>\n{REASONING}\n</think>\n\n{ANSWER}"}
     assert turn2.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}]
@@ -128,7 +122,7 @@ def test_kept_reasoning_for_2506_on_an_openai_compatible_server_is_think_tag_tex
 @pytest.mark.parametrize("version", ["auto", "2509"])  # auto: the library magistral is 2506
 def test_kept_reasoning_on_ollama_goes_in_the_assistant_messages_thinking_field(version):
     with ModelServer() as srv:
-        settings = settings_for("ollama", srv, keep_reasoning_in_history=True, model_version=version)
+        settings = settings_for(srv, "ollama", keep_reasoning_in_history=True, model_version=version)
         _, turn2, turn3 = conversation(settings, srv, "ollama", [FLAWED, Q2, Q3])
     assistant = {"role": "assistant", "content": ANSWER, "thinking": REASONING}
     assert turn2.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}]
@@ -141,7 +135,7 @@ def test_kept_reasoning_on_ollama_goes_in_the_assistant_messages_thinking_field(
 def test_the_photo_of_turn_1_stays_in_turn_1_when_follow_ups_are_asked(kind):
     with ModelServer() as srv:
         with_vision(srv)
-        settings = settings_for(kind, srv)
+        settings = settings_for(srv, kind)
         turn1, turn2 = conversation(settings, srv, kind, ["", Q2], image=png())
     first_user = turn1.json["messages"][1]
     assert turn2.json["messages"][1] == first_user  # the same photo, sent the same way
@@ -169,7 +163,7 @@ def test_turns_without_an_answer_are_left_out():
 def test_the_one_shot_api_is_unchanged():
     """DebugRun(settings, text) still works and sends the same two messages as before."""
     with ModelServer() as srv:
-        run = DebugRun(settings_for("openai", srv, model=srv.openai_model), FLAWED)
+        run = DebugRun(settings_for(srv, "openai", model=srv.openai_model), FLAWED)
         drain(run)
         body = srv.wait_for_request("/v1/chat/completions").json
     assert run.state.ok and body["messages"] == build_messages(FLAWED, "2509")
@@ -215,9 +209,9 @@ def test_a_conversation_over_the_context_loses_its_oldest_turns_and_says_how_man
     With 4096 tokens and 2048 kept for the reply, two of three long turns must go."""
     with ModelServer(max_model_len=4096) as srv:
         extra = {"context_tokens": 4096} if kind == "ollama" else {}
-        run = DebugRun(settings_for(kind, srv, max_tokens=2048, **extra), Q3, history=LONG)
+        run = DebugRun(settings_for(srv, kind, max_tokens=2048, **extra), Q3, history=LONG)
         events = drain(run)
-        body = srv.wait_for_request(CHAT[kind]).json
+        body = srv.wait_for_request(chat_path(kind)).json
     assert run.state.ok and run.dropped_turns == 2
     [notice] = [e for e in events if isinstance(e, Notice) and "Left out" in e.message]
     assert notice.message == "Left out the 2 oldest turns of this conversation to fit the model's context of 4,096 tokens."
@@ -230,16 +224,16 @@ def test_a_conversation_over_the_context_loses_its_oldest_turns_and_says_how_man
 @pytest.mark.parametrize("kind", ["ollama", "openai"])
 def test_a_conversation_that_fits_is_sent_whole_without_a_notice(kind):
     with ModelServer(max_model_len=131072) as srv:
-        run = DebugRun(settings_for(kind, srv), Q3, history=LONG)
+        run = DebugRun(settings_for(srv, kind), Q3, history=LONG)
         events = drain(run)
-        body = srv.wait_for_request(CHAT[kind]).json
+        body = srv.wait_for_request(chat_path(kind)).json
     assert run.dropped_turns == 0 and not any(isinstance(e, Notice) for e in events)
     assert len(body["messages"]) == 1 + 2 * len(LONG) + 1
 
 
 def test_one_oldest_turn_is_said_in_the_singular():
     with ModelServer(max_model_len=5000) as srv:
-        run = DebugRun(settings_for("openai", srv, max_tokens=2048), Q3, history=LONG)
+        run = DebugRun(settings_for(srv, "openai", max_tokens=2048), Q3, history=LONG)
         drain(run)
     assert run.dropped_turns == 1
     assert "Left out the oldest turn of this conversation" in run.state.notices[0]

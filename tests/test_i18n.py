@@ -185,7 +185,7 @@ ENGLISH_OUTCOMES = [
 ]
 
 
-@pytest.mark.parametrize(("state", "said"), zip(ENDINGS, ENGLISH_OUTCOMES))
+@pytest.mark.parametrize(("state", "said"), zip(ENDINGS, ENGLISH_OUTCOMES, strict=True))
 def test_each_ending_is_said_in_english_as_the_cli_and_exports_say_it(state, said):
     assert outcome_text(state, "en") == state.outcome() == said
 

@@ -23,8 +23,8 @@ from magistral_debugger.errors import InputError
 from magistral_debugger.prompt import build_messages, image_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from tests.loopback import ModelServer, Received, json_reply, ollama_error, openai_error
-from tests.runs import dead_url
+from tests.loopback import ModelServer, Received, dead_url, json_reply, ollama_error, openai_error
+from tests.runs import settings_for
 
 MIB = 1024 * 1024
 VISION_MODEL = "mistralai/Magistral-Small-2509"
@@ -53,11 +53,6 @@ def decoded(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
-
-
-def settings_for(kind: str, srv: ModelServer, **overrides) -> Settings:
-    where = {"ollama_url": srv.url} if kind == "ollama" else {"openai_base_url": srv.url + "/v1"}
-    return Settings(_env_file=None, backend=kind, connect_timeout=2.0, **where, **overrides)
 
 
 def with_ollama_capabilities(srv: ModelServer, *capabilities: str) -> None:
@@ -207,7 +202,7 @@ def test_an_image_link_is_refused_rather_than_dropped():
 def test_ollama_receives_the_photo_base64_in_images_next_to_the_text(big_photo, text):
     with ModelServer() as srv:
         with_ollama_capabilities(srv, "completion", "thinking", "vision")
-        debug_run = run(settings_for("ollama", srv), text, big_photo)
+        debug_run = run(settings_for(srv, "ollama"), text, big_photo)
         body = srv.wait_for_request("/api/chat").json
     assert debug_run.state.ok, debug_run.state.outcome()
     user = body["messages"][-1]
@@ -221,7 +216,7 @@ def test_ollama_receives_the_photo_base64_in_images_next_to_the_text(big_photo, 
 @pytest.mark.parametrize("text", [NOTE, ""], ids=["text-and-image", "image-alone"])
 def test_an_openai_compatible_server_receives_an_image_url_part_with_a_data_url(big_photo, text):
     with ModelServer(openai_model=VISION_MODEL) as srv:
-        debug_run = run(settings_for("openai", srv), text, big_photo)
+        debug_run = run(settings_for(srv, "openai"), text, big_photo)
         body = srv.wait_for_request("/v1/chat/completions").json
     assert debug_run.state.ok, debug_run.state.outcome()
     image_part, text_part = body["messages"][-1]["content"]
@@ -236,14 +231,14 @@ def test_a_photo_does_not_count_as_its_base64_length_when_max_tokens_is_fitted(b
     """Counted as text, the photo's data URL would look like ~300 000 tokens and max tokens
     would be cut to 1; counted as the vision encoder sees it, 8192 still fits."""
     with ModelServer(openai_model=VISION_MODEL, max_model_len=40960) as srv:
-        debug_run = run(settings_for("openai", srv, max_tokens=8192), NOTE, big_photo)
+        debug_run = run(settings_for(srv, "openai", max_tokens=8192), NOTE, big_photo)
         body = srv.wait_for_request("/v1/chat/completions").json
     assert body["max_tokens"] == 8192 and not debug_run.state.notices
 
 
 def test_ollama_model_without_vision_refuses_the_photo_before_any_chat_request():
     with ModelServer() as srv:  # the loopback magistral lists completion and thinking only
-        debug_run = run(settings_for("ollama", srv), NOTE, png_bytes())
+        debug_run = run(settings_for(srv, "ollama"), NOTE, png_bytes())
         assert not chat_requests(srv)
     state = debug_run.state
     assert state.finish_reason == "error"
@@ -252,9 +247,9 @@ def test_ollama_model_without_vision_refuses_the_photo_before_any_chat_request()
 
 def test_openai_compatible_model_without_2509_in_its_name_refuses_the_photo_unless_vision_is_on():
     with ModelServer(openai_model=TEXT_ONLY_MODEL) as srv:
-        refused = run(settings_for("openai", srv), NOTE, png_bytes())
+        refused = run(settings_for(srv, "openai"), NOTE, png_bytes())
         assert not chat_requests(srv)
-        sent = run(settings_for("openai", srv, vision="true"), NOTE, png_bytes())
+        sent = run(settings_for(srv, "openai", vision="true"), NOTE, png_bytes())
         body = srv.wait_for_request("/v1/chat/completions").json
     assert refused.state.finish_reason == "error" and "MAGISTRAL_VISION=true" in refused.state.error
     assert sent.state.ok and body["messages"][-1]["content"][0]["type"] == "image_url"
@@ -262,7 +257,7 @@ def test_openai_compatible_model_without_2509_in_its_name_refuses_the_photo_unle
 
 def test_vision_false_refuses_photos_even_for_a_model_that_can_see():
     with ModelServer(openai_model=VISION_MODEL) as srv:
-        debug_run = run(settings_for("openai", srv, vision="false"), NOTE, png_bytes())
+        debug_run = run(settings_for(srv, "openai", vision="false"), NOTE, png_bytes())
         assert not chat_requests(srv)
     assert "MAGISTRAL_VISION=false" in debug_run.state.error
 
@@ -271,14 +266,14 @@ def test_a_text_file_renamed_png_ends_the_run_with_the_message_and_sends_nothing
     fake = tmp_path / "proof.png"
     fake.write_bytes(b"x = y so 2 = 1\n")
     with ModelServer(openai_model=VISION_MODEL) as srv:
-        debug_run = run(settings_for("openai", srv), "", str(fake))
+        debug_run = run(settings_for(srv, "openai"), "", str(fake))
         assert not chat_requests(srv)
     assert debug_run.state.finish_reason == "error" and "is not an image" in debug_run.state.error
 
 
 def test_no_text_and_no_image_is_still_refused():
     with ModelServer() as srv:
-        debug_run = run(settings_for("ollama", srv), "   ")
+        debug_run = run(settings_for(srv, "ollama"), "   ")
     assert "Paste a flawed argument" in debug_run.state.error
 
 
@@ -297,7 +292,7 @@ def test_no_text_and_no_image_is_still_refused():
 def test_a_vllm_400_rejecting_the_image_becomes_a_readable_message(detail):
     with ModelServer(openai_model=VISION_MODEL) as srv:
         srv.route("POST", "/v1/chat/completions", openai_error(detail, "BadRequestError", 400))
-        debug_run = run(settings_for("openai", srv), NOTE, png_bytes())
+        debug_run = run(settings_for(srv, "openai"), NOTE, png_bytes())
     state = debug_run.state
     assert state.finish_reason == "error"
     assert state.error.startswith(f"The server at {srv.url}/v1 refused the photo: ")
@@ -308,14 +303,14 @@ def test_a_vllm_400_rejecting_the_image_becomes_a_readable_message(detail):
 def test_the_same_400_without_a_photo_is_not_blamed_on_images():
     with ModelServer(openai_model=VISION_MODEL) as srv:
         srv.route("POST", "/v1/chat/completions", openai_error("temperature: bad vision of things", "BadRequestError", 400))
-        debug_run = run(settings_for("openai", srv), NOTE)
+        debug_run = run(settings_for(srv, "openai"), NOTE)
     assert "refused the photo" not in debug_run.state.error
 
 
 def test_an_ollama_refusal_of_the_image_becomes_a_readable_message():
     with ModelServer() as srv:
         srv.route("POST", "/api/chat", ollama_error("this model is missing data required for image input", 500))
-        debug_run = run(settings_for("ollama", srv, vision="true"), NOTE, png_bytes())
+        debug_run = run(settings_for(srv, "ollama", vision="true"), NOTE, png_bytes())
     assert debug_run.state.error.startswith(f"The server at {srv.url} refused the photo: this model is missing data")
 
 
@@ -325,21 +320,21 @@ def test_an_ollama_refusal_of_the_image_becomes_a_readable_message():
 def test_supports_images_reads_ollamas_capabilities():
     with ModelServer() as srv:
         backend = OllamaBackend(srv.url)
-        assert not asyncio.run(supports_images(backend, "magistral", settings_for("ollama", srv).vision))
+        assert not asyncio.run(supports_images(backend, "magistral", settings_for(srv, "ollama").vision))
         with_ollama_capabilities(srv, "completion", "vision", "thinking")
-        assert asyncio.run(supports_images(backend, "magistral", settings_for("ollama", srv).vision))
-        assert asyncio.run(supports_images(backend, "", settings_for("ollama", srv).vision))  # the default model
+        assert asyncio.run(supports_images(backend, "magistral", settings_for(srv, "ollama").vision))
+        assert asyncio.run(supports_images(backend, "", settings_for(srv, "ollama").vision))  # the default model
 
 
 def test_supports_images_on_openai_compatible_servers_follows_the_model_name_or_the_setting():
     with ModelServer(openai_model=VISION_MODEL) as srv:
         backend = OpenAICompatBackend(srv.url + "/v1")
-        settings = settings_for("openai", srv)
+        settings = settings_for(srv, "openai")
         assert asyncio.run(supports_images(backend, VISION_MODEL, settings.vision))
         assert asyncio.run(supports_images(backend, "", settings.vision))  # the first model the server lists
         assert not asyncio.run(supports_images(backend, "mistralai/Magistral-Small-2507", settings.vision))
-        assert asyncio.run(supports_images(backend, "my-alias", settings_for("openai", srv, vision="true").vision))
-        assert not asyncio.run(supports_images(backend, VISION_MODEL, settings_for("openai", srv, vision="false").vision))
+        assert asyncio.run(supports_images(backend, "my-alias", settings_for(srv, "openai", vision="true").vision))
+        assert not asyncio.run(supports_images(backend, VISION_MODEL, settings_for(srv, "openai", vision="false").vision))
 
 
 def test_supports_images_is_false_when_the_server_cannot_be_asked():

@@ -23,7 +23,6 @@ Notes on measuring:
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.loopback import ModelServer, Reply, ollama_chat_lines, paced
+from tests.loopback import ModelServer, Reply, free_port, ollama_chat_lines, paced
 from tests.runs import REPO, child_env
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -51,12 +50,6 @@ THINKING = [f"Step {i} checks out. " for i in range(12)]
 ANSWER = [f"Part {i} of the answer. " for i in range(12)]
 PACE = 0.12  # seconds between pieces: a run streams for about 3 s
 BUSY_WORDS = ("busy", "queue is full")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -190,7 +183,7 @@ def crowd(app: App, clients: list[Client], gate: Gate) -> tuple[list[Outcome], d
     while not all(job.done() for job in jobs) and time.monotonic() < deadline:
         sample()
         time.sleep(0.05)
-    for job, outcome in zip(jobs, outcomes):
+    for job, outcome in zip(jobs, outcomes, strict=True):
         try:
             outcome.reasoning, outcome.answer, outcome.status, *_ = job.result(timeout=5)
         except Exception as error:  # Gradio's own queue-full reply arrives as an error

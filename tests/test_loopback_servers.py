@@ -10,8 +10,18 @@ import time
 import pytest
 import requests
 
-from tests.loopback import (Close, ModelServer, Reply, Sleep, json_reply, ollama_chat_lines,
-                            openai_error, openai_sse_events, paced, sse_error)
+from tests.loopback import (
+    Close,
+    ModelServer,
+    Reply,
+    Sleep,
+    json_reply,
+    ollama_chat_lines,
+    openai_error,
+    openai_sse_events,
+    paced,
+    sse_error,
+)
 
 
 def sse_payloads(raw: bytes) -> list[str]:

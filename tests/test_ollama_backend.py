@@ -1,6 +1,6 @@
 """A whole debugging run against a loopback server speaking Ollama's /api/chat NDJSON:
-what the server receives, how reasoning and answer come out, how failures read, and
-that stopping the run hangs up on the server (the only way to stop Ollama generating)."""
+what the server receives, how reasoning and answer come out and how failures read.
+Hanging up on the server (Stop, timeouts) is pinned for both backends in test_hang_ups.py."""
 
 from __future__ import annotations
 
@@ -10,30 +10,13 @@ from magistral_debugger.events import Answer, Notice, Reasoning
 from magistral_debugger.prompt import system_prompt_text
 from magistral_debugger.run import Ended
 from magistral_debugger.settings import Settings
-from tests.loopback import Close, ModelServer, Reply, json_reply, ollama_chat_lines, ollama_error
-from tests.runs import (
-    FLAWED,
-    cut_bytes,
-    dead_url,
-    run_to_end,
-    settings_for,
-    silent_then,
-    stalled_after_first,
-    stop_mid_stream_by_aclose,
-    stop_mid_stream_by_cancel,
-    stop_while_silent_by_cancel,
-    stop_while_silent_by_closing_snapshots,
-)
+from tests.loopback import Close, Reply, dead_url, json_reply, ollama_chat_lines, ollama_error
+from tests.runs import FLAWED, cut_bytes, run_to_end, settings_for
 
+pytestmark = pytest.mark.model_server(ollama_models=("magistral:latest", "magistral-small-2509:latest"))
 
 THINKING = ["Step 5 divides ", "by x − y, ", "which is 0."]
 ANSWER = ["**Step 5** divides by zero: ", "x − y = 0."]
-
-
-@pytest.fixture
-def srv():
-    with ModelServer(ollama_models=("magistral:latest", "magistral-small-2509:latest")) as server:
-        yield server
 
 
 # --- what the server receives -------------------------------------------------------------
@@ -167,56 +150,3 @@ def test_connection_refused_names_the_url_and_how_to_start_ollama():
     assert state.finish_reason == "error"
     assert url in state.outcome() and "ollama serve" in state.outcome()
     assert "Traceback" not in state.outcome()
-
-
-def test_silence_past_the_first_token_timeout_is_an_error_and_hangs_up(srv):
-    srv.route("POST", "/api/chat", Reply(body=silent_then(ollama_chat_lines(THINKING, ANSWER))))
-    _, state = run_to_end(settings_for(srv, model="magistral", first_token_timeout=0.3))
-    assert state.finish_reason == "error"
-    assert "No reply" in state.outcome() and "MAGISTRAL_FIRST_TOKEN_TIMEOUT" in state.outcome()
-    assert srv.wait_for_hangup(timeout=5) is not None
-
-
-def test_stream_that_stalls_after_the_first_token_is_an_error_that_keeps_what_arrived_and_hangs_up(srv):
-    """Once tokens flow, a long silence means the server is stuck: say so, keep the text,
-    and free the server instead of waiting for the first-token timeout of minutes."""
-    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(ollama_chat_lines(THINKING, ANSWER))))
-    _, state = run_to_end(settings_for(srv, model="magistral", read_timeout=0.3))
-    assert state.finish_reason == "error"
-    assert "stalled" in state.outcome() and "MAGISTRAL_READ_TIMEOUT" in state.outcome()
-    assert state.reasoning == THINKING[0]
-    assert srv.wait_for_hangup(timeout=5) is not None
-
-
-# --- stopping hangs up ---------------------------------------------------------------------
-
-
-def test_consumer_that_stops_iterating_mid_stream_hangs_up_on_the_server(srv):
-    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(ollama_chat_lines(THINKING, ANSWER))))
-    state, hung_up = stop_mid_stream_by_aclose(settings_for(srv, model="magistral"), srv)
-    assert hung_up is not None
-    assert state.finish_reason == "cancelled"
-
-
-def test_cancelling_the_task_mid_stream_hangs_up_on_the_server(srv):
-    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(ollama_chat_lines(THINKING, ANSWER))))
-    state, hung_up = stop_mid_stream_by_cancel(settings_for(srv, model="magistral"), srv)
-    assert hung_up is not None
-    assert state.finish_reason == "cancelled"
-
-
-def test_cancelling_while_the_server_is_silent_before_the_first_token_hangs_up(srv):
-    """Ollama may spend minutes loading a model before the first line; Stop must still
-    close the connection, or the server keeps loading and generating for nobody."""
-    srv.route("POST", "/api/chat", Reply(body=silent_then(ollama_chat_lines(THINKING, ANSWER))))
-    state, hung_up = stop_while_silent_by_cancel(settings_for(srv, model="magistral"), srv, "/api/chat")
-    assert hung_up is not None
-    assert state.finish_reason == "cancelled"
-
-
-def test_closing_live_snapshots_while_the_server_is_silent_hangs_up(srv):
-    srv.route("POST", "/api/chat", Reply(body=silent_then(ollama_chat_lines(THINKING, ANSWER))))
-    state, hung_up = stop_while_silent_by_closing_snapshots(settings_for(srv, model="magistral"), srv, "/api/chat")
-    assert hung_up is not None
-    assert state.finish_reason == "cancelled"
-

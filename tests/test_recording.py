@@ -32,33 +32,20 @@ from tests.loopback import (
     ModelServer,
     Reply,
     Sleep,
+    chat_path,
+    chat_stream,
     ollama_chat_lines,
-    openai_sse_events,
     paced,
 )
 from tests.runs import FLAWED, settings_for
 
-
-MODEL = "mistralai/Magistral-Small-2509"
 THINKING = ["Step 5 divides ", "by x − y, ", "which is 0 ", "since x = y."]
 ANSWER = ["**Step 5** divides ", "by zero: ", "x − y = 0, ", "so 2 = 1 does not follow."]
 PACE = 0.06  # seconds between pieces: a run of about half a second
 
 
-@pytest.fixture
-def srv():
-    with ModelServer(openai_model=MODEL) as server:
-        yield server
-
-
 def paced_reply(backend: str, pace: float = PACE) -> Reply:
-    if backend == "ollama":
-        return Reply(body=paced(ollama_chat_lines(THINKING, ANSWER), pace))
-    return Reply(body=paced(openai_sse_events(THINKING, ANSWER, model=MODEL), pace))
-
-
-def chat_path(backend: str) -> str:
-    return "/api/chat" if backend == "ollama" else "/v1/chat/completions"
+    return Reply(body=paced(chat_stream(backend, THINKING, ANSWER), pace))
 
 
 def collect(run: DebugRun) -> list:

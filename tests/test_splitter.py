@@ -11,6 +11,7 @@ through :class:`RunState`, the splitter's real consumer, because reclassifying
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
@@ -45,7 +46,7 @@ def cut(text: str, data: st.DataObject) -> list[str]:
     """Cut ``text`` into chunks at positions hypothesis chooses (any byte, any count)."""
     points = data.draw(st.lists(st.integers(0, len(text)), max_size=12), label="cuts")
     bounds = sorted({0, len(text), *points})
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [text[a:b] for a, b in pairwise(bounds)]
 
 
 def run_stream(content_chunks: list[str], reasoning_chunks: list[str] = ()) -> tuple[RunState, list]:
