@@ -117,7 +117,14 @@ def _visible(char: str) -> bool:
 
 
 def user_message_text(argument: str) -> str:
-    return _prompt_file("user_template.txt").replace("{argument}", argument)
+    """The first question: the proof as the numbered steps the page shows, and the one
+    English line the app reads the verdict from. (Kinds go in first, so a "{kinds}"
+    typed in the proof stays as typed.)"""
+    from .steps import numbered, split_steps
+    from .verdict import flaw_kinds
+
+    template = _prompt_file("user_template.txt").replace("{kinds}", ", ".join(flaw_kinds()))
+    return template.replace("{steps}", numbered(split_steps(argument)))
 
 
 def image_message_text(note: str = "") -> str:
