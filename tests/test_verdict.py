@@ -335,9 +335,14 @@ def test_a_mention_cut_between_chunks_is_found_and_a_number_waits_for_its_last_d
 
 def test_words_ending_in_step_or_line_are_not_mentions_even_when_cut_there():
     tracker = FocusTracker(step_count=6)
-    assert tracker.feed("The footstep 3 and the skyline 4 and ") is None
-    for chunk in ["foot" + " " * 36 + "x foot", "step 5 and the sky", "line 2 then"]:
-        assert tracker.feed(chunk) is None
+    assert [tracker.feed("The footstep 3 and the sky"), tracker.feed("line 4 and "), tracker.finish()] == [None] * 3
+
+
+@pytest.mark.parametrize("gap", range(0, 80, 3))
+def test_a_word_cut_before_step_stays_prose_however_far_the_next_chunk_is(gap):
+    """Text carried over to the next chunk must not start a mention the whole text does not have."""
+    tracker = FocusTracker(step_count=6)
+    assert [tracker.feed(c) for c in ["The foot", "step 5" + " " * gap, "and on", "ward"]] == [None] * 4
     assert tracker.finish() is None and tracker.focus is None
 
 
