@@ -1,6 +1,8 @@
 """The examples gallery: one TOML file per example under ``prompts/examples/``.
 
-Each file also records where the flaw is (``flaw``); that is for us and the tests,
+An example is written as steps, one per line, so the page numbers it exactly as its
+file does. Each file also records the step a correct verdict names (``flawed_step``; 0
+for a correct proof) and what is wrong there (``flaw``); that is for us and the tests,
 never sent to the model.
 """
 
@@ -12,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .prompt import PROMPTS_DIR
+from .steps import split_steps
 
 EXAMPLES_DIR = PROMPTS_DIR / "examples"
 
@@ -24,6 +27,7 @@ class Example:
     kind: str  # "flawed" or "correct" (a control: the model should find no flaw)
     argument: str
     flaw: str
+    flawed_step: int  # 1-based, as split_steps numbers the argument; 0: no flaw
 
 
 @lru_cache(maxsize=1)
@@ -31,14 +35,24 @@ def load_examples(folder: Path = EXAMPLES_DIR) -> tuple[Example, ...]:
     examples = []
     for path in sorted(folder.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        examples.append(
-            Example(
-                slug=path.stem,
-                title=data["title"].strip(),
-                language=data["language"].strip(),
-                kind=data["kind"].strip(),
-                argument=data["argument"].strip(),
-                flaw=data["flaw"].strip(),
-            )
+        example = Example(
+            slug=path.stem,
+            title=data["title"].strip(),
+            language=data["language"].strip(),
+            kind=data["kind"].strip(),
+            argument=data["argument"].strip(),
+            flaw=data["flaw"].strip(),
+            flawed_step=data["flawed_step"],
         )
+        _check(example, path)
+        examples.append(example)
     return tuple(examples)
+
+
+def _check(example: Example, path: Path) -> None:
+    """A recorded step that the proof does not have would grade every run of it wrongly."""
+    step, count = example.flawed_step, len(split_steps(example.argument))
+    if type(step) is not int or not 0 <= step <= count:
+        raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")
+    if (step == 0) != (example.kind == "correct"):
+        raise ValueError(f"{path.name}: flawed_step = 0 is for kind = \"correct\" and only for it (kind = {example.kind!r})")

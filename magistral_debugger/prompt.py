@@ -32,6 +32,7 @@ from mistral_common.protocol.instruct.request import ChatCompletionRequest
 
 from .errors import InputError
 from .i18n import Message
+from .steps import numbered, split_steps
 
 try:  # mistral-common ≥ 1.9 asks how an assistant's thinking should be written out
     from mistral_common.protocol.instruct.messages import ReasoningFieldFormat
@@ -109,8 +110,19 @@ def _visible(char: str) -> bool:
     return not char.isspace() and unicodedata.category(char) != "Cf"  # Cf: zero-width joiners, marks, BOM
 
 
+@lru_cache(maxsize=1)
+def flaw_kinds() -> tuple[str, ...]:
+    """The kinds of flaw the model may name, in English, as the prompt lists them."""
+    lines = _prompt_file("flaw_kinds.txt").splitlines()
+    return tuple(line.strip() for line in lines if line.strip())
+
+
 def user_message_text(argument: str) -> str:
-    return _prompt_file("user_template.txt").replace("{argument}", argument)
+    """The first question: the proof as the numbered steps the page shows, and the one
+    English line the app reads the verdict from. (Kinds go in first, so a "{kinds}"
+    typed in the proof stays as typed.)"""
+    template = _prompt_file("user_template.txt").replace("{kinds}", ", ".join(flaw_kinds()))
+    return template.replace("{steps}", numbered(split_steps(argument)))
 
 
 def image_message_text(note: str = "") -> str:

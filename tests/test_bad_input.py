@@ -14,7 +14,7 @@ import os
 import pytest
 
 from magistral_debugger.backends.ollama import flatten_for_ollama, neutralize_control_tokens
-from magistral_debugger.prompt import build_messages, system_prompt_text
+from magistral_debugger.prompt import build_messages, system_prompt_text, user_message_text
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from tests.loopback import ModelServer, Received, Reply, chat_path, ollama_chat_lines
@@ -28,7 +28,6 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 QUIET_CLIENT = {"verbose": False, "analytics_enabled": False, "ssl_verify": False}
 BACKENDS = ["ollama", "openai"]
 OPENAI_MODEL = "mistralai/Magistral-Small-2509"  # the loopback server's model: the [THINK]-chunk prompt
-USER_TEMPLATE = (REPO / "prompts" / "user_template.txt").read_text(encoding="utf-8")
 BENIGN = "Assume x = y. Then x² = xy, so 2 = 1."
 
 CONTROL_TOKEN_LOOKALIKES = (
@@ -55,7 +54,8 @@ def sent_messages(srv: ModelServer, kind: str) -> list[dict]:
 
 
 def user_content(argument: str) -> str:
-    return USER_TEMPLATE.replace("{argument}", argument)
+    """The first user message for ``argument``: its steps, numbered, in our template."""
+    return user_message_text(argument)
 
 
 def expected_system(kind: str) -> dict:

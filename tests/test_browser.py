@@ -195,7 +195,7 @@ def test_shift_enter_submits_and_enter_adds_a_line(page, srv, app_url):
     box.press("Shift+Enter")
     page.locator("#status").get_by_text("Finished").wait_for()
     sent = srv.wait_for_request("/api/chat").json
-    assert "Assume x = y.\nThen 2 = 1." in sent["messages"][-1]["content"]
+    assert "1. Assume x = y.\n2. Then 2 = 1." in sent["messages"][-1]["content"]  # two lines: two steps
 
 
 def test_reasoning_header_counts_while_thinking_then_says_how_long_it_thought(page, srv, app_url):

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from magistral_debugger.prompt import user_message_text
 from tests.loopback import ModelServer, Reply, dead_url, ollama_chat_lines, openai_sse_events, sse_error
 from tests.runs import FLAWED, child_env, run_cli, silent_then, stalled_after_first
 
@@ -58,7 +59,7 @@ def test_answer_goes_to_stdout_and_reasoning_to_stderr_with_no_tags_on_ollama(sr
         assert tag not in result.stdout and tag not in result.stderr
     assert "\x1b[" not in result.stderr  # not a terminal: no colour codes
     sent = srv.wait_for_request("/api/chat").json
-    assert sent["model"] == "magistral" and FLAWED in sent["messages"][-1]["content"]
+    assert sent["model"] == "magistral" and sent["messages"][-1]["content"] == user_message_text(FLAWED)
 
 
 def test_openai_backend_with_inline_tags_and_the_servers_first_model(srv, tmp_path):
@@ -89,7 +90,7 @@ def test_json_prints_one_event_object_per_line(srv, tmp_path):
 def test_text_is_read_from_stdin_when_not_given_as_an_argument(srv, tmp_path):
     result = run_cli([], ollama_env(srv), tmp_path, stdin=FLAWED + "\n")
     assert result.returncode == 0, result.stderr
-    assert FLAWED in srv.wait_for_request("/api/chat").json["messages"][-1]["content"]
+    assert srv.wait_for_request("/api/chat").json["messages"][-1]["content"] == user_message_text(FLAWED)
 
 
 def test_command_line_flags_override_the_environment(srv, tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from magistral_debugger.events import Answer, Notice, Reasoning
-from magistral_debugger.prompt import system_prompt_text
+from magistral_debugger.prompt import system_prompt_text, user_message_text
 from magistral_debugger.run import Ended
 from magistral_debugger.settings import Settings
 from tests.loopback import Close, Reply, dead_url, json_reply, ollama_chat_lines, ollama_error
@@ -36,7 +36,7 @@ def test_request_carries_model_flattened_2509_prompt_options_and_think(srv):
     system, user = body["messages"]
     assert system == {"role": "system", "content": system_prompt_text("2509")}
     assert "[THINK]" in system["content"] and "[/THINK]" in system["content"]
-    assert user["role"] == "user" and FLAWED in user["content"]
+    assert user == {"role": "user", "content": user_message_text(FLAWED)}
 
 
 def test_library_magistral_gets_the_2506_prompt_and_is_the_default_model(srv):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from magistral_debugger.events import Notice
+from magistral_debugger.prompt import user_message_text
 from magistral_debugger.settings import Settings
 from tests.loopback import Close, ModelServer, Reply, dead_url, openai_error, openai_sse_events, sse_error
 from tests.runs import FLAWED, cut_bytes, run_to_end, settings_for
@@ -43,7 +44,7 @@ def test_request_carries_the_thinking_chunk_sampling_and_usage_option(srv):
     assert len(thinking) == 1 and thinking[0]["closed"] is True
     assert thinking[0]["thinking"].startswith("Your thoughts or/and draft")
     assert "[THINK]" not in str(system) and "[/THINK]" not in str(system)
-    assert user["role"] == "user" and FLAWED in user["content"]
+    assert user == {"role": "user", "content": user_message_text(FLAWED)}
     assert received.headers["authorization"] == "Bearer EMPTY"
 
 

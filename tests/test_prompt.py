@@ -16,6 +16,7 @@ from magistral_debugger.prompt import (
     system_prompt_text,
     user_message_text,
 )
+from magistral_debugger.prompt import flaw_kinds
 
 # Sentences quoted from the model cards' SYSTEM_PROMPT.txt (2507/2509) and the 2506 card.
 CARD_2507_OPENING = (
@@ -88,7 +89,19 @@ def test_user_message_frames_the_text_as_something_to_debug_step_by_step():
     _, user = build_messages("Assume x = y. Then 2 = 1.", "2509")
     assert user["content"] == user_message_text("Assume x = y. Then 2 = 1.")
     assert "step by step" in user["content"]
-    assert "Assume x = y. Then 2 = 1." in user["content"]
+    assert "\n1. Assume x = y.\n2. Then 2 = 1.\n" in user["content"]  # numbered as the page shows it
+
+
+def test_user_message_asks_for_one_english_verdict_line_with_a_kind_from_the_list():
+    text = user_message_text("Assume x = y. Then 2 = 1.")
+    assert "Flawed step: N (kind)" in text and "Flawed step: none" in text
+    assert "in English whatever the language" in text
+    assert ", ".join(flaw_kinds()) in text
+    assert "{" not in text  # every placeholder filled
+
+
+def test_placeholders_typed_in_the_proof_stay_as_typed():
+    assert "1. {kinds} and {steps}\n" in user_message_text("{kinds} and {steps}")
 
 
 # --- version detection --------------------------------------------------------------------
