@@ -16,9 +16,10 @@ from typing import TextIO
 
 from .backends import BACKENDS
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
-from .run import DebugRun
+from .run import DebugRun, Focused, Judged
 from .settings import Settings
 from .state import RunState
+from .verdict import NoVerdict, Verdict
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 # C0 controls but line breaks and tabs, DEL and C1 controls: what the model or server sent must not
@@ -92,6 +93,12 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
                 record = {"type": "answer_was_reasoning"}
             elif kind is Notice:
                 record = {"type": "notice", "message": event.message}
+            elif kind is Focused:
+                record = {"type": "focus", "step": event.step}
+            elif kind is Judged:
+                if not isinstance(event.verdict, Verdict):
+                    continue  # no usable verdict line: no event
+                record = event.verdict.as_json()
             else:
                 record = {"type": "end", **state_summary(event.state)}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -121,7 +128,19 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
         out.write("\n")
     if not state.ok:
         err.write(f"error: {printable(state.outcome())}\n")
+    elif not as_json and state.verdict is not None:
+        err.write(verdict_line(state.verdict) + "\n")
     return state
+
+
+def verdict_line(outcome: Verdict | NoVerdict) -> str:
+    """The plain CLI's last line on stderr: ``verdict: step 4 (division by zero)``."""
+    if isinstance(outcome, NoVerdict):
+        return "note: the model gave no step verdict"
+    if outcome.step is None:
+        return "verdict: none (no flaw found)"
+    kind = f"other: {outcome.words}" if outcome.kind == "other" and outcome.words else outcome.kind
+    return f"verdict: step {outcome.step} ({printable(kind)})"
 
 
 def exit_code(state: RunState) -> int:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .i18n import DEFAULT_LANGUAGE, in_language, outcome_text, stats_words, t
 from .prompt import detect_version
+from .verdict import NoVerdict, Verdict, badge_words, step_marks
 from .redaction import file_slug, public_settings, public_url, scrub_all, scrubber
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ class RunRecord:
     # For a replay: "Replay of a run recorded on … with …", and the original server.
     replay_of: str | None = None
     language: str = DEFAULT_LANGUAGE
+    # The proof as numbered steps, and the model's verdict on them (None: the run gave none).
+    steps: tuple[str, ...] = ()
+    verdict: Verdict | NoVerdict | None = None
 
     @classmethod
     def from_run(cls, run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> RunRecord:
@@ -111,6 +115,8 @@ class RunRecord:
             notices=tuple(scrub(in_language(n, lang)) for n in state.notices),
             replay_of=replay_of,
             language=lang,
+            steps=tuple(scrub(step) for step in state.steps),
+            verdict=state.verdict,
         )
 
 
@@ -128,6 +134,8 @@ def export_dict(record: RunRecord) -> dict[str, Any]:
         "language": record.language,
         "started": record.started.isoformat(timespec="seconds"),
         "argument": record.argument,
+        "steps": list(record.steps),
+        "verdict": record.verdict.as_json() if isinstance(record.verdict, Verdict) else None,
         "answer": record.answer,
         "reasoning": record.reasoning,
         "finish_reason": record.finish_reason,
@@ -166,6 +174,17 @@ def export_markdown(record: RunRecord) -> str:
     stats = stats_words(s.time_to_first_token_s, s.thinking_s, s.reasoning_tokens, s.answer_tokens, s.tokens_per_s, lang)
     lines += [f"**{outcome}** · `{_code(record.model)}` · {_inline(stats)}", ""]
     lines += [f"## {say('export_argument')}", "", _fenced(record.argument), ""]
+    if record.steps:
+        lines += [f"## {say('export_steps')}", ""]
+        if record.verdict is not None:
+            lines += [f"**{say('export_verdict')}:** {_inline(badge_words(record.verdict, lang))}", ""]
+        marks = step_marks(record.verdict, len(record.steps), lang) if record.verdict is not None else ()
+        for number, step in enumerate(record.steps, 1):
+            mark = marks[number - 1] if marks else None
+            icon = {"checked": "✓ ", "flawed": "✗ ", "after": "… "}.get(mark.state, "") if mark else ""
+            said = f" — *{_inline(mark.words)}*" if mark and mark.state else ""
+            lines.append(f"{number}. {icon}{_inline(step)}{said}")
+        lines.append("")
     lines += [f"## {say('export_answer')}", "", record.answer.strip() or f"*{say('export_no_answer')}*", ""]
     if s.thinking_s is not None:
         summary = say("export_reasoning_timed", seconds=f"{s.thinking_s:.0f}", tokens=s.reasoning_tokens)

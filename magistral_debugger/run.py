@@ -26,11 +26,27 @@ from .images import ImageSource, PreparedImage, prepare_image_for
 from .prompt import Turn, build_messages, clean_argument, detect_version, has_images
 from .settings import Settings
 from .splitter import ReasoningSplitter
+from .steps import split_steps
 from .state import RunState
+from .verdict import FocusTracker, NoVerdict, Verdict, VerdictReader
 
 log = logging.getLogger(__name__)
 # A stall is reported between read_timeout and 1 % later: the deadline need not move on every token.
 STALL_SLACK = 1.01
+
+
+@dataclass(slots=True, frozen=True)
+class Focused:
+    """The reasoning turned to another step of the proof (its number, from 1)."""
+
+    step: int
+
+
+@dataclass(slots=True, frozen=True)
+class Judged:
+    """The model's verdict on the steps, read from its answer's last line (or why there is none)."""
+
+    verdict: Verdict | NoVerdict
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,7 +56,7 @@ class Ended:
     state: RunState
 
 
-RunEvent = Union[Reasoning, Answer, AnswerWasReasoning, Notice, Ended]
+RunEvent = Union[Reasoning, Answer, AnswerWasReasoning, Notice, Focused, Judged, Ended]
 
 
 class DebugRun:
@@ -92,6 +108,8 @@ class DebugRun:
             argument = self.question = clean_argument(
                 self.argument, self.settings.max_input_chars, allow_empty=self.image is not None
             )
+            # Follow-ups keep the numbering of the proof that began the conversation.
+            state.steps = split_steps(self.history[0].question if self.history else argument)
             info = await self.backend.model_info(self.settings.model)
             state.model = info.name
             request, notices = self._request(argument, info)
@@ -160,12 +178,17 @@ class DebugRun:
         return Turn(question=self.question, answer=state.answer, reasoning=state.reasoning, image=self.image)
 
     async def _split(self, request: ChatRequest) -> AsyncIterator[RunEvent]:
+        """Server events → reasoning and answer (the splitter) → the answer without its verdict
+        line, and the step the reasoning is on (the verdict reader, the focus tracker) → state."""
         state = self.state
         splitter = ReasoningSplitter()
+        reader = VerdictReader()
+        tracker = FocusTracker(len(state.steps))
         loop = asyncio.get_running_loop()
         # Until the first event the server may be loading the model; after it, a long
         # silence means the stream is stuck.
         budget = self.settings.first_token_timeout
+        finished = False
         try:
             async with contextlib.aclosing(self.backend.stream(request)) as stream:
                 async with asyncio.timeout(budget) as deadline:
@@ -183,15 +206,19 @@ class DebugRun:
                             yield event
                             continue
                         elif kind is Finished:
-                            for item in splitter.finish():
-                                state.apply(item)
+                            for item in self._judged(splitter.finish(), reader, tracker):
                                 yield item
+                            for item in self._judged([Answer(reader.finish())], reader, tracker):
+                                yield item
+                            finished = True
+                            if event.reason == "stop" and state.steps:
+                                state.verdict = reader.verdict(state.steps)
+                                yield Judged(state.verdict)
                             state.finish(event.reason)
                             return
                         else:
                             continue
-                        for item in split:
-                            state.apply(item)
+                        for item in self._judged(split, reader, tracker):
                             yield item
                         budget = self.settings.read_timeout
                         # A new timer per token was the run loop's largest cost (bench/, measurement 1):
@@ -204,8 +231,43 @@ class DebugRun:
         except TimeoutError:
             raise BackendError(self._silence_message(budget), kind="timeout") from None
         finally:
-            for item in splitter.finish():
+            if not finished:  # cut short: keep every word that came, a verdict-like line included
+                for item in splitter.finish():
+                    state.apply(item)
+                held = reader.take_back()
+                if held:
+                    state.apply(Answer(held))
+
+    def _judged(self, split: list, reader: VerdictReader, tracker: FocusTracker) -> list[RunEvent]:
+        """The splitter's events with the verdict line held out of the answer, applied to
+        the state, plus a Focused event where the reasoning moved to another step."""
+        state = self.state
+        out: list[RunEvent] = []
+        for item in split:
+            kind = type(item)
+            if kind is Answer:
+                text = reader.feed(item.text)
+                if not text:
+                    continue
+                item = Answer(text)
+            elif kind is Reasoning:
+                step = tracker.feed(item.text)
+                if step is not None:
+                    state.apply(item)
+                    state.focus = step
+                    out += (item, Focused(step))
+                    continue
+            elif kind is AnswerWasReasoning:
+                held = reader.take_back()  # a line held as maybe-a-verdict was reasoning too
                 state.apply(item)
+                out.append(item)
+                if held:
+                    item = Reasoning(held)
+                else:
+                    continue
+            state.apply(item)
+            out.append(item)
+        return out
 
     def _silence_message(self, seconds: float) -> Message:
         if self.state.first_token_at is None:

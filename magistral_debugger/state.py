@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
 from .i18n import Message, outcome_text
+
+if TYPE_CHECKING:
+    from .verdict import NoVerdict, Verdict
 
 
 @dataclass
@@ -32,6 +36,12 @@ class RunState:
 
     finish_reason: FinishReason | None = None
     error: Message | None = None
+
+    # The proof as numbered steps (empty for a photo), the step the reasoning is on,
+    # and the model's verdict once the answer is complete.
+    steps: tuple[str, ...] = ()
+    focus: int | None = None
+    verdict: Verdict | NoVerdict | None = None
 
     # Text is kept as parts (appending is O(chunk)); joined lazily and cached per render.
     _reasoning_parts: list[str] = field(default_factory=list, repr=False)

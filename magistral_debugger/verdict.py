@@ -151,6 +151,14 @@ class VerdictReader:
         self._breaks = ""
         return "".join(out)
 
+    def take_back(self) -> str:
+        """Start over, giving back the text not shown yet (a line held as maybe-a-verdict
+        and the white space before it): what seemed answer was reasoning, or the stream was
+        cut and every word that came is kept. Verdict lines read so far are forgotten."""
+        held = self._breaks + self._space + "".join(self._held)
+        self.__init__()
+        return held
+
     def verdict(self, steps: Sequence[str]) -> Verdict | NoVerdict:
         """What the answer's verdict line(s) say about ``steps``, the proof as numbered
         (call :meth:`finish` first: the last line may be the verdict)."""

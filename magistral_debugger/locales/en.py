@@ -98,6 +98,8 @@ PAGE = {
     "export_title": "Magistral Debugger run — {date}",
     "export_not_finished": "Not finished.",
     "export_argument": "The argument",
+    "export_steps": "Steps",
+    "export_verdict": "Verdict",
     "export_answer": "The answer",
     "export_no_answer": "(no answer)",
     "export_reasoning": "Reasoning ({tokens} tokens)",

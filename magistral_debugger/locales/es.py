@@ -95,6 +95,8 @@ PAGE = {
     "export_title": "Ejecución de Magistral Debugger — {date}",
     "export_not_finished": "Sin terminar.",
     "export_argument": "El argumento",
+    "export_steps": "Pasos",
+    "export_verdict": "Veredicto",
     "export_answer": "La respuesta",
     "export_no_answer": "(sin respuesta)",
     "export_reasoning": "Razonamiento ({tokens} tokens)",

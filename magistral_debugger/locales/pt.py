@@ -95,6 +95,8 @@ PAGE = {
     "export_title": "Execução do Magistral Debugger — {date}",
     "export_not_finished": "Não concluída.",
     "export_argument": "O argumento",
+    "export_steps": "Passos",
+    "export_verdict": "Veredito",
     "export_answer": "A resposta",
     "export_no_answer": "(sem resposta)",
     "export_reasoning": "Raciocínio ({tokens} tokens)",

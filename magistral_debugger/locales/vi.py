@@ -92,6 +92,8 @@ PAGE = {
     "export_title": "Lần chạy Trình gỡ lỗi Magistral — {date}",
     "export_not_finished": "Chưa xong.",
     "export_argument": "Lập luận",
+    "export_steps": "Các bước",
+    "export_verdict": "Kết luận",
     "export_answer": "Câu trả lời",
     "export_no_answer": "(không có câu trả lời)",
     "export_reasoning": "Suy luận ({tokens} token)",

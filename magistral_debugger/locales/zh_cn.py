@@ -88,6 +88,8 @@ PAGE = {
     "export_title": "Magistral 调试器运行记录 — {date}",
     "export_not_finished": "未完成。",
     "export_argument": "论证",
+    "export_steps": "步骤",
+    "export_verdict": "结论",
     "export_answer": "回答",
     "export_no_answer": "（没有回答）",
     "export_reasoning": "推理（{tokens} 个 token）",
