@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass, field
 
 from .events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
-from .i18n import Message, outcome_text
+from .i18n import Message
+from .wording import outcome_words
 
 
 @dataclass
@@ -140,7 +141,14 @@ class RunState:
 
     def outcome(self) -> str:
         """How the run ended, said for a person in English (empty while it runs)."""
-        return outcome_text(self)
+        return outcome_words(
+            self.finish_reason,
+            self.error,
+            answer=self.answer,
+            reasoning=self.reasoning,
+            model=self.model,
+            max_tokens=self.max_tokens,
+        )
 
     @property
     def ok(self) -> bool:
