@@ -17,10 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .i18n import DEFAULT_LANGUAGE, in_language, outcome_text, stats_words, t
+from .i18n import DEFAULT_LANGUAGE, in_language, t
 from .prompt import detect_version
-from .verdict import NoVerdict, Verdict, badge_words, step_marks
 from .redaction import file_slug, public_settings, public_url, scrub_all, scrubber
+from .verdict import NoVerdict, Verdict, badge_words, step_marks
+from .view import outcome_text
+from .wording import stats_words
 
 if TYPE_CHECKING:
     from .run import DebugRun

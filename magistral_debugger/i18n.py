@@ -20,12 +20,9 @@ No Gradio import at module level: the tests and the CLI can use it without a web
 from __future__ import annotations
 
 import string
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .locales import en, es, pt, vi, zh_cn
-
-if TYPE_CHECKING:
-    from .state import RunState
 
 DEFAULT_LANGUAGE = "en"
 # Codes as Gradio's frontend knows them: "pt-BR" browsers fall back to "pt", and
@@ -116,56 +113,6 @@ def in_language(text: Any, lang: str | None) -> Any:
 def placeholders(text: str) -> set[str]:
     """The ``{names}`` a message expects."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-
-
-def outcome_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """How the run ended, said for a person in ``lang`` (empty while it runs)."""
-    reason = state.finish_reason
-    if reason is None:
-        return ""
-    if reason == "error":
-        return in_language(state.error, lang) or t("outcome_failed", lang)
-    if reason == "cancelled":
-        return t("outcome_stopped_by_you", lang)
-    if reason == "length":
-        key = "outcome_answer_cut_off" if state.answer else "outcome_out_of_tokens_thinking"
-        return t(key, lang, max_tokens=state.max_tokens)
-    if not state.answer:
-        key = "outcome_no_answer" if state.reasoning else "outcome_empty_reply"
-        return t(key, lang, model=repr(state.model))
-    return t("outcome_finished", lang)
-
-
-def stats_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """Time to first token, token counts and rate, in ``lang``."""
-    return stats_words(
-        state.time_to_first_token(),
-        state.thinking_seconds(),
-        state.reasoning_tokens(),
-        state.answer_tokens(),
-        state.tokens_per_second(),
-        lang,
-    )
-
-
-def stats_words(
-    first_token_s: float | None,
-    thinking_s: float | None,
-    reasoning_tokens: int,
-    answer_tokens: int,
-    tokens_per_s: float | None,
-    lang: str | None = DEFAULT_LANGUAGE,
-) -> str:
-    """The stats line from its numbers (a live run's, or an export's snapshot)."""
-    parts = []
-    if first_token_s is not None:
-        parts.append(t("stats_first_token", lang, seconds=f"{first_token_s:.1f}"))
-    if thinking_s is not None:
-        parts.append(t("stats_thought", lang, seconds=f"{thinking_s:.0f}"))
-    parts.append(t("stats_tokens", lang, reasoning=reasoning_tokens, answer=answer_tokens))
-    if tokens_per_s is not None:
-        parts.append(t("stats_rate", lang, rate=f"{tokens_per_s:.1f}"))
-    return " · ".join(parts)
 
 
 def gradio_i18n() -> Any:

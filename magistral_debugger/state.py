@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
-from .i18n import Message, outcome_text
+from .i18n import Message
+from .wording import outcome_words
 
 if TYPE_CHECKING:
     from .verdict import NoVerdict, Verdict
@@ -150,7 +151,14 @@ class RunState:
 
     def outcome(self) -> str:
         """How the run ended, said for a person in English (empty while it runs)."""
-        return outcome_text(self)
+        return outcome_words(
+            self.finish_reason,
+            self.error,
+            answer=self.answer,
+            reasoning=self.reasoning,
+            model=self.model,
+            max_tokens=self.max_tokens,
+        )
 
     @property
     def ok(self) -> bool:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from .backends import Health
-from .i18n import DEFAULT_LANGUAGE, in_language, outcome_text, stats_text, t
+import html
+from typing import TYPE_CHECKING
+
+from .backends import BackendError, Health
+from .i18n import DEFAULT_LANGUAGE, in_language, t
 from .state import RunState
+from .wording import outcome_words, stats_words
+
+if TYPE_CHECKING:
+    from .prompt import Turn
+    from .run import DebugRun
 
 # Gradio's Markdown renders only $$…$$ by default; Magistral writes all four forms.
 LATEX_DELIMITERS = [
@@ -54,3 +62,62 @@ def health_markdown(health: Health, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def pane_texts(state: RunState) -> tuple[str, str]:
     return state.reasoning.strip(), state.answer.strip()
+
+
+def render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tuple[str, str, str, str]:
+    """A snapshot as the page shows it: reasoning pane, answer pane, status (under ``label``,
+    a replay's notice) and the reasoning pane's header, as text the page puts in its components."""
+    reasoning, answer = pane_texts(state)
+    status = status_markdown(state, lang)
+    return reasoning, answer, f"{label}\n\n{status}" if label else status, reasoning_header(state, lang)
+
+
+def outcome_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """How the run ended, said for a person in ``lang`` (empty while it runs)."""
+    return outcome_words(
+        state.finish_reason,
+        state.error,
+        answer=state.answer,
+        reasoning=state.reasoning,
+        model=state.model,
+        max_tokens=state.max_tokens,
+        lang=lang,
+    )
+
+
+def stats_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """Time to first token, token counts and rate, in ``lang``."""
+    return stats_words(
+        state.time_to_first_token(),
+        state.thinking_seconds(),
+        state.reasoning_tokens(),
+        state.answer_tokens(),
+        state.tokens_per_second(),
+        lang,
+    )
+
+
+def thread_markdown(history: list[Turn], lang: str = DEFAULT_LANGUAGE) -> str:
+    """Earlier turns of the conversation; the newest one is in the live panes."""
+    blocks = []
+    for number, turn in enumerate(history, 1):
+        asked = t("thread_proof" if number == 1 else "thread_asked", lang)
+        question = html.escape(turn.question or t("thread_photo", lang))
+        reasoning = html.escape(turn.reasoning)
+        summary = html.escape(t("reasoning_label", lang))
+        blocks.append(
+            f"**{asked}:** {question}\n\n<details><summary>{summary}</summary>\n\n{reasoning}\n\n</details>\n\n"
+            f"{turn.answer}"
+        )
+    return "\n\n---\n\n".join(blocks)
+
+
+def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Said plainly on every update of a replay, so nobody takes it for a live model."""
+    if run.backend.live:
+        return ""
+    try:
+        recording = run.backend.recording()
+        return f"🎞️ {t('replay_label', lang, date=recording.recorded_on, model=recording.model)}"
+    except BackendError as error:
+        return f"🎞️ {in_language(error.message, lang)}"

@@ -6,7 +6,7 @@ import pytest
 from gradio_client import Client
 
 from tests.conftest import serve_app
-from tests.loopback import Reply, Sleep, chat_path, chat_stream, ollama_chat_lines, openai_sse_events, paced
+from tests.loopback import Reply, Sleep, chat_path, chat_stream, json_reply, ollama_chat_lines, openai_sse_events, paced
 from tests.runs import backend_url
 
 
@@ -96,3 +96,60 @@ def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(srv):
     assert asyncio.run(read_once_then_walk_away()) == "cancelled"
     assert srv.wait_for_hangup(timeout=1) is not None
 
+
+
+def test_the_api_names_every_input_and_takes_the_apps_settings_as_defaults(srv):
+    """What gradio_client callers read: only the text (or question) is required; the rest
+    default to what the app was started with, and the outputs keep their order."""
+    settings = dict(model="magistral:small", temperature=0.3, top_p=0.5, max_tokens=99, model_version="2509")
+    with serve_app(ollama_url=srv.url, **settings) as url:
+        api = Client(url, verbose=False).view_api(print_info=False, return_format="dict")
+    panel = [
+        ("backend", "Radio", True, "ollama"),
+        ("url", "Textbox", True, ""),
+        ("model", "Dropdown", True, "magistral:small"),
+        ("temperature", "Slider", True, 0.3),
+        ("top_p", "Slider", True, 0.5),
+        ("max_tokens", "Number", True, 99),
+        ("version", "Dropdown", True, "2509"),
+    ]
+    described = {
+        name: [(p["parameter_name"], p["component"], p["parameter_has_default"], p["parameter_default"]) for p in endpoint["parameters"]]
+        for name, endpoint in api["named_endpoints"].items()
+    }
+    assert described == {
+        "/debug": [("text", "Textbox", False, None), *panel, ("image", "Image", True, None), ("lang", "Dropdown", True, "en")],
+        "/follow_up": [("question", "Textbox", False, None), *panel, ("lang", "Dropdown", True, "en")],
+    }
+    assert api["unnamed_endpoints"] == {}
+    for endpoint in api["named_endpoints"].values():
+        assert [r["label"] for r in endpoint["returns"]] == ["Reasoning", "Answer", "Status", "Conversation"]
+
+
+def test_the_debug_handler_given_only_the_text_runs_with_the_apps_settings(srv):
+    """The page's handlers are plain methods: called without a browser and with every
+    optional input left out, a debug runs on the model, sampling and limit the app was given."""
+    import asyncio
+
+    from magistral_debugger.settings import Settings
+    from magistral_debugger.ui.handlers import DebuggerPage
+
+    srv.route("POST", "/api/show", json_reply({"capabilities": ["completion", "thinking"]}))
+    srv.route(
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(content=["<think>\nx − y is zero", "</think>\n\nStep 5 divides by zero."])),
+    )
+    page = DebuggerPage(
+        Settings(_env_file=None, ollama_url=srv.url, model="magistral:small", temperature=0.3, top_p=0.5, max_tokens=321)
+    )
+
+    async def last_update() -> tuple:
+        return [update async for update in page.debug("Assume x = y …")][-1]
+
+    reasoning, answer, status, _, thread = asyncio.run(last_update())
+    assert (reasoning, answer, thread) == ("x − y is zero", "Step 5 divides by zero.", "")
+    assert "Finished" in status
+    sent = srv.wait_for_request("/api/chat").json
+    assert sent["model"] == "magistral:small"
+    assert sent["options"] == {"temperature": 0.3, "top_p": 0.5, "num_predict": 321}

@@ -20,13 +20,12 @@ from magistral_debugger.i18n import (
     Message,
     gradio_i18n,
     normalize_language,
-    outcome_text,
     pick_language,
     placeholders,
-    stats_text,
     t,
 )
 from magistral_debugger.state import RunState
+from magistral_debugger.view import outcome_text, stats_text
 
 PACKAGE = Path(__file__).resolve().parent.parent / "magistral_debugger"
 

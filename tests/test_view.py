@@ -9,7 +9,7 @@ from magistral_debugger.backends import Health
 from magistral_debugger.events import Answer, Reasoning
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
-from magistral_debugger.ui import invalid_settings_message, session_settings
+from magistral_debugger.ui.handlers import invalid_settings_message, session_settings
 from magistral_debugger.view import health_markdown, reasoning_header, status_markdown
 
 

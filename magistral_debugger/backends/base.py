@@ -155,11 +155,13 @@ async def check_health(backend: Backend, model: str) -> Health:
     """Which of three states the backend is in, for the UI's badge."""
     from .errors import BackendError
 
+    wanted = model
     try:
+        wanted = wanted or await backend.default_model()
         names = tuple(await backend.list_models())
-        wanted = model or await backend.default_model()
     except BackendError as error:
-        return Health("unreachable" if error.kind != "model_missing" else "model_missing", error.message)
+        state: HealthState = "model_missing" if error.kind == "model_missing" else "unreachable"
+        return Health(state, error.message, model=wanted)
     if not wanted or not _has_model(names, wanted):
         hint = backend.missing_model_hint(wanted)
         message = Message("health_model_not_there", url=backend.url, model=wanted, hint=hint)

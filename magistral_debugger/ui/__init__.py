@@ -1,0 +1,65 @@
+"""The Gradio page. It renders run state; it knows nothing of wire formats.
+
+``build_app(settings)`` makes the Blocks without launching (tests use it);
+``launch(settings)`` serves it with the queue, auth and share link the settings ask for.
+The page's parts: ``handlers`` (what each event does), ``layout`` (components and wiring),
+``theme`` (looks and the browser-side JavaScript).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import gradio as gr
+
+from ..settings import Settings
+from .handlers import DebuggerPage
+from .layout import WORDS, build_blocks
+from .theme import CSS, THEME
+
+__all__ = ["build_app", "launch"]
+
+
+def build_app(settings: Settings | None = None) -> gr.Blocks:
+    return build_blocks(DebuggerPage(settings or Settings()))
+
+
+def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
+    settings = settings or Settings()
+    auth = settings.auth_pairs() or None
+    if settings.share and not auth:
+        print(
+            "warning: MAGISTRAL_SHARE=true without MAGISTRAL_AUTH: anyone with the link can use this app "
+            "and your model server. Set MAGISTRAL_AUTH=user:pass.",
+            file=sys.stderr,
+        )
+    app = build_app(settings)
+    app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        share=settings.share,
+        auth=auth,
+        auth_message="Magistral Debugger: sign in with the name and password you were given.",
+        prevent_thread_lock=True,
+        ssr_mode=False,
+        theme=THEME,
+        i18n=WORDS,
+        css=CSS,
+        footer_links=["api"],
+        # Gradio keeps ~60 KB per browser session until this many exist: bound it.
+        state_session_capacity=1000,
+        max_file_size=f"{settings.max_image_mb:g}mb",  # a photo over the limit is refused before it uploads
+        # Gradio runs at most max_threads events at once, even async ones with no concurrency
+        # limit (measured: 24 of a class of 64 waited behind the default 40).
+        max_threads=max(40, settings.concurrency_limit + settings.queue_max_size + 8),
+        quiet=False,
+    )
+    if settings.share and not app.share_url:
+        print(
+            "share link: Gradio could not create one (it needs internet to fetch its tunnel client and reach "
+            f"its share server; its own message is above). The app keeps serving locally at {app.local_url}",
+            file=sys.stderr,
+        )
+    if block:
+        app.block_thread()
+    return app

@@ -1,0 +1,273 @@
+"""What each event of the page does, as methods of one object that tests can call without a browser.
+
+A :class:`DebuggerPage` holds one app's settings, examples and admission; the layout wires
+its methods to components. Gradio names an API endpoint's parameters after the method's, so
+``debug`` and ``follow_up`` keep their parameters, order and which of them may be left out.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any, AsyncIterator, Callable
+
+import gradio as gr
+from pydantic import ValidationError
+
+from ..admission import Admission, Busy
+from ..backends import BACKENDS, check_health, make_backend, supports_images
+from ..examples import load_examples
+from ..export import RunRecord, write_export
+from ..i18n import DEFAULT_LANGUAGE, TRANSLATIONS, pick_language, t
+from ..prompt import Turn
+from ..run import DebugRun, live_snapshots
+from ..settings import URL_SETTINGS, Settings
+from ..view import health_markdown, reasoning_header, render, replay_label, status_markdown, thread_markdown
+
+
+class LiveRun:
+    """The browser session's current run, so Stop can end it and report what it stopped,
+    and the conversation so far, so a follow-up question is asked about the same proof."""
+
+    def __init__(self) -> None:
+        self.run: DebugRun | None = None
+        self.history: list[Turn] = []
+
+    def __deepcopy__(self, memo: dict) -> "LiveRun":
+        return LiveRun()
+
+
+class PageSetting:
+    """The default of a backend-panel input of the API: what this page's settings say.
+    A method's defaults are fixed when its class is made, a page's settings only when the
+    page is; Gradio's API takes those defaults from the components' values, not from here."""
+
+    def __repr__(self) -> str:
+        return "<the page's setting>"
+
+
+PAGE_SETTING: Any = PageSetting()
+
+
+def language_of(lang: str | None) -> str:
+    """One of our five codes for whatever a caller sends (the API takes any string)."""
+    return lang if lang in TRANSLATIONS else pick_language(lang)
+
+
+def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    return [(t(f"backend_{name}", lang), name) for name in BACKENDS]
+
+
+def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
+
+
+# What the language menu re-words, by the element's id on the page: {property: message id,
+# or a function of the language for words with more around them}.
+PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
+    "title": {"value": lambda lang: f"# {t('app_title', lang)}"},
+    "intro-text": {"value": "intro"},
+    "presenter": {"label": "presenter_mode"},
+    "language": {"label": "language"},
+    "proof": {"label": "proof_label", "placeholder": "proof_placeholder"},
+    "photo": {"label": "photo_label"},
+    "debug": {"value": "debug_button"},
+    "stop": {"value": "stop_button"},
+    "clear": {"value": "clear_button"},
+    "example-set": {"label": "examples_label"},
+    "reasoning": {"label": "reasoning_label", "placeholder": "reasoning_placeholder"},
+    "answer-heading": {"value": lambda lang: f"**{t('answer_label', lang)}**"},
+    "answer": {"label": "answer_label"},
+    "download-md": {"label": lambda lang: f"⬇ {t('download_markdown', lang)}"},
+    "download-json": {"label": lambda lang: f"⬇ {t('download_json', lang)}"},
+    "question": {"label": "question_label", "placeholder": "question_placeholder"},
+    "ask": {"value": "ask_button"},
+    "thread": {"label": "conversation_label"},
+    "backend-panel": {"label": "backend_panel"},
+    "backend": {"label": "server_label", "choices": backend_choices},
+    "url": {"label": "url_label"},
+    "model": {"label": "model_label"},
+    "refresh": {"value": "refresh_button"},
+    "version": {"label": "prompt_format_label", "choices": version_choices},
+    "temperature": {"label": "temperature_label"},
+    "top-p": {"label": "top_p_label"},
+    "max-tokens": {"label": "max_tokens_label"},
+}
+
+def default_url(settings: Settings, backend: str) -> str:
+    field = URL_SETTINGS.get(backend)
+    return getattr(settings, field) if field else ""
+
+
+def session_settings(
+    base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
+) -> Settings:
+    """The settings one browser session (or API caller) chose, validated like the environment's."""
+    update: dict[str, Any] = {
+        "backend": backend or base.backend,
+        "model": (model or "").strip(),
+        "temperature": temperature,
+        "top_p": top_p,
+        "max_tokens": max_tokens or base.max_tokens,
+        "model_version": version or "auto",
+    }
+    return Settings.model_validate(base.model_dump() | update).with_server_url((url or "").strip())
+
+
+def invalid_settings_message(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> str:
+    fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return f"❌ {t('status_invalid_setting', lang, fields=fields)}"
+
+
+class DebuggerPage:
+    """One app's settings, examples and admission, and a method for each event of its page."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.examples = load_examples()
+        self.admission = Admission(settings.concurrency_limit, settings.queue_max_size)
+
+    def panel(self, *chosen: Any) -> tuple:
+        """The backend panel's values, with this page's settings where an API caller left one out."""
+        s = self.settings
+        defaults = (s.backend, "", s.model, s.temperature, s.top_p, s.max_tokens, s.model_version)
+        return tuple(default if value is PAGE_SETTING else value for value, default in zip(chosen, defaults, strict=True))
+
+    async def run_turn(
+        self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
+    ) -> AsyncIterator[tuple]:
+        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread)."""
+        lang = language_of(lang)
+        live = live if live is not None else LiveRun()
+        if not follow_up:
+            live.history = []  # Debug starts a new conversation
+        thread = thread_markdown(live.history, lang)
+        idle_header = gr.Accordion(label=t("reasoning_label", lang))
+        try:
+            chosen = session_settings(self.settings, *panel)
+        except ValidationError as error:
+            yield "", "", invalid_settings_message(error, lang), idle_header, thread
+            return
+        try:
+            slot = self.admission.request()
+        except Busy:
+            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread
+            return
+        async with slot:
+            if slot.must_wait:
+                waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
+                yield "", "", waiting, idle_header, thread
+                await slot.turn()
+            run = DebugRun(chosen, text, image=image or None, history=list(live.history))
+            live.run = run
+            label = replay_label(run, lang)
+            async for state in live_snapshots(run):
+                reasoning, answer, status, header = render(state, label, lang)
+                yield reasoning, answer, status, gr.Accordion(label=header), thread
+            if run.state.answer:
+                live.history.append(run.turn())
+
+    async def debug(
+        self,
+        text: str,
+        backend: str = PAGE_SETTING,
+        url: str = "",
+        model: str = PAGE_SETTING,
+        temperature: float = PAGE_SETTING,
+        top_p: float = PAGE_SETTING,
+        max_tokens: float = PAGE_SETTING,
+        version: str = PAGE_SETTING,
+        image: str | None = None,
+        live: LiveRun | None = None,
+        lang: str = DEFAULT_LANGUAGE,
+    ) -> AsyncIterator[tuple]:
+        panel = self.panel(backend, url, model, temperature, top_p, max_tokens, version)
+        async for update in self.run_turn(text, image, panel, live, False, lang):
+            yield update
+
+    async def follow_up(
+        self,
+        question: str,
+        backend: str = PAGE_SETTING,
+        url: str = "",
+        model: str = PAGE_SETTING,
+        temperature: float = PAGE_SETTING,
+        top_p: float = PAGE_SETTING,
+        max_tokens: float = PAGE_SETTING,
+        version: str = PAGE_SETTING,
+        live: LiveRun | None = None,
+        lang: str = DEFAULT_LANGUAGE,
+    ) -> AsyncIterator[tuple]:
+        panel = self.panel(backend, url, model, temperature, top_p, max_tokens, version)
+        async for update in self.run_turn(question, None, panel, live, True, lang):
+            yield update
+
+    def after_run(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        """Downloads of the finished run (in the page's language), and the follow-up box once there is an answer."""
+        run = live.run
+        if run is None or not run.state.done:
+            return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False), gr.Group(visible=bool(live.history)), ""
+        folder = tempfile.mkdtemp(prefix="magistral-export-")
+        record = RunRecord.from_run(run, language_of(lang))
+        markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
+        return (
+            gr.DownloadButton(value=markdown, visible=True),
+            gr.DownloadButton(value=json_file, visible=True),
+            gr.Group(visible=bool(live.history)),
+            "",
+        )
+
+    async def stop(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple[str, Any]:
+        lang = language_of(lang)
+        if live.run is None:
+            return status_markdown(None, lang), gr.Accordion()
+        live.run.cancel()  # a finished run stays finished: the first ending wins
+        state = live.run.state
+        return status_markdown(state, lang), gr.Accordion(label=reasoning_header(state, lang))
+
+    def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        lang = language_of(lang)
+        live.history = []  # a new conversation
+        hidden = gr.DownloadButton(visible=False)
+        texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
+        header = gr.Accordion(label=t("reasoning_label", lang))
+        return (*texts, status_markdown(None, lang), header, "", hidden, hidden, gr.Group(visible=False))
+
+    def detect_language(self, browser_languages: str) -> str:
+        return pick_language(browser_languages)
+
+    def relabel(self, lang: str, live: LiveRun | None) -> list:
+        """Every word of the page in ``lang`` (``PAGE_WORDS``, then the status and the reasoning
+        header); a finished run's status and header too, while a run going on keeps its own."""
+        lang = language_of(lang)
+        words = [
+            gr.update(**{prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()})
+            for props in PAGE_WORDS.values()
+        ]
+        run = live.run if live is not None else None
+        state = run.state if run is not None else None
+        if state is not None and not state.done:
+            return [*words, gr.update(label=t("status_label", lang)), gr.update()]
+        status_now = status_markdown(state, lang)
+        replay = replay_label(run, lang) if run is not None else ""
+        if replay:
+            status_now = f"{replay}\n\n{status_now}"
+        return [*words, gr.update(label=t("status_label", lang), value=status_now), gr.update(label=reasoning_header(state, lang))]
+
+    async def refresh_models(self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, str]:
+        lang = language_of(lang)
+        settings = self.settings
+        try:
+            chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
+        except ValidationError as error:
+            return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
+        async with make_backend(chosen) as server:
+            health = await check_health(server, chosen.model if server.live else "")
+            vision = health.state == "ready" and await supports_images(server, chosen.model, chosen.vision)
+        choices = list(health.models)
+        value = model or health.model
+        if value and value not in choices:
+            choices.append(value)
+        return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
+
+    def switch_backend(self, backend: str) -> Any:
+        return gr.Textbox(value="", placeholder=default_url(self.settings, backend))

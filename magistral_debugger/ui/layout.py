@@ -1,0 +1,187 @@
+"""The page's components and which event runs which :class:`DebuggerPage` method."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
+from ..view import LATEX_DELIMITERS
+from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, version_choices
+from .theme import BROWSER_LANGUAGES_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS
+
+MODEL_CONCURRENCY_ID = "model"
+# Static words, translated by the browser from the first frame in the languages Gradio's
+# frontend knows (en, pt, es, zh-CN); Vietnamese arrives from the server right after load.
+WORDS = gradio_i18n()
+
+BACKEND_CHOICES = backend_choices()
+VERSION_CHOICES = version_choices()
+LANGUAGE_CHOICES = [(name, code) for code, name in LANGUAGES.items()]
+
+
+def build_blocks(page: DebuggerPage) -> gr.Blocks:
+    settings = page.settings
+    # Analytics off here, not through GRADIO_ANALYTICS_ENABLED: a lecture hall may have no internet.
+    with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
+        live = gr.State(LiveRun())
+        with gr.Row(equal_height=True):
+            with gr.Column(elem_id="intro"):
+                gr.Markdown("# " + WORDS("app_title"), elem_id="title")
+                gr.Markdown(WORDS("intro"), elem_id="intro-text")
+            presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), scale=0, min_width=160, elem_id="presenter")
+            # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
+            language = gr.Dropdown(
+                LANGUAGE_CHOICES, value=DEFAULT_LANGUAGE, label=WORDS("language"), scale=0, min_width=160, elem_id="language"
+            )
+            browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5):
+                text = gr.Textbox(
+                    label=WORDS("proof_label"),
+                    lines=10,
+                    max_lines=30,
+                    placeholder=WORDS("proof_placeholder"),
+                    elem_id="proof",
+                )
+                image = gr.Image(
+                    type="filepath",
+                    sources=["upload", "clipboard", "webcam"],
+                    label=WORDS("photo_label"),
+                    height=180,
+                    visible=False,  # shown once the model is known to take images
+                    elem_id="photo",
+                )
+                with gr.Row():
+                    debug_button = gr.Button(WORDS("debug_button"), variant="primary", elem_id="debug")
+                    stop_button = gr.Button(WORDS("stop_button"), variant="stop", elem_id="stop")
+                    clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
+                with gr.Column(elem_id="examples"):
+                    gr.Examples(
+                        examples=[[example.argument] for example in page.examples],
+                        example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in page.examples],
+                        inputs=[text],
+                        label=WORDS("examples_label"),
+                        examples_per_page=30,
+                        elem_id="example-set",
+                    )
+            with gr.Column(scale=6):
+                # Labels of outputs nobody sees stay plain English: the API names its return values after them.
+                status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
+                with gr.Accordion(WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
+                    reasoning = gr.Textbox(
+                        label=t("reasoning_label"),
+                        show_label=False,
+                        lines=8,
+                        max_lines=16,
+                        interactive=False,
+                        autoscroll=True,
+                        elem_id="reasoning",
+                        placeholder=WORDS("reasoning_placeholder"),
+                    )
+                gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
+                answer = gr.Markdown(
+                    label=t("answer_label"),
+                    latex_delimiters=LATEX_DELIMITERS,
+                    sanitize_html=True,
+                    elem_id="answer",
+                    buttons=["copy"],
+                    min_height=120,
+                )
+                with gr.Row():
+                    download_md = gr.DownloadButton(
+                        "⬇ " + WORDS("download_markdown"), visible=False, size="sm", elem_id="download-md"
+                    )
+                    download_json = gr.DownloadButton(
+                        "⬇ " + WORDS("download_json"), visible=False, size="sm", elem_id="download-json"
+                    )
+                with gr.Group(visible=False, elem_id="follow-up") as follow_up_group:
+                    question = gr.Textbox(
+                        label=WORDS("question_label"),
+                        placeholder=WORDS("question_placeholder"),
+                        lines=2,
+                        elem_id="question",
+                    )
+                    ask_button = gr.Button(WORDS("ask_button"), elem_id="ask")
+        thread = gr.Markdown(
+            "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+        )
+        with gr.Accordion(WORDS("backend_panel"), open=False, elem_id="backend-panel"):
+            health = gr.Markdown("", elem_id="health")
+            with gr.Row():
+                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend")
+                # Empty means "the configured URL": Gradio puts default values in the API
+                # description that even its login page embeds, so the server URL stays out of it.
+                url = gr.Textbox(value="", placeholder=settings.server_url, label=WORDS("url_label"), elem_id="url")
+            with gr.Row():
+                model = gr.Dropdown(
+                    choices=[settings.model] if settings.model else [],
+                    value=settings.model,
+                    allow_custom_value=True,
+                    label=WORDS("model_label"),
+                    elem_id="model",
+                )
+                refresh = gr.Button(WORDS("refresh_button"), scale=0, elem_id="refresh")
+                version = gr.Dropdown(
+                    VERSION_CHOICES, value=settings.model_version, label=WORDS("prompt_format_label"), elem_id="version"
+                )
+            with gr.Row():
+                temperature = gr.Slider(
+                    0.0, 1.5, value=settings.temperature, step=0.05, label=WORDS("temperature_label"), elem_id="temperature"
+                )
+                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label=WORDS("top_p_label"), elem_id="top-p")
+                max_tokens = gr.Number(
+                    value=settings.max_tokens, precision=0, minimum=1, label=WORDS("max_tokens_label"), elem_id="max-tokens"
+                )
+
+        panel = [backend, url, model, temperature, top_p, max_tokens, version]
+        outputs = [reasoning, answer, status, reasoning_accordion, thread]
+        finished_outputs = [download_md, download_json, follow_up_group, question]
+        run_options = dict(
+            # The page's Admission decides who runs, who waits and who hears "busy";
+            # Gradio must not hold them in its own queue first.
+            concurrency_limit=None,
+            concurrency_id=MODEL_CONCURRENCY_ID,
+            show_progress="hidden",
+        )
+        private = dict(api_visibility="private")
+        runs = [
+            debug_button.click(page.debug, [text, *panel, image, live, language], outputs, api_name="debug", **run_options),
+            text.submit(page.debug, [text, *panel, image, live, language], outputs, **private, **run_options),
+            ask_button.click(
+                page.follow_up, [question, *panel, live, language], outputs, api_name="follow_up", **run_options
+            ),
+            question.submit(page.follow_up, [question, *panel, live, language], outputs, **private, **run_options),
+        ]
+        for started in runs:
+            started.then(page.after_run, [live, language], finished_outputs, **private)
+        stop_button.click(
+            page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
+        ).then(page.after_run, [live, language], finished_outputs, **private)
+        clear_button.click(
+            page.clear,
+            [live, language],
+            [text, image, question, reasoning, answer, status, reasoning_accordion, thread, download_md, download_json, follow_up_group],
+            cancels=runs,
+            queue=False,
+            **private,
+        )
+        backend.change(page.switch_backend, [backend], [url], queue=False, **private)
+        checked = dict(fn=page.refresh_models, inputs=[backend, url, model, language], outputs=[model, health, image], **private)
+        for trigger in (refresh.click, backend.change, url.submit):
+            trigger(**checked)
+        presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
+        # PAGE_WORDS names the components it re-words by their element ids.
+        by_id = {block.elem_id: block for block in app.blocks.values() if block.elem_id}
+        worded = [by_id[elem_id] for elem_id in PAGE_WORDS] + [status, reasoning_accordion]
+        # The health badge speaks the page's language too, so it is checked once that is known.
+        app.load(page.detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, queue=False, **private).then(
+            page.relabel, [language, live], worded, queue=False, **private
+        ).then(**checked)
+        language.input(page.relabel, [language, live], worded, queue=False, **private).then(**checked)
+        app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
+    app.queue(
+        # Only a backstop: the page's Admission turns people away with a clear "busy" first.
+        max_size=settings.concurrency_limit + settings.queue_max_size + 256,
+        default_concurrency_limit=settings.concurrency_limit,
+    )
+    return app
