@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
 
-from .i18n import DEFAULT_LANGUAGE, t
 from .prompt import flaw_kinds
 
 @dataclass(frozen=True)
@@ -277,63 +276,3 @@ class FocusTracker:
             return None
         self.focus = latest
         return latest
-
-
-# --- words for the page -------------------------------------------------------------------
-
-KIND_IDS = {
-    "division by zero": "kind_division_by_zero",
-    "invalid cancellation": "kind_invalid_cancellation",
-    "square-root sign": "kind_square_root_sign",
-    "circular reasoning": "kind_circular_reasoning",
-    "unproven assumption": "kind_unproven_assumption",
-    "hasty generalization": "kind_hasty_generalization",
-    "induction gap": "kind_induction_gap",
-    "affirming the consequent": "kind_affirming_the_consequent",
-    "false dilemma": "kind_false_dilemma",
-    "correlation is not causation": "kind_correlation_not_causation",
-    "misuse of infinity or divergent series": "kind_misuse_of_infinity",
-    "algebra or arithmetic slip": "kind_algebra_slip",
-    "misused definition": "kind_misused_definition",
-    "other": "kind_other",
-}
-
-
-@dataclass(frozen=True)
-class StepMark:
-    """How the page marks one step once the verdict is in: ``state`` for its looks
-    ("checked", "flawed", "after" the flawed one, or "" for no mark) and ``words`` that
-    say the same without colour."""
-
-    state: Literal["checked", "flawed", "after", ""]
-    words: str
-
-
-def kind_words(verdict: Verdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """The kind of flaw in ``lang``; a kind outside the list in the model's own words."""
-    if verdict.kind == "other" and verdict.words:
-        return t("kind_other_named", lang, words=verdict.words)
-    return t(KIND_IDS.get(verdict.kind, "kind_other"), lang)
-
-
-def badge_words(outcome: Verdict | NoVerdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """The badge beside the answer: the flawed step and its kind, "No flaw found", or the
-    quiet note that the model gave no usable verdict."""
-    if isinstance(outcome, NoVerdict):
-        return t("verdict_missing", lang)
-    if outcome.step is None:
-        return t("verdict_no_flaw", lang)
-    return t("verdict_flawed_step", lang, step=outcome.step, kind=kind_words(outcome, lang))
-
-
-def step_marks(outcome: Verdict | NoVerdict, step_count: int, lang: str | None = DEFAULT_LANGUAGE) -> tuple[StepMark, ...]:
-    """One mark per step: checked before the flawed step, the flawed step with its kind,
-    "built on a broken step" after it; every step checked for none; no marks without a verdict."""
-    if isinstance(outcome, NoVerdict):
-        return (StepMark("", ""),) * step_count
-    checked = StepMark("checked", t("step_checked", lang))
-    if outcome.step is None:
-        return (checked,) * step_count
-    flawed = StepMark("flawed", kind_words(outcome, lang))
-    after = StepMark("after", t("step_built_on_broken", lang))
-    return tuple(checked if n < outcome.step else flawed if n == outcome.step else after for n in range(1, step_count + 1))

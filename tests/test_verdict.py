@@ -15,19 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from magistral_debugger.i18n import TRANSLATIONS, t
-from magistral_debugger.verdict import (
-    KIND_IDS,
-    FocusTracker,
-    NoVerdict,
-    StepMark,
-    Verdict,
-    VerdictReader,
-    badge_words,
-    flaw_kinds,
-    kind_words,
-    read_answer,
-    step_marks,
-)
+from magistral_debugger.prompt import flaw_kinds
+from magistral_debugger.verdict import FocusTracker, NoVerdict, Verdict, VerdictReader, read_answer
+from magistral_debugger.view import KIND_IDS, StepMark, badge_words, kind_words, step_marks
 
 STEPS = (
     "Let x and y be real numbers with x = y.",

@@ -90,6 +90,7 @@ PAGE = {
     "kind_other": "other",
     "kind_other_named": "other: {words}",
     "verdict_flawed_step": "Step {step}: {kind}",
+    "steps_label": "The proof, step by step",
     "verdict_no_flaw": "No flaw found",
     "verdict_missing": "the model gave no step verdict",
     "step_checked": "checked",

@@ -87,6 +87,7 @@ PAGE = {
     "kind_other": "otro",
     "kind_other_named": "otro: {words}",
     "verdict_flawed_step": "Paso {step}: {kind}",
+    "steps_label": "La demostración, paso a paso",
     "verdict_no_flaw": "No se encontró ningún fallo",
     "verdict_missing": "el modelo no señaló ningún paso",
     "step_checked": "comprobado",

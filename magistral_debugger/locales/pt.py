@@ -87,6 +87,7 @@ PAGE = {
     "kind_other": "outro",
     "kind_other_named": "outro: {words}",
     "verdict_flawed_step": "Passo {step}: {kind}",
+    "steps_label": "A demonstração, passo a passo",
     "verdict_no_flaw": "Nenhuma falha encontrada",
     "verdict_missing": "o modelo não indicou um passo",
     "step_checked": "verificado",

@@ -84,6 +84,7 @@ PAGE = {
     "kind_other": "khác",
     "kind_other_named": "khác: {words}",
     "verdict_flawed_step": "Bước {step}: {kind}",
+    "steps_label": "Phần chứng minh, từng bước",
     "verdict_no_flaw": "Không tìm thấy lỗi",
     "verdict_missing": "mô hình không chỉ ra bước sai nào",
     "step_checked": "đã kiểm tra",

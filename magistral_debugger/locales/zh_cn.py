@@ -80,6 +80,7 @@ PAGE = {
     "kind_other": "其他",
     "kind_other_named": "其他：{words}",
     "verdict_flawed_step": "第 {step} 步：{kind}",
+    "steps_label": "逐步列出的证明",
     "verdict_no_flaw": "未发现错误",
     "verdict_missing": "模型没有给出步骤判定",
     "step_checked": "已检查",

@@ -21,7 +21,18 @@ from ..i18n import DEFAULT_LANGUAGE, TRANSLATIONS, pick_language, t
 from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
 from ..settings import URL_SETTINGS, Settings
-from ..view import health_markdown, reasoning_header, render, replay_label, status_markdown, thread_markdown
+from ..steps import split_steps
+from ..verdict import NoVerdict, Verdict
+from ..view import (
+    health_markdown,
+    proof_html,
+    reasoning_header,
+    render,
+    replay_label,
+    status_markdown,
+    thread_markdown,
+    verdict_output,
+)
 
 
 class LiveRun:
@@ -31,6 +42,8 @@ class LiveRun:
     def __init__(self) -> None:
         self.run: DebugRun | None = None
         self.history: list[Turn] = []
+        # The latest verdict of the conversation: a follow-up without one leaves it shown.
+        self.verdict: Verdict | NoVerdict | None = None
 
     def __deepcopy__(self, memo: dict) -> "LiveRun":
         return LiveRun()
@@ -135,36 +148,39 @@ class DebuggerPage:
     async def run_turn(
         self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
     ) -> AsyncIterator[tuple]:
-        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread)."""
+        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, verdict)."""
         lang = language_of(lang)
         live = live if live is not None else LiveRun()
         if not follow_up:
             live.history = []  # Debug starts a new conversation
+            live.verdict = None
         thread = thread_markdown(live.history, lang)
         idle_header = gr.Accordion(label=t("reasoning_label", lang))
         try:
             chosen = session_settings(self.settings, *panel)
         except ValidationError as error:
-            yield "", "", invalid_settings_message(error, lang), idle_header, thread
+            yield "", "", invalid_settings_message(error, lang), idle_header, thread, None
             return
         try:
             slot = self.admission.request()
         except Busy:
-            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread
+            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread, None
             return
         async with slot:
             if slot.must_wait:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
-                yield "", "", waiting, idle_header, thread
+                yield "", "", waiting, idle_header, thread, None
                 await slot.turn()
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
             label = replay_label(run, lang)
             async for state in live_snapshots(run):
                 reasoning, answer, status, header = render(state, label, lang)
-                yield reasoning, answer, status, gr.Accordion(label=header), thread
+                yield reasoning, answer, status, gr.Accordion(label=header), thread, verdict_output(state)
             if run.state.answer:
                 live.history.append(run.turn())
+            if run.state.verdict is not None and (live.verdict is None or isinstance(run.state.verdict, Verdict)):
+                live.verdict = run.state.verdict
 
     async def debug(
         self,
@@ -202,10 +218,13 @@ class DebuggerPage:
             yield update
 
     def after_run(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
-        """Downloads of the finished run (in the page's language), and the follow-up box once there is an answer."""
+        """Downloads of the finished run (in the page's language), the follow-up box once there
+        is an answer, and the numbered proof marked with the conversation's latest verdict."""
         run = live.run
         if run is None or not run.state.done:
-            return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False), gr.Group(visible=bool(live.history)), ""
+            hidden = gr.DownloadButton(visible=False)
+            return hidden, hidden, gr.Group(visible=bool(live.history)), "", gr.HTML()
+        proof = proof_html(run.state.steps, live.verdict, None, language_of(lang))
         folder = tempfile.mkdtemp(prefix="magistral-export-")
         record = RunRecord.from_run(run, language_of(lang))
         markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
@@ -214,6 +233,7 @@ class DebuggerPage:
             gr.DownloadButton(value=json_file, visible=True),
             gr.Group(visible=bool(live.history)),
             "",
+            proof,
         )
 
     async def stop(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple[str, Any]:
@@ -227,10 +247,16 @@ class DebuggerPage:
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
         live.history = []  # a new conversation
+        live.verdict = None
         hidden = gr.DownloadButton(visible=False)
         texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
         header = gr.Accordion(label=t("reasoning_label", lang))
-        return (*texts, status_markdown(None, lang), header, "", hidden, hidden, gr.Group(visible=False))
+        return (*texts, status_markdown(None, lang), header, "", hidden, hidden, gr.Group(visible=False), "")
+
+    def preview(self, text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The proof as numbered steps while it is typed, so a person sees the split the model
+        will get and fixes it with line breaks."""
+        return proof_html(split_steps(text or ""), lang=language_of(lang))
 
     def detect_language(self, browser_languages: str) -> str:
         return pick_language(browser_languages)
