@@ -17,7 +17,7 @@ from ..admission import Admission, Busy
 from ..backends import BACKENDS, check_health, make_backend, supports_images
 from ..examples import load_examples
 from ..export import RunRecord, write_export
-from ..i18n import DEFAULT_LANGUAGE, TRANSLATIONS, pick_language, t
+from ..i18n import DEFAULT_LANGUAGE, EN, TRANSLATIONS, pick_language, t
 from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
 from ..settings import URL_SETTINGS, Settings
@@ -67,7 +67,8 @@ def language_of(lang: str | None) -> str:
 
 
 def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
-    return [(t(f"backend_{name}", lang), name) for name in BACKENDS]
+    """Each registered backend, by its words in ``lang`` where it has some, else by its name."""
+    return [(t(f"backend_{name}", lang) if f"backend_{name}" in EN else name, name) for name in BACKENDS]
 
 
 def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
