@@ -208,8 +208,10 @@ class DebugRun:
                         elif kind is Finished:
                             for item in self._judged(splitter.finish(), reader, tracker):
                                 yield item
-                            for item in self._judged([Answer(reader.finish())], reader, tracker):
-                                yield item
+                            rest = reader.finish()
+                            if rest:
+                                state.apply(Answer(rest))
+                                yield Answer(rest)
                             finished = True
                             if event.reason == "stop" and state.steps:
                                 state.verdict = reader.verdict(state.steps)
@@ -228,15 +230,24 @@ class DebugRun:
                         when = deadline.when()
                         if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
                             deadline.reschedule(now + budget * STALL_SLACK)
-        except TimeoutError:
-            raise BackendError(self._silence_message(budget), kind="timeout") from None
+        except (BackendError, TimeoutError) as error:
+            finished = True  # cut short by the server: every word that came is shown, a verdict-like line too
+            for item in self._kept(splitter, reader):
+                state.apply(item)
+                yield item
+            if isinstance(error, TimeoutError):
+                raise BackendError(self._silence_message(budget), kind="timeout") from None
+            raise
         finally:
-            if not finished:  # cut short: keep every word that came, a verdict-like line included
-                for item in splitter.finish():
+            if not finished:  # stopped: nothing more can be shown, but the state keeps every word
+                for item in self._kept(splitter, reader):
                     state.apply(item)
-                held = reader.take_back()
-                if held:
-                    state.apply(Answer(held))
+
+    @staticmethod
+    def _kept(splitter: ReasoningSplitter, reader: VerdictReader) -> list:
+        """What the splitter and the verdict reader still hold when the stream ends early."""
+        held = reader.take_back()  # came before what the splitter still holds
+        return [*([Answer(held)] if held else []), *splitter.finish()]
 
     def _judged(self, split: list, reader: VerdictReader, tracker: FocusTracker) -> list[RunEvent]:
         """The splitter's events with the verdict line held out of the answer, applied to

@@ -6,14 +6,29 @@ which is what pydantic-settings gives when callers pass overrides as keyword arg
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Which setting holds each backend's server URL ("replay": the recording it plays).
-# The backends themselves are named in the registry, backends.BACKENDS.
-URL_SETTINGS = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}
+
+
+class BackendEntry(NamedTuple):
+    """Where a kind of server's backend class lives (``module:Class``, imported when first
+    used), and which setting holds its server URL ("" for none)."""
+
+    path: str
+    url_setting: str = ""
+
+
+# The registry of backends, by the name MAGISTRAL_BACKEND takes: a new kind of server is one
+# file in backends/ and one line here.
+BACKENDS: dict[str, BackendEntry] = {
+    "ollama": BackendEntry("magistral_debugger.backends.ollama:OllamaBackend", "ollama_url"),
+    "openai": BackendEntry("magistral_debugger.backends.openai_compat:OpenAICompatBackend", "openai_base_url"),
+    # A run recorded earlier (MAGISTRAL_RECORD_DIR), played back from MAGISTRAL_REPLAY_FILE.
+    "replay": BackendEntry("magistral_debugger.backends.replay:ReplayBackend", "replay_file"),
+}
 ModelVersion = Literal["auto", "2506", "2507", "2509"]
 Vision = Literal["auto", "true", "false"]
 
@@ -26,8 +41,7 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    # A name in the backends' registry: ollama, openai, or replay (a run recorded earlier,
-    # from MAGISTRAL_REPLAY_FILE).
+    # A name in the registry, BACKENDS.
     backend: str = "ollama"
     ollama_url: str = "http://localhost:11434"
     openai_base_url: str = "http://localhost:8000/v1"
@@ -90,8 +104,6 @@ class Settings(BaseSettings):
     @field_validator("backend")
     @classmethod
     def _backend_known(cls, name: str) -> str:
-        from .backends import BACKENDS  # the registry; imported late, as it builds on these settings
-
         if name not in BACKENDS:
             raise ValueError(f"Input should be one of: {', '.join(BACKENDS)}")
         return name
@@ -104,13 +116,17 @@ class Settings(BaseSettings):
     @property
     def server_url(self) -> str:
         """The URL of the selected backend, for messages and the UI."""
-        field = URL_SETTINGS.get(self.backend)
-        return getattr(self, field) if field else ""
+        return self.url_of(self.backend)
 
     def with_server_url(self, url: str) -> Settings:
         """These settings with ``url`` as the chosen backend's server URL."""
-        field = URL_SETTINGS.get(self.backend)
+        field = BACKENDS[self.backend].url_setting
         return Settings.model_validate(self.model_dump() | {field: url}) if field and url else self
+
+    def url_of(self, backend: str) -> str:
+        """The server URL these settings give ``backend`` (a registry name)."""
+        entry = BACKENDS.get(backend)
+        return getattr(self, entry.url_setting) if entry and entry.url_setting else ""
 
     @property
     def replay_pace(self) -> float | None:

@@ -147,6 +147,8 @@ class VerdictReader:
         """The stream ended: the rest of the answer (the last line, unless it is the verdict)."""
         out: list[str] = []
         self._close_line(out, ending="")
+        if not self._after_verdict:  # white space the answer ends with is its own, not a verdict line's
+            out.append(self._breaks)
         self._breaks = ""
         return "".join(out)
 

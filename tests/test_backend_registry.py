@@ -1,6 +1,6 @@
 """A new kind of server is one class and one registry line: no other part of the app asks
-which kind of server it talks to. Shown with a third backend made up here, which the
-settings, the run, the CLI's events and the page's handlers all take as they are."""
+which kind of server it talks to. Shown with a third backend made up here and registered
+for the test, which the settings, the run and the page's handlers all take as they are."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import AsyncIterator
 
 import pytest
 
-from magistral_debugger.backends import BACKENDS, Backend, ChatRequest, ModelInfo, make_backend
+from magistral_debugger.backends import Backend, ChatRequest, ModelInfo, make_backend
 from magistral_debugger.events import ContentText, Finished, ReasoningText, StreamEvent, Usage
 from magistral_debugger.i18n import Message
 from magistral_debugger.run import DebugRun, Ended, Judged
-from magistral_debugger.settings import Settings
+from magistral_debugger.settings import BACKENDS, BackendEntry, Settings
 
 PROOF = "Let x = y.\nThen x − y = 0.\nDivide by x − y: 1 = 0."
 
@@ -23,9 +23,16 @@ class EchoBackend(Backend):
 
     kind = "echo"
 
+    made: list[EchoBackend] = []
+
     def __init__(self) -> None:
         self.url = "echo://here"
         self.requests: list[ChatRequest] = []
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EchoBackend:
+        cls.made.append(cls())
+        return cls.made[-1]
 
     async def list_models(self) -> list[str]:
         return ["echo-1"]
@@ -49,14 +56,9 @@ class EchoBackend(Backend):
 
 @pytest.fixture
 def echo_registered(monkeypatch):
-    made: list[EchoBackend] = []
-
-    def make(settings: Settings) -> EchoBackend:
-        made.append(EchoBackend())
-        return made[-1]
-
-    monkeypatch.setitem(BACKENDS, "echo", make)
-    return made
+    monkeypatch.setitem(BACKENDS, "echo", BackendEntry(f"{__name__}:EchoBackend"))
+    monkeypatch.setattr(EchoBackend, "made", [])
+    return EchoBackend.made
 
 
 def test_a_third_backend_registered_by_name_runs_a_whole_debug(echo_registered):

@@ -20,7 +20,7 @@ from ..export import RunRecord, write_export
 from ..i18n import DEFAULT_LANGUAGE, EN, TRANSLATIONS, pick_language, t
 from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
-from ..settings import URL_SETTINGS, Settings
+from ..settings import Settings
 from ..steps import split_steps
 from ..verdict import NoVerdict, Verdict
 from ..view import (
@@ -106,11 +106,6 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "top-p": {"label": "top_p_label"},
     "max-tokens": {"label": "max_tokens_label"},
 }
-
-def default_url(settings: Settings, backend: str) -> str:
-    field = URL_SETTINGS.get(backend)
-    return getattr(settings, field) if field else ""
-
 
 def session_settings(
     base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
@@ -297,4 +292,4 @@ class DebuggerPage:
         return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
 
     def switch_backend(self, backend: str) -> Any:
-        return gr.Textbox(value="", placeholder=default_url(self.settings, backend))
+        return gr.Textbox(value="", placeholder=self.settings.url_of(backend))
