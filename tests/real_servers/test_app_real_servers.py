@@ -38,6 +38,7 @@ ARGUMENT = (
 )
 FLAWED_STEP = "Cancelling, x + y = y, so 2y = y and 2 = 1."  # step PUPPET_VERDICT_STEP (5) as the app numbers ARGUMENT
 VERDICT = {"type": "verdict", "step": PUPPET_VERDICT_STEP, "kind": PUPPET_VERDICT_KIND, "text": FLAWED_STEP}
+VERDICT_ON_STDERR = f"verdict: step {PUPPET_VERDICT_STEP} ({PUPPET_VERDICT_KIND})"  # the plain CLI's last line
 TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
 
 
@@ -67,7 +68,7 @@ def test_cli_answer_on_stdout_reasoning_on_stderr(vllm_server, tmp_path):
     r = run_cli(ARGUMENT, env=vllm_env(vllm_server, MAGISTRAL_MAX_TOKENS="1024"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == PUPPET_ANSWER + "\n"
-    assert r.stderr == f"{PUPPET_REASONING}\nverdict: step {PUPPET_VERDICT_STEP} ({PUPPET_VERDICT_KIND})\n"
+    assert r.stderr == f"{PUPPET_REASONING}\n{VERDICT_ON_STDERR}\n"
     for tag in TAGS:
         assert tag not in r.stdout and tag not in r.stderr
 
@@ -84,7 +85,7 @@ def test_cli_flags_and_default_max_tokens_fitted_to_server_context(vllm_server, 
     lines = r.stderr.splitlines()
     assert PUPPET_REASONING in lines
     assert any(line.startswith("note: ") and "4,096" in line for line in lines), r.stderr
-    assert lines[-1] == f"verdict: step {PUPPET_VERDICT_STEP} ({PUPPET_VERDICT_KIND})"
+    assert lines[-1] == VERDICT_ON_STDERR
 
 
 def test_cli_default_model_is_the_servers_first(vllm_server, tmp_path):

@@ -38,7 +38,7 @@ def test_the_page_marks_the_step_vllm_named_in_presenter_mode(browser, app_on_vl
     page.locator("#debug").click()
     flawed = page.locator("#proof-view [data-flawed='true']")
     flawed.wait_for(timeout=120_000)
-    assert page.locator("#proof-view [data-flawed='true']").count() == 1
+    assert flawed.count() == 1
     assert flawed.get_attribute("data-step") == str(PUPPET_VERDICT_STEP)
     assert PUPPET_VERDICT_KIND in flawed.inner_text()
     badge = page.locator("#proof-view .verdict-badge")

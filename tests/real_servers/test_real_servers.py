@@ -2,8 +2,9 @@
 the app expects before the app is pointed at them.
 
 vLLM serves the puppet model (it always says [THINK] PUPPET_REASONING [/THINK]
-PUPPET_CONTENT </s>, an answer ending in a verdict line); llama.cpp serves SmolLM2-135M-Instruct (real text that
-differs between builds, so only its shape is checked).
+PUPPET_CONTENT </s>, an answer that ends in a verdict line); llama.cpp serves
+SmolLM2-135M-Instruct (real text that differs between builds, so only its shape is
+checked).
 """
 
 from __future__ import annotations
