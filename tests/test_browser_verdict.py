@@ -67,7 +67,8 @@ def test_the_focus_follows_the_reasoning_then_the_flawed_step_is_marked_in_prese
     assert "Flawed step" not in page.locator("#answer").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "verdict_presenter_1280x720.png"))
-    for element in (flawed, badge):  # both visible at 1280x720 without scrolling
+    last = page.locator("#proof-view li[data-step='5']")
+    for element in (flawed, badge, last):  # the whole marked proof is on screen at 1280x720 without scrolling
         box = element.bounding_box()
         assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 720, box
     context.close()

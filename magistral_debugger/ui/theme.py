@@ -39,6 +39,8 @@ body.presenter #intro, body.presenter #backend-panel, body.presenter #examples {
 #proof-view li[data-state="after"] { color: #4b5563; border-left: 4px dashed #9ca3af; }
 /* On a projector the numbered proof is what the room reads: the text box above it shrinks. */
 body.presenter:has(#proof-view li) #proof textarea { height: 4.8em !important; min-height: 0 !important; }
+/* Once the verdict is in, the numbered proof is the proof: the box goes (Clear brings it back). */
+body.presenter:has(#proof-view li[data-state]) #proof { display: none !important; }
 #proof-view .verdict-badge { display: inline-block; margin: 0 0 .4em; padding: .2em .7em; border-radius: 999px;
   font-weight: 700; border: 2px solid currentColor; }
 #proof-view .verdict-badge[data-verdict="flawed"] { color: #991b1b; }
