@@ -136,6 +136,14 @@ class VerdictReader:
 
     def feed(self, chunk: str) -> str:
         """The answer text that can be shown now."""
+        if self._state == "text" and "\n" not in chunk:  # inside a line of prose (most chunks)
+            body = chunk.rstrip()
+            if not body:
+                self._space += chunk
+                return ""
+            shown = self._breaks + self._space + body if self._breaks or self._space else body
+            self._breaks, self._space, self._after_verdict = "", chunk[len(body) :], False
+            return shown
         out: list[str] = []
         for position, part in enumerate(chunk.split("\n")):
             if position:
@@ -230,6 +238,7 @@ _MENTION = re.compile(
     rf"|步骤\s?(?P<zh_open>\d{{1,4}}(?!\d)|(?:{_CJK_NUMBER})(?![一二三四五六七八九十]))",
     re.IGNORECASE,
 )
+_ENDINGS = re.compile(r"[0-9一二两三四五六七八九十步]")
 _CARRY = 40  # longer than any mention, so one cut between chunks is always inside the carry
 
 
@@ -251,15 +260,22 @@ class FocusTracker:
     chunk for that reason (the first of them only as context, so "footstep 3" stays prose).
     """
 
-    __slots__ = ("step_count", "focus", "_carry")
+    __slots__ = ("step_count", "focus", "_carry", "_pending")
 
     def __init__(self, step_count: int) -> None:
         self.step_count = step_count
         self.focus: int | None = None
         self._carry = "\n"  # as if a line ended just before the reasoning began
+        self._pending = False  # the carry ends in what may end a mention
 
     def feed(self, chunk: str) -> int | None:
         """The new focus if this chunk moved it, else None."""
+        if not self._pending and not _ENDINGS.search(chunk):
+            # Every mention ends in a digit, a Chinese numeral or 步: this chunk completes none
+            # (most chunks). Keep it as context; trim the carry only now and then.
+            carry = self._carry + chunk
+            self._carry = carry if len(carry) < 4 * _CARRY else carry[-_CARRY:]
+            return None
         return self._scan(self._carry + chunk, final=False)
 
     def finish(self) -> int | None:
@@ -274,7 +290,8 @@ class FocusTracker:
             if complete and 1 <= number <= self.step_count:
                 latest = number
         self._carry = text[-_CARRY:]
-        if latest is None or latest == self.focus:
+        self._pending = bool(_ENDINGS.match(text[-1:]))
+        if latest is None or latest == self.focus or not self.step_count:
             return None
         self.focus = latest
         return latest
