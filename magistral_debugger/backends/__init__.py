@@ -10,6 +10,7 @@ from typing import Callable
 from ..settings import Settings
 from .base import Backend, ChatRequest, Health, ModelInfo, check_health, supports_images
 from .errors import BackendError
+from .mistral import MistralBackend
 from .ollama import OllamaBackend
 from .openai_compat import OpenAICompatBackend
 from .recording import RecordingBackend, read_recording
@@ -21,6 +22,7 @@ __all__ = [
     "BackendError",
     "ChatRequest",
     "Health",
+    "MistralBackend",
     "ModelInfo",
     "OllamaBackend",
     "OpenAICompatBackend",
@@ -36,6 +38,7 @@ __all__ = [
 BACKENDS: dict[str, Callable[[Settings], Backend]] = {
     "ollama": OllamaBackend.from_settings,
     "openai": OpenAICompatBackend.from_settings,
+    "mistral": MistralBackend.from_settings,
     "replay": ReplayBackend.from_settings,
 }
 

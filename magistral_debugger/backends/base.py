@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, ClassVar, Literal
 import httpx
 
 from ..events import StreamEvent
+from ..families import Version
 from ..i18n import Message
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class ChatRequest:
     argument: str = ""
     # Ask for the reasoning in its own field, where the server makes that a request option (Ollama's think).
     think: bool = False
+    # "none" … "high" for a model that takes reasoning_effort; None: not sent.
+    reasoning_effort: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class ModelInfo:
     context_tokens: int | None = None
     vision: bool | None = None
     thinking: bool | None = None
+    # The prompt format the server's own answers point to (its tokenizer, the checkpoint it
+    # loaded, its template), and why, in words for the person; None where they say nothing.
+    prompt_format: Version | None = None
+    prompt_format_reason: Message | None = None
+    # The model takes reasoning_effort; its makers say to keep its reasoning in follow-ups.
+    reasoning_effort: bool = False
+    keeps_reasoning: bool = False
 
     def takes_images(self, vision_setting: str = "auto") -> bool:
         """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""
@@ -105,6 +115,10 @@ class Backend(ABC):
     def no_vision_message(self, model: str) -> Message:
         """Why a photo cannot go to ``model`` here, and what would change that."""
         return Message("images_model_no_vision", model=model, url=self.url)
+
+    def no_thinking_message(self, model: str) -> Message:
+        """The server says ``model`` has no thinking mode: the run goes on without it."""
+        return Message("model_no_thinking", model=model, url=self.url)
 
     def recording(self) -> Recording | None:
         """The recorded run this backend plays back; None for a live server."""

@@ -379,6 +379,9 @@ class RecordingBackend(Backend):
     def no_vision_message(self, model: str) -> Message:
         return self.inner.no_vision_message(model)
 
+    def no_thinking_message(self, model: str) -> Message:
+        return self.inner.no_thinking_message(model)
+
     async def list_models(self) -> list[str]:
         return await self.inner.list_models()
 
