@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     mistral_api_key: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("magistral_mistral_api_key", "mistral_api_key")
     )
-    # Empty means: "magistral" on Ollama, the first model /v1/models lists on OpenAI-compatible servers.
+    # Empty means: "magistral" on Ollama, the first model /v1/models lists on OpenAI-compatible servers,
+    # mistral-small-latest on Mistral's API.
     model: str = ""
     model_version: ModelVersion = "auto"
 

@@ -83,12 +83,13 @@ class OllamaBackend(Backend):
         capabilities = data.get("capabilities") or None
         family = family_of(model)
         version = _template_format(str(data.get("template") or ""), family)
+        reason = Message("format_ollama_template", format=format_label(version), model=model) if version else None
         return ModelInfo(
             name=model,
             vision=None if capabilities is None else "vision" in capabilities,
             thinking=None if capabilities is None else "thinking" in capabilities,
             prompt_format=version,
-            prompt_format_reason=Message("format_ollama_template", format=format_label(version), model=model) if version else None,
+            prompt_format_reason=reason,
             keeps_reasoning=family.keeps_reasoning,
         )
 
