@@ -21,6 +21,7 @@ from .backends.recording import Recording
 from .budget import fit_to_context
 from .errors import InputError
 from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
+from .families import format_label
 from .i18n import Message
 from .images import ImageSource, PreparedImage, prepare_image_for
 from .prompt import Turn, build_messages, clean_argument, detect_version, has_images
@@ -142,7 +143,14 @@ class DebugRun:
         """The request for this turn, fit to the model's context: a conversation too long for
         it loses its oldest turns (never the current question), and the person is told."""
         settings, backend = self.settings, self.backend
-        version = detect_version(info.name, settings.model_version)
+        version = detect_version(info.name, settings.model_version, info.prompt_format)
+        notices = []
+        # Say why only where the server overruled the name (an alias that hides the version).
+        if settings.model_version == "auto" and info.prompt_format_reason is not None:
+            if format_label(version) != format_label(detect_version(info.name)):
+                notices.append(info.prompt_format_reason)
+        if info.thinking is False:
+            notices.append(backend.no_thinking_message(info.name))
 
         def build(drop_oldest: int) -> list[dict]:
             return build_messages(
@@ -150,7 +158,7 @@ class DebugRun:
                 version,
                 self.image,
                 history=self.history,
-                keep_reasoning=settings.keep_reasoning_in_history,
+                keep_reasoning=settings.keeps_reasoning(info.keeps_reasoning),
                 thinking_field=backend.thinking_field,
                 drop_oldest=drop_oldest,
             )
@@ -168,8 +176,9 @@ class DebugRun:
             max_tokens=fitted.max_tokens,
             argument=argument,
             think=bool(info.thinking),
+            reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
         )
-        return request, fitted.notices
+        return request, (*notices, *fitted.notices)
 
     def turn(self) -> Turn:
         """This run as a turn of the conversation, to pass in the next run's ``history``

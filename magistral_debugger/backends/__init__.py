@@ -12,6 +12,7 @@ from functools import lru_cache
 from ..settings import BACKENDS, Settings
 from .base import Backend, Health, check_health, supports_images
 from .errors import BackendError
+from .mistral import MistralBackend
 from .ollama import OllamaBackend
 from .openai_compat import OpenAICompatBackend
 from .recorder import RecordingBackend
@@ -25,6 +26,7 @@ __all__ = [
     "BackendError",
     "ChatRequest",
     "Health",
+    "MistralBackend",
     "ModelInfo",
     "OllamaBackend",
     "OpenAICompatBackend",

@@ -84,6 +84,10 @@ class Backend(ABC):
         """Why a photo cannot go to ``model`` here, and what would change that."""
         return Message("images_model_no_vision", model=model, url=self.url)
 
+    def no_thinking_message(self, model: str) -> Message:
+        """The server says ``model`` has no thinking mode: the run goes on without it."""
+        return Message("model_no_thinking", model=model, url=self.url)
+
     def recording(self) -> Recording | None:
         """The recorded run this backend plays back; None for a live server."""
         return None

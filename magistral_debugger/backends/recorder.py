@@ -66,13 +66,16 @@ class RecordingBackend(Backend):
     def no_vision_message(self, model: str) -> Message:
         return self.inner.no_vision_message(model)
 
+    def no_thinking_message(self, model: str) -> Message:
+        return self.inner.no_thinking_message(model)
+
     async def list_models(self) -> list[str]:
         return await self.inner.list_models()
 
     async def default_model(self) -> str:
         return await self.inner.default_model()
 
-    async def model_info(self, model: str) -> ModelInfo:
+    async def model_info(self, model: str = "") -> ModelInfo:
         return await self.inner.model_info(model)
 
     async def aclose(self) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..families import Version
+from ..i18n import Message
+
 
 @dataclass(frozen=True)
 class ChatRequest:
@@ -18,6 +21,8 @@ class ChatRequest:
     argument: str = ""
     # Ask for the reasoning in its own field, where the server makes that a request option (Ollama's think).
     think: bool = False
+    # "none" … "high" for a model that takes reasoning_effort; None: not sent.
+    reasoning_effort: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,13 @@ class ModelInfo:
     context_tokens: int | None = None
     vision: bool | None = None
     thinking: bool | None = None
+    # The prompt format the server's own answers point to (its tokenizer, the checkpoint it
+    # loaded, its template), and why, in words for the person; None where they say nothing.
+    prompt_format: Version | None = None
+    prompt_format_reason: Message | None = None
+    # The model takes reasoning_effort; its makers say to keep its reasoning in follow-ups.
+    reasoning_effort: bool = False
+    keeps_reasoning: bool = False
 
     def takes_images(self, vision_setting: str = "auto") -> bool:
         """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""
