@@ -168,14 +168,14 @@ def describe(configuration: Configuration, results: Sequence[RunResult]) -> dict
     """A configuration as the scorecard's top names it: no secret, the model the server ran."""
     settings = configuration.settings
     ran = Counter(r.model for r in results if r.configuration == configuration.name and r.model)
-    model = ran.most_common(1)[0][0] if ran else (settings.model or "(the server's default)")
+    model = ran.most_common(1)[0][0] if ran else settings.model
     return {
         "name": configuration.name,
         "label": configuration.label,
-        "model": model,
+        "model": model or "(the server's default: no run reached it)",
         "backend": settings.backend,
         "server": public_url(settings.server_url),
-        "prompt_format": detect_version(model, settings.model_version),
+        "prompt_format": detect_version(model, settings.model_version) if model else settings.model_version,
         "prompt_format_setting": settings.model_version,
         "temperature": settings.temperature,
         "top_p": settings.top_p,

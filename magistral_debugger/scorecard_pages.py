@@ -52,22 +52,18 @@ def percent(value: float | None) -> str:
 
 
 def rate_cell(name: str, totals: dict[str, Any], repeat: int) -> str:
-    """``5/6 = 83%``; over repetitions ``83% ± 5 (78–89%), 25/30 runs``; F1 as a number."""
+    """``5/6 = 83%``; over repetitions ``83% ± 5 (78%–89%), 25/30 runs``; F1 as a number."""
     rate = totals[name]
     if rate["mean"] is None:
         return "—"
-    show = (lambda v: f"{v:.2f}") if name == "f1" else percent
-    if name == "f1":
-        text = show(rate["mean"])
-    else:
-        part, whole = (totals["counts"][key] for key in RATE_COUNTS[name])
-        text = f"{part}/{whole} = {percent(rate['mean'])}" if repeat == 1 else f"{percent(rate['mean'])}"
-    if repeat > 1:
-        sd = "" if rate["sd"] is None else (f" ± {rate['sd']:.2f}" if name == "f1" else f" ± {rate['sd'] * 100:.0f}")
-        text += f"{sd} ({show(rate['min'])}–{show(rate['max'])})"
-        if name != "f1":
-            text += f", {part}/{whole} runs"
-    return text
+    f1 = name == "f1"
+    show = (lambda value: f"{value:.2f}") if f1 else percent
+    counted = "" if f1 else "/".join(str(totals["counts"][key]) for key in RATE_COUNTS[name])
+    if repeat == 1:
+        return show(rate["mean"]) if f1 else f"{counted} = {show(rate['mean'])}"
+    sd = "" if rate["sd"] is None else f" ± {rate['sd']:.2f}" if f1 else f" ± {rate['sd'] * 100:.0f}"
+    runs = "" if f1 else f", {counted} runs"
+    return f"{show(rate['mean'])}{sd} ({show(rate['min'])}–{show(rate['max'])}){runs}"
 
 
 def verdict_words(run: dict[str, Any]) -> str:
@@ -95,8 +91,7 @@ def mean_of(runs: list[dict[str, Any]], field: str, digits: int = 1) -> str:
     values = [run[field] for run in runs if run[field] is not None]
     if not values:
         return "—"
-    mean = sum(values) / len(values)
-    return f"{mean:.{digits}f}" if digits else f"{mean:.0f}"
+    return f"{sum(values) / len(values):.{digits}f}"
 
 
 def expected_words(example: dict[str, Any]) -> str:
@@ -108,49 +103,49 @@ def expected_words(example: dict[str, Any]) -> str:
 
 def tables(data: dict[str, Any]) -> list[Table]:
     configurations = data["configurations"]
-    repeat = data["repeat"]
     compared = len(configurations) > 1
     columns = [f"{c['name']}: {c['label']}" if compared else "value" for c in configurations]
-    settings_rows: list[list[Cell]] = [
+    return [
+        Table("Configurations" if compared else "Configuration", ["setting", *columns], settings_rows(configurations)),
+        Table("Totals", ["total", *columns], totals_rows(configurations, data["repeat"])),
+        examples_table(data["examples"], configurations),
+    ]
+
+
+def settings_rows(configurations: list[dict[str, Any]]) -> list[list[Cell]]:
+    sampling = "temperature {temperature:g}, top_p {top_p:g}, max tokens {max_tokens}"
+    return [
         ["model", *(c["model"] for c in configurations)],
         ["server", *(f"{c['backend']} at {c['server']}" for c in configurations)],
         ["prompt format", *(_prompt_format(c) for c in configurations)],
-        [
-            "sampling",
-            *(
-                f"temperature {c['temperature']:g}, top_p {c['top_p']:g}, max tokens {c['max_tokens']}"
-                for c in configurations
-            ),
-        ],
+        ["sampling", *(sampling.format(**c) for c in configurations)],
     ]
+
+
+def totals_rows(configurations: list[dict[str, Any]], repeat: int) -> list[list[Cell]]:
     totals = [c["totals"] for c in configurations]
-    totals_rows: list[list[Cell]] = [
-        [words, *(rate_cell(name, t, repeat) for t in totals)] for name, words in RATE_ROWS.items()
+    rows: list[list[Cell]] = [
+        [words, *(rate_cell(rate, t, repeat) for t in totals)] for rate, words in RATE_ROWS.items()
     ]
-    totals_rows += [[OUTCOME_WORDS[o], *(str(t["outcomes"][o]) for t in totals)] for o in OUTCOME_WORDS]
-    totals_rows += [
-        [f"median {words} (s)", *(_seconds(t["median_s"][field]) for t in totals)]
-        for field, words in (
-            ("time_to_first_token", "time to first token"),
-            ("thinking", "thinking time"),
-            ("answer", "answer time"),
-        )
+    rows += [[OUTCOME_WORDS[o], *(str(t["outcomes"][o]) for t in totals)] for o in OUTCOME_WORDS]
+    timings = {"time_to_first_token": "time to first token", "thinking": "thinking time", "answer": "answer time"}
+    rows += [
+        [f"median {words} (s)", *(_seconds(t["median_s"][field]) for t in totals)] for field, words in timings.items()
     ]
-    head = ["example", "title", "language", "expected"]
+    return rows
+
+
+def examples_table(examples: list[dict[str, Any]], configurations: list[dict[str, Any]]) -> Table:
+    """One row per example: alone, a configuration's timings and tokens too; compared, each
+    configuration's verdict, outcome and thinking time side by side."""
+    compared = len(configurations) > 1
+    header = ["example", "title", "language", "expected"]
     if compared:
-        header = head + [f"{c['name']} {what}" for c in configurations for what in ("verdict", "outcome", "thinking s")]
+        header += [f"{c['name']} {what}" for c in configurations for what in ("verdict", "outcome", "thinking s")]
     else:
-        header = head + [
-            "verdict",
-            "outcome",
-            "first token s",
-            "thinking s",
-            "answer s",
-            "reasoning tokens",
-            "answer tokens",
-        ]
-    example_rows: list[list[Cell]] = []
-    for example in data["examples"]:
+        header += ["verdict", "outcome", "first token s", "thinking s", "answer s", "reasoning tokens", "answer tokens"]
+    rows: list[list[Cell]] = []
+    for example in examples:
         row: list[Cell] = [example["slug"], example["title"], example["language"], expected_words(example)]
         for c in configurations:
             runs = example["runs"].get(c["name"], [])
@@ -158,14 +153,10 @@ def tables(data: dict[str, Any]) -> list[Table]:
             if compared:
                 row.append(mean_of(runs, "thinking_s"))
             else:
-                row += [mean_of(runs, "time_to_first_token_s"), mean_of(runs, "thinking_s"), mean_of(runs, "answer_s")]
+                row += [mean_of(runs, f"{field}_s") for field in ("time_to_first_token", "thinking", "answer")]
                 row += [mean_of(runs, "reasoning_tokens", 0), mean_of(runs, "answer_tokens", 0)]
-        example_rows.append(row)
-    return [
-        Table("Configuration" if not compared else "Configurations", ["setting", *columns], settings_rows),
-        Table("Totals", ["total", *columns], totals_rows),
-        Table("Examples", header, example_rows),
-    ]
+        rows.append(row)
+    return Table("Examples", header, rows)
 
 
 def _prompt_format(configuration: dict[str, Any]) -> str:
