@@ -22,6 +22,7 @@ from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
 from ..settings import Settings
 from ..steps import split_steps
+from ..talk_mode import choose, load_rehearsal
 from ..verdict import NoVerdict, Verdict
 from ..view import (
     health_markdown,
@@ -134,6 +135,7 @@ class DebuggerPage:
         self.settings = settings
         self.examples = load_examples()
         self.admission = Admission(settings.concurrency_limit, settings.queue_max_size)
+        self.rehearsal = load_rehearsal(settings.rehearsal_dir) if settings.rehearsal_dir.strip() else None
 
     def panel(self, *chosen: Any) -> tuple:
         """The backend panel's values, with this page's settings where an API caller left one out."""
@@ -167,9 +169,11 @@ class DebuggerPage:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
                 yield "", "", waiting, idle_header, thread, None
                 await slot.turn()
+            # Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down.
+            chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
-            label = replay_label(run, lang)
+            label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
             async for state in live_snapshots(run):
                 reasoning, answer, status, header = render(state, label, lang)
                 yield reasoning, answer, status, gr.Accordion(label=header), thread, verdict_output(state)

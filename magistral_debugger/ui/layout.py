@@ -5,6 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
+from ..talk_mode import mark_words
 from ..view import LATEX_DELIMITERS
 from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, version_choices
 from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS
@@ -60,7 +61,10 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 with gr.Column(elem_id="examples"):
                     gr.Examples(
                         examples=[[example.argument] for example in page.examples],
-                        example_labels=[f"{example.title}" + (" ✓" if example.kind == "correct" else "") for example in page.examples],
+                        example_labels=[
+                            " ".join(filter(None, [e.title, "✓" if e.kind == "correct" else "", mark_words(page.rehearsal, e.slug)]))
+                            for e in page.examples
+                        ],
                         inputs=[text],
                         label=WORDS("examples_label"),
                         examples_per_page=30,
