@@ -29,7 +29,7 @@ from dotenv import dotenv_values
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from .backends import BACKENDS, Backend, RecordingBackend
+from .backends import BACKENDS, Backend, RecordingBackend, backend_class
 from .backends.recording import SUFFIX
 from .examples import EXAMPLES_DIR, Example, load_examples
 from .prompt import detect_version
@@ -126,7 +126,7 @@ def configurations(base: Settings, compare: Sequence[str] | None) -> list[Config
             for name, spec in zip("AB", compare, strict=True)
         ]
     for configuration in chosen:
-        if not BACKENDS[configuration.settings.backend](configuration.settings).live:
+        if not backend_class(configuration.settings.backend).live:
             raise ValueError("a rehearsal needs a model server: MAGISTRAL_BACKEND=replay only plays a recording back")
     return chosen
 
@@ -217,7 +217,7 @@ async def rehearse(
     # Repetition by repetition, the configurations side by side: a server that slows down
     # over the evening slows every configuration and example alike.
     jobs = iter([(c, e, k) for k in range(1, repeat + 1) for e in examples for c in chosen])
-    servers = {c.name: BACKENDS[c.settings.backend](c.settings) for c in chosen}
+    servers = {c.name: backend_class(c.settings.backend).from_settings(c.settings) for c in chosen}
     results: list[RunResult] = []
     complete = False
 
