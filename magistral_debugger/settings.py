@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     share: bool = False
+    # The path a reverse proxy serves the app under ("/debugger", or a full URL), with the
+    # proxy stripping it before forwarding (deploy/haproxy.cfg); empty: served at the root.
+    root_path: str = ""
     # "user:pass[,user2:pass2]" protects the UI and the API.
     auth: SecretStr | None = None
     concurrency_limit: int = Field(16, ge=1)
@@ -107,6 +110,12 @@ class Settings(BaseSettings):
         if name not in BACKENDS:
             raise ValueError(f"Input should be one of: {', '.join(BACKENDS)}")
         return name
+
+    @field_validator("root_path")
+    @classmethod
+    def _one_leading_slash(cls, path: str) -> str:
+        path = path.strip().rstrip("/")
+        return path if not path or path.startswith(("/", "http://", "https://")) else "/" + path
 
     @field_validator("ollama_url", "openai_base_url")
     @classmethod
