@@ -85,7 +85,9 @@ class App(Process):
         super().__init__([sys.executable, str(REPO / "app.py")], env)
 
     def wait_until_served(self) -> None:
-        wait_until(lambda: httpx.get(f"http://{self.address}/", timeout=2).status_code == 200, "the app serving", self.output)
+        wait_until(
+            lambda: httpx.get(f"http://{self.address}/", timeout=2).status_code == 200, "the app serving", self.output
+        )
 
 
 class Proxy(Process):
