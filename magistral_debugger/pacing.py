@@ -3,9 +3,9 @@
 Each update costs the process the same work in Gradio's queue whatever it carries, and
 that work, not the tokens, is what fills the CPU when a class streams at once. So the
 interval grows with the number of runs streaming in this process: one person sees every
-token within 80 ms as before, while a class of 128 on two cores stays on time
-(bench/, measurement 7). The interval never exceeds SLOWEST, so a token is on screen
-within about a quarter of a second however full the room.
+token within 80 ms as before, while a class of 128 costs fewer updates per second than 64
+did at 80 ms (bench/, measurement 7, compares it with a fixed 80 ms). The interval never
+exceeds SLOWEST, so the wait it adds stays under the 300 ms a token may take.
 """
 
 from __future__ import annotations
