@@ -24,6 +24,7 @@ from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, R
 from .families import format_label
 from .i18n import Message
 from .images import ImageSource, PreparedImage, prepare_image_for
+from .pacing import LIVE_RUNS, update_interval
 from .prompt import Turn, build_messages, clean_argument, detect_version, has_images
 from .settings import Settings
 from .splitter import ReasoningSplitter
@@ -296,9 +297,11 @@ class DebugRun:
 
 
 async def live_snapshots(
-    run: DebugRun, interval: float = 0.08, abandon_after: float = 3.0
+    run: DebugRun, interval: float | None = None, abandon_after: float = 3.0
 ) -> AsyncIterator[RunState]:
     """The run's state, at most once per ``interval`` while it runs, and always at the end.
+    ``interval`` None: the run's settings say (MAGISTRAL_UPDATE_INTERVAL; by default it
+    adapts to how many runs stream in this process, see pacing.py).
 
     A separate task drains the stream so that a burst of tokens costs one update,
     and a silent server still gets a fresh "Thinking… N s" at each tick. A consumer
@@ -320,12 +323,14 @@ async def live_snapshots(
                 run.cancel()
                 return
 
+    fixed = interval if interval is not None else run.settings.fixed_update_interval
     task = run._task = asyncio.create_task(drain())
     watchdog = asyncio.create_task(stop_when_abandoned())
+    LIVE_RUNS.started()
     try:
         last_update = float("-inf")
         while not task.done():
-            await asyncio.wait({task}, timeout=interval)
+            await asyncio.wait({task}, timeout=fixed or update_interval(LIVE_RUNS.count))
             now = time.monotonic()
             # Send an update when text arrived, and once a second anyway so the clock moves.
             if not task.done() and (changed.is_set() or now - last_update >= 1.0):
@@ -338,6 +343,7 @@ async def live_snapshots(
             await task  # re-raise anything unexpected
         yield run.state
     finally:
+        LIVE_RUNS.ended()
         watchdog.cancel()
         if not task.done():
             task.cancel()

@@ -91,10 +91,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     share: bool = False
+    # The path a reverse proxy serves the app under ("/debugger", or a full URL), with the
+    # proxy stripping it before forwarding (deploy/haproxy.cfg); empty: served at the root.
+    root_path: str = ""
     # "user:pass[,user2:pass2]" protects the UI and the API.
     auth: SecretStr | None = None
     concurrency_limit: int = Field(16, ge=1)
     queue_max_size: int = Field(64, ge=1)
+
+    # Seconds between two updates of a live run on the page; "adaptive": 80 ms while few
+    # people stream, up to 200 ms for a class of 128 in one process (pacing.py).
+    update_interval: Annotated[float, Field(gt=0)] | Literal["adaptive"] = "adaptive"
 
     # A folder: each run is saved there as one JSON Lines file (empty: no recording).
     record_dir: str = ""
@@ -124,6 +131,12 @@ class Settings(BaseSettings):
             raise ValueError(f"Input should be one of: {', '.join(BACKENDS)}")
         return name
 
+    @field_validator("root_path")
+    @classmethod
+    def _one_leading_slash(cls, path: str) -> str:
+        path = path.strip().rstrip("/")
+        return path if not path or path.startswith(("/", "http://", "https://")) else "/" + path
+
     @field_validator("ollama_url", "openai_base_url", "mistral_base_url")
     @classmethod
     def _no_trailing_slash(cls, url: str) -> str:
@@ -149,6 +162,11 @@ class Settings(BaseSettings):
         if self.keep_reasoning_in_history == "auto":
             return makers_say
         return self.keep_reasoning_in_history == "true"
+
+    @property
+    def fixed_update_interval(self) -> float | None:
+        """The update interval, or None where it adapts to the load."""
+        return None if self.update_interval == "adaptive" else float(self.update_interval)
 
     @property
     def replay_pace(self) -> float | None:
