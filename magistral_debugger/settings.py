@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # Once tokens flow, a longer silence than this means the server is stuck.
     read_timeout: float = Field(120.0, gt=0)
     max_input_chars: int = Field(20000, ge=1)
+    # Seconds of thinking after which the model is made to answer from its reasoning so far
+    # ("Answer now" by itself). Seconds rather than tokens: a room waits in seconds, and every
+    # server reports time the same way. 0 (or empty) sets no budget.
+    thinking_budget: float = Field(0.0, ge=0)
 
     # Photos of a proof. auto: Ollama's /api/show lists "vision"; on OpenAI-compatible
     # servers only a 2509 model name (Magistral Small 1.2 has the vision encoder).
@@ -118,6 +122,11 @@ class Settings(BaseSettings):
         if isinstance(value, bool):
             return "true" if value else "false"
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("thinking_budget", mode="before")
+    @classmethod
+    def _empty_budget_is_none(cls, value: object) -> object:
+        return 0.0 if isinstance(value, str) and not value.strip() else value
 
     @field_validator("backend", mode="before")
     @classmethod

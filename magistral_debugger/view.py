@@ -45,7 +45,7 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
             if state.model:
                 return f"⏳ {t('status_waiting', lang, model=state.model, seconds=waited)}{notes}"
             return f"⏳ {t('status_waiting_model', lang, seconds=waited)}{notes}"
-        doing = t("status_thinking" if state.answer_started_at is None else "status_answering", lang)
+        doing = t("status_thinking" if state.thinking else "status_answering", lang)
         return f"⏳ {doing} · {stats_text(state, lang)}{notes}"
     icon = {"stop": "✅", "length": "⚠️", "cancelled": "⏹️", "error": "❌"}[state.finish_reason or "error"]
     if state.finish_reason == "stop" and not state.answer:
