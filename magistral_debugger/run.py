@@ -116,7 +116,10 @@ class DebugRun:
         if self._cut is None or self._loop is None or not self.state.thinking or self._stop_why is not None:
             return False
         self._stop_why = Message("thinking_stopped_by_you")
-        self._loop.call_soon_threadsafe(self._cut_now)
+        try:
+            self._loop.call_soon_threadsafe(self._cut_now)
+        except RuntimeError:  # the loop closed meanwhile: the run is over
+            return False
         return True
 
     def _cut_now(self) -> None:
@@ -159,6 +162,7 @@ class DebugRun:
                 async for event in split:
                     yield event
             if self._thinking_cut and not state.done:
+                state.stop_thinking()
                 continuation, notices = self._continuation(request, info)
                 for notice in notices:
                     state.notices.append(notice)
@@ -225,7 +229,6 @@ class DebugRun:
         that say why the thinking stopped and how the model was asked to go on. Max tokens
         keeps to what the reasoning left, and to the context the longer prompt leaves."""
         state, settings = self.state, self.settings
-        state.stop_thinking()
         why = self._stop_why or Message("thinking_budget_reached", seconds=settings.thinking_budget)
         messages = answer_now_messages(
             request.messages,
@@ -306,7 +309,7 @@ class DebugRun:
                             spoke = True
                         if watching:
                             if state.answer_started_at is not None:  # the answer began: nothing to cut short
-                                watching, self._cut = False, None
+                                watching = False
                                 cut.reschedule(None)
                             elif thinking_budget and state.reasoning_started_at is not None:
                                 cut.reschedule(loop.time() + thinking_budget)  # counted from the first reasoning
