@@ -308,3 +308,36 @@ def test_the_thinking_budget_setting_reads_seconds_and_empty_means_none(monkeypa
     monkeypatch.setenv("MAGISTRAL_THINKING_BUDGET", "-1")
     with pytest.raises(ValueError):
         Settings(_env_file=None)
+
+
+# --- the page's button -----------------------------------------------------------------------
+
+
+def test_the_pages_answer_now_ends_the_thinking_of_the_sessions_run(srv):
+    """The button's handler runs beside the run's updates, as Gradio calls it, and the last
+    update shows the reasoning so far, the answer and why the thinking stopped."""
+    from magistral_debugger.ui.handlers import DebuggerPage, LiveRun
+
+    show_template(srv, OPEN_LAST_TURN)
+    serve_answer_now(srv, "ollama")
+    page, live = DebuggerPage(settings_for(srv, model="magistral")), LiveRun()
+
+    async def go() -> tuple:
+        updates = []
+
+        async def debug() -> None:
+            async for update in page.debug(PROOF, live=live):
+                updates.append(update)
+
+        task = asyncio.create_task(debug())
+        while live.run is None or live.run.state.reasoning != "".join(REASONING):
+            assert not task.done()
+            await asyncio.sleep(0.01)
+        await page.answer_now(live)
+        await task
+        return updates[-1]
+
+    reasoning, answer, status = asyncio.run(asyncio.wait_for(go(), 30))[:3]
+    assert srv.wait_for_hangup(5) is not None
+    assert reasoning == "".join(REASONING).strip() and answer == "Step 4 divides by zero."
+    assert "Thinking stopped by you (Answer now)." in status

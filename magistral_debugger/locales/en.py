@@ -10,6 +10,7 @@ PAGE = {
     "proof_placeholder": "Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
     "debug_button": "Debug",
     "stop_button": "Stop",
+    "answer_now_button": "Answer now",
     "clear_button": "Clear",
     "examples_label": "Examples (✓ = a correct proof, as a control)",
     "status_label": "Status",

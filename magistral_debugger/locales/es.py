@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "Supongamos x = y. Entonces x² = xy, así que x² − y² = xy − y² …   (Shift+Enter ejecuta Depurar)",
     "debug_button": "Depurar",
     "stop_button": "Detener",
+    "answer_now_button": "Responder ahora",
     "clear_button": "Borrar",
     "examples_label": "Ejemplos (✓ = una demostración correcta, como control)",
     "status_label": "Estado",

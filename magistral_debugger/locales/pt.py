@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "Suponha x = y. Então x² = xy, logo x² − y² = xy − y² …   (Shift+Enter executa Depurar)",
     "debug_button": "Depurar",
     "stop_button": "Parar",
+    "answer_now_button": "Responder agora",
     "clear_button": "Limpar",
     "examples_label": "Exemplos (✓ = uma demonstração correta, como controle)",
     "status_label": "Estado",

@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "Giả sử x = y. Khi đó x² = xy, nên x² − y² = xy − y² …   (Shift+Enter để chạy Gỡ lỗi)",
     "debug_button": "Gỡ lỗi",
     "stop_button": "Dừng",
+    "answer_now_button": "Trả lời ngay",
     "clear_button": "Xóa",
     "examples_label": "Ví dụ (✓ = một chứng minh đúng, dùng để đối chứng)",
     "status_label": "Trạng thái",

@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "设 x = y。则 x² = xy，所以 x² − y² = xy − y² …   （Shift+Enter 开始调试）",
     "debug_button": "调试",
     "stop_button": "停止",
+    "answer_now_button": "立即回答",
     "clear_button": "清空",
     "examples_label": "示例（✓ = 正确的证明，作为对照）",
     "status_label": "状态",
