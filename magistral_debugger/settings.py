@@ -75,8 +75,9 @@ class Settings(BaseSettings):
     read_timeout: float = Field(120.0, gt=0)
     max_input_chars: int = Field(20000, ge=1)
     # Seconds of thinking after which the model is made to answer from its reasoning so far
-    # ("Answer now" by itself). Seconds rather than tokens: a room waits in seconds, and every
-    # server reports time the same way. 0 (or empty) sets no budget.
+    # ("Answer now" by itself). Seconds rather than tokens: a room waits in seconds, and the app
+    # measures time the same way on every server, where token counts are each server's own.
+    # 0 (or empty) sets no budget.
     thinking_budget: float = Field(0.0, ge=0)
 
     # Photos of a proof. auto: Ollama's /api/show lists "vision"; on OpenAI-compatible
