@@ -138,10 +138,11 @@ def test_backend_down_says_what_happened_and_how_to_fix_it(page):
         assert "Traceback" not in page.locator("body").inner_text()
 
 
-def test_clicking_an_example_fills_the_text_box(page, app_url):
+def test_picking_an_example_fills_the_text_box(page, app_url):
     example = load_examples()[0]
     page.goto(app_url)
-    page.get_by_text(example.title, exact=True).first.click()
+    page.locator("#examples input").click()
+    page.get_by_role("option", name=re.compile(re.escape(example.title))).click()
     page.wait_for_function("document.querySelector('#proof textarea').value.length > 0")
     assert page.locator("#proof textarea").input_value().strip() == example.argument
 
@@ -230,6 +231,7 @@ def test_backend_panel_says_when_the_server_is_not_reachable(page):
 
 
 def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settings(page, srv, app_url):
+    """The examples picker stays: it is one line, and a teacher picks examples in front of the room."""
     srv.route(
         "POST",
         "/api/chat",
@@ -248,7 +250,7 @@ def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settin
     page.wait_for_function("document.body.classList.contains('presenter')")
     assert page.locator("#presenter input").is_checked()
     assert not page.locator("#backend-panel").is_visible()
-    assert not page.locator("#examples").is_visible()
+    assert page.locator("#examples").is_visible()
     page.locator("#proof textarea").fill("Assume x = y …")
     page.locator("#debug").click()
     page.locator("#status").get_by_text("Finished").wait_for()

@@ -7,6 +7,7 @@ its methods to components. Gradio names an API endpoint's parameters after the m
 
 from __future__ import annotations
 
+import html
 import tempfile
 from typing import Any, AsyncIterator, Callable
 
@@ -15,13 +16,21 @@ from pydantic import ValidationError
 
 from ..admission import Admission, Busy
 from ..backends import BACKENDS, check_health, make_backend, supports_images
-from ..examples import load_examples
+from ..examples import TOPICS, load_examples
 from ..export import RunRecord, write_export
-from ..i18n import DEFAULT_LANGUAGE, TRANSLATIONS, pick_language, t
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
 from ..settings import URL_SETTINGS, Settings
-from ..view import health_markdown, reasoning_header, render, replay_label, status_markdown, thread_markdown
+from ..view import (
+    health_markdown,
+    notes_markdown,
+    reasoning_header,
+    render,
+    replay_label,
+    status_markdown,
+    thread_markdown,
+)
 
 
 class LiveRun:
@@ -61,9 +70,30 @@ def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
 
 
+def example_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """The examples picker's entries, grouped by topic: "Topic · Language · Title", so typing
+    a topic, a language or a word of the title finds it (✓ marks a correct control proof)."""
+    order = {topic: index for index, topic in enumerate(TOPICS)}
+    examples = sorted(load_examples(), key=lambda example: order[example.topic])
+    return [
+        (
+            f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} · "
+            f"{example.title}{' ✓' if example.kind == 'correct' else ''}",
+            example.slug,
+        )
+        for example in examples
+    ]
+
+
+def skip_link(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The first thing a keyboard reaches: straight to the output, past the input and the examples."""
+    return f'<a class="skip-link" href="#output">{html.escape(t("skip_to_answer", lang))}</a>'
+
+
 # What the language menu re-words, by the element's id on the page: {property: message id,
 # or a function of the language for words with more around them}.
 PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
+    "skip": {"value": skip_link},
     "title": {"value": lambda lang: f"# {t('app_title', lang)}"},
     "intro-text": {"value": "intro"},
     "presenter": {"label": "presenter_mode"},
@@ -73,7 +103,7 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "debug": {"value": "debug_button"},
     "stop": {"value": "stop_button"},
     "clear": {"value": "clear_button"},
-    "example-set": {"label": "examples_label"},
+    "examples": {"label": "examples_label", "info": "examples_search", "choices": example_choices},
     "reasoning": {"label": "reasoning_label", "placeholder": "reasoning_placeholder"},
     "answer-heading": {"value": lambda lang: f"**{t('answer_label', lang)}**"},
     "answer": {"label": "answer_label"},
@@ -135,34 +165,43 @@ class DebuggerPage:
     async def run_turn(
         self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
     ) -> AsyncIterator[tuple]:
-        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread)."""
+        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, notes).
+
+        The reasoning pane opens for the thinking and folds away, once, when the answer
+        starts: the answer takes the stage, and a person who opens the pane again keeps it open."""
         lang = language_of(lang)
         live = live if live is not None else LiveRun()
         if not follow_up:
             live.history = []  # Debug starts a new conversation
-        thread = thread_markdown(live.history, lang)
-        idle_header = gr.Accordion(label=t("reasoning_label", lang))
+        thread = thread_markdown(live.history, lang, asking=text if follow_up else "")
+        idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         try:
             chosen = session_settings(self.settings, *panel)
         except ValidationError as error:
-            yield "", "", invalid_settings_message(error, lang), idle_header, thread
+            yield "", "", invalid_settings_message(error, lang), idle_header, thread, ""
             return
         try:
             slot = self.admission.request()
         except Busy:
-            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread
+            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread, ""
             return
         async with slot:
             if slot.must_wait:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
-                yield "", "", waiting, idle_header, thread
+                yield "", "", waiting, idle_header, thread, ""
                 await slot.turn()
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
             label = replay_label(run, lang)
+            folded = False
             async for state in live_snapshots(run):
-                reasoning, answer, status, header = render(state, label, lang)
-                yield reasoning, answer, status, gr.Accordion(label=header), thread
+                reasoning, answer, status, header, notes = render(state, label, lang)
+                if state.answer_started_at is not None and not folded:
+                    folded = True
+                    accordion = gr.Accordion(label=header, open=False)
+                else:
+                    accordion = gr.Accordion(label=header)
+                yield reasoning, answer, status, accordion, thread, notes
             if run.state.answer:
                 live.history.append(run.turn())
 
@@ -202,19 +241,17 @@ class DebuggerPage:
             yield update
 
     def after_run(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
-        """Downloads of the finished run (in the page's language), and the follow-up box once there is an answer."""
+        """Downloads of the finished run and the conversation before it (in the page's language),
+        and the follow-up box once there is an answer. A run that produced no text offers nothing."""
         run = live.run
-        if run is None or not run.state.done:
-            return gr.DownloadButton(visible=False), gr.DownloadButton(visible=False), gr.Group(visible=bool(live.history)), ""
+        follow_up_box = gr.Group(visible=bool(live.history))
+        hidden = gr.DownloadButton(visible=False)
+        if run is None or not run.state.done or not (run.state.reasoning or run.state.answer):
+            return hidden, hidden, follow_up_box, ""
         folder = tempfile.mkdtemp(prefix="magistral-export-")
         record = RunRecord.from_run(run, language_of(lang))
         markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
-        return (
-            gr.DownloadButton(value=markdown, visible=True),
-            gr.DownloadButton(value=json_file, visible=True),
-            gr.Group(visible=bool(live.history)),
-            "",
-        )
+        return gr.DownloadButton(value=markdown, visible=True), gr.DownloadButton(value=json_file, visible=True), follow_up_box, ""
 
     async def stop(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple[str, Any]:
         lang = language_of(lang)
@@ -229,15 +266,19 @@ class DebuggerPage:
         live.history = []  # a new conversation
         hidden = gr.DownloadButton(visible=False)
         texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
-        header = gr.Accordion(label=t("reasoning_label", lang))
-        return (*texts, status_markdown(None, lang), header, "", hidden, hidden, gr.Group(visible=False))
+        header = gr.Accordion(label=t("reasoning_label", lang), open=True)
+        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False))
+
+    def pick_example(self, slug: str | None) -> Any:
+        chosen = next((example for example in self.examples if example.slug == slug), None)
+        return chosen.argument if chosen is not None else gr.Textbox()
 
     def detect_language(self, browser_languages: str) -> str:
         return pick_language(browser_languages)
 
     def relabel(self, lang: str, live: LiveRun | None) -> list:
-        """Every word of the page in ``lang`` (``PAGE_WORDS``, then the status and the reasoning
-        header); a finished run's status and header too, while a run going on keeps its own."""
+        """Every word of the page in ``lang`` (``PAGE_WORDS``, then the status, the reasoning
+        header and the notes); a finished run's too, while a run going on keeps its own."""
         lang = language_of(lang)
         words = [
             gr.update(**{prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()})
@@ -246,12 +287,17 @@ class DebuggerPage:
         run = live.run if live is not None else None
         state = run.state if run is not None else None
         if state is not None and not state.done:
-            return [*words, gr.update(label=t("status_label", lang)), gr.update()]
+            return [*words, gr.update(label=t("status_label", lang)), gr.update(), gr.update()]
         status_now = status_markdown(state, lang)
         replay = replay_label(run, lang) if run is not None else ""
         if replay:
             status_now = f"{replay}\n\n{status_now}"
-        return [*words, gr.update(label=t("status_label", lang), value=status_now), gr.update(label=reasoning_header(state, lang))]
+        return [
+            *words,
+            gr.update(label=t("status_label", lang), value=status_now),
+            gr.update(label=reasoning_header(state, lang)),
+            notes_markdown(state, lang),
+        ]
 
     async def refresh_models(self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, str]:
         lang = language_of(lang)
