@@ -12,11 +12,11 @@ import asyncio
 import json
 import re
 import sys
-from typing import TextIO
+from typing import AsyncIterator, Callable, TextIO
 
 from .backends import BACKENDS
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
-from .run import DebugRun, Focused, Judged
+from .run import DebugRun, Focused, Judged, RunEvent
 from .settings import Settings
 from .state import RunState
 from .verdict import NoVerdict, Verdict
@@ -43,8 +43,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--backend", choices=list(BACKENDS), help="model server kind (default: ollama)")
     parser.add_argument("--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server")
     parser.add_argument("--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)")
-    parser.add_argument("--url", help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1)")
-    parser.add_argument("--model", help="model name (default: magistral, or the server's first model)")
+    parser.add_argument(
+        "--url",
+        help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1, "
+        "Mistral: https://api.mistral.ai/v1)",
+    )
+    parser.add_argument(
+        "--model", help="model name (default: magistral, the server's first model, or mistral-small-latest)"
+    )
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
     parser.add_argument("--json", action="store_true", help="print one JSON event per line on stdout")
     parser.add_argument("--ui", action="store_true", help="start the web UI instead")
@@ -82,7 +88,21 @@ def state_summary(state: RunState) -> dict:
 async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: bool) -> RunState:
     dim = err.isatty() and not as_json
     in_reasoning = False
-    async for event in run.events():
+    # Where a server's template opened the thinking block itself, reasoning arrives as plain
+    # content until its closing tag. A terminal can take it back with a note; a file
+    # (``> answer.md``) cannot, so there answer text is held until it is surely answer: a
+    # reasoning field or an opening tag came (a closing tag can no longer turn it into
+    # reasoning), a closing tag came, or the stream ended.
+    held: list[str] = []
+    sure = as_json or out.isatty()
+
+    def release() -> None:
+        if held:
+            out.write(printable("".join(held)))
+            out.flush()
+            held.clear()
+
+    async for event in _then(run.events(), release):  # held text is answer once the stream ends
         kind = type(event)
         if as_json:
             if kind is Reasoning:
@@ -105,6 +125,9 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
             out.flush()
             continue
         if kind is Reasoning:
+            if not sure:
+                sure = True
+                release()
             if not in_reasoning and dim:
                 err.write(DIM)
             in_reasoning = True
@@ -115,10 +138,18 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
             err.write((RESET if dim else "") + "\n")
             in_reasoning = False
         if kind is Answer:
-            out.write(printable(event.text))
-            out.flush()
+            if sure:
+                out.write(printable(event.text))
+                out.flush()
+            else:
+                held.append(event.text)
         elif kind is AnswerWasReasoning:
-            err.write("(the text printed as answer so far was the model's reasoning)\n")
+            if held:  # it never reached stdout: it goes where reasoning goes
+                err.write((DIM if dim else "") + printable("".join(held)) + (RESET if dim else "") + "\n")
+                held.clear()
+            else:
+                err.write("(the text printed as answer so far was the model's reasoning)\n")
+            sure = True
         elif kind is Notice:
             err.write(f"note: {printable(event.message)}\n")
     if in_reasoning:
@@ -131,6 +162,15 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
     elif not as_json and state.verdict is not None:
         err.write(verdict_line(state.verdict) + "\n")
     return state
+
+
+async def _then(events: AsyncIterator[RunEvent], last: Callable[[], None]) -> AsyncIterator[RunEvent]:
+    """``events``, then ``last()`` however they end (finished, failed, or stopped by Ctrl-C)."""
+    try:
+        async for event in events:
+            yield event
+    finally:
+        last()
 
 
 def verdict_line(outcome: Verdict | NoVerdict) -> str:

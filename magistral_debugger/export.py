@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from .i18n import DEFAULT_LANGUAGE, duration, in_language, number, t
 from .prompt import detect_version
 from .redaction import file_slug, public_settings, public_url, scrub_all, scrubber
-from .verdict import NoVerdict, Verdict, badge_words, step_marks
-from .view import outcome_text
+from .verdict import NoVerdict, Verdict
+from .view import badge_words, outcome_text, step_marks
 from .wording import stats_words
 
 if TYPE_CHECKING:

@@ -24,13 +24,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, ThinkChunk
 from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
 from mistral_common.protocol.instruct.request import ChatCompletionRequest
 
 from .errors import InputError
+from .families import THINK_CHUNK_VERSIONS, Version, family_of
 from .i18n import Message
 from .steps import numbered, split_steps
 
@@ -45,12 +46,11 @@ if TYPE_CHECKING:
     from .images import PreparedImage
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-Version = Literal["2506", "2507", "2509"]
-THINK_CHUNK_VERSIONS = ("2507", "2509")
 
 
-def detect_version(model: str, configured: str = "auto") -> Version:
-    """Which prompt format a model wants: the setting wins, else the model's name.
+def detect_version(model: str, configured: str = "auto", server: Version | None = None) -> Version:
+    """Which prompt format a model wants: the setting wins, then what the server said
+    (its tokenizer, checkpoint or template), then the model's name.
 
     Ollama's library ``magistral`` is the 2506 model; names without a version
     (llama.cpp, LM Studio aliases) get the plain-text 2506 prompt, which every
@@ -58,14 +58,7 @@ def detect_version(model: str, configured: str = "auto") -> Version:
     """
     if configured != "auto":
         return configured  # type: ignore[return-value]
-    for version in ("2509", "2507", "2506"):
-        if version in model:
-            return version  # type: ignore[return-value]
-    if re.search(r"magistral[-_ ]?small[-_ ]?1\.2", model, re.IGNORECASE):
-        return "2509"
-    if re.search(r"magistral[-_ ]?small[-_ ]?1\.1", model, re.IGNORECASE):
-        return "2507"
-    return "2506"
+    return server or family_of(model).version or "2506"
 
 
 @lru_cache(maxsize=None)

@@ -23,6 +23,7 @@ PUBLIC_SETTINGS = (
     "temperature",
     "top_p",
     "max_tokens",
+    "reasoning_effort",
     "connect_timeout",
     "first_token_timeout",
     "read_timeout",
@@ -60,11 +61,11 @@ def public_settings(settings: Settings) -> dict[str, Any]:
 
 
 def scrubber(settings: Settings) -> Callable[[str], str]:
-    """A function that removes the API key and credential-bearing URLs from any text."""
+    """A function that removes the API keys and credential-bearing URLs from any text."""
     replacements: list[tuple[str, str]] = []
     # "http://teacher:…@" up to the "@", however the password was masked or quoted.
     userinfo: list[tuple[re.Pattern[str], str]] = []
-    for url in (settings.ollama_url, settings.openai_base_url):
+    for url in (settings.ollama_url, settings.openai_base_url, settings.mistral_base_url):
         if url and public_url(url) != url:
             replacements.append((url, public_url(url)))
         try:
@@ -76,9 +77,10 @@ def scrubber(settings: Settings) -> Callable[[str], str]:
             userinfo.append((re.compile(re.escape(start) + r"(:[^@\n]*)?@"), f"{parts.scheme}://"))
             if parts.password and len(parts.password) >= MIN_SECRET_LENGTH:
                 replacements.append((parts.password, REDACTED))
-    key = settings.openai_api_key.get_secret_value()
-    if key and key != "EMPTY" and len(key) >= MIN_SECRET_LENGTH:
-        replacements.append((key, REDACTED))
+    for secret in (settings.openai_api_key, settings.mistral_api_key):
+        key = secret.get_secret_value()
+        if key and key != "EMPTY" and len(key) >= MIN_SECRET_LENGTH:
+            replacements.append((key, REDACTED))
     replacements.sort(key=lambda pair: -len(pair[0]))  # a URL holding the key goes first, whole
 
     def scrub(text: str) -> str:

@@ -21,6 +21,7 @@ from .backends.recording import Recording
 from .budget import fit_to_context
 from .errors import InputError
 from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
+from .families import format_label
 from .i18n import Message
 from .images import ImageSource, PreparedImage, prepare_image_for
 from .prompt import Turn, build_messages, clean_argument, detect_version, has_images
@@ -145,7 +146,14 @@ class DebugRun:
         """The request for this turn, fit to the model's context: a conversation too long for
         it loses its oldest turns (never the current question), and the person is told."""
         settings, backend = self.settings, self.backend
-        version = detect_version(info.name, settings.model_version)
+        version = detect_version(info.name, settings.model_version, info.prompt_format)
+        notices = []
+        # Say why only where the server overruled the name (an alias that hides the version).
+        if settings.model_version == "auto" and info.prompt_format_reason is not None:
+            if format_label(version) != format_label(detect_version(info.name)):
+                notices.append(info.prompt_format_reason)
+        if info.thinking is False:
+            notices.append(backend.no_thinking_message(info.name))
 
         def build(drop_oldest: int) -> list[dict]:
             return build_messages(
@@ -153,7 +161,7 @@ class DebugRun:
                 version,
                 self.image,
                 history=self.history,
-                keep_reasoning=settings.keep_reasoning_in_history,
+                keep_reasoning=settings.keeps_reasoning(info.keeps_reasoning),
                 thinking_field=backend.thinking_field,
                 drop_oldest=drop_oldest,
             )
@@ -171,8 +179,9 @@ class DebugRun:
             max_tokens=fitted.max_tokens,
             argument=argument,
             think=bool(info.thinking),
+            reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
         )
-        return request, fitted.notices
+        return request, (*notices, *fitted.notices)
 
     def turn(self) -> Turn:
         """This run as a turn of the conversation, to pass in the next run's ``history``
@@ -211,8 +220,10 @@ class DebugRun:
                         elif kind is Finished:
                             for item in self._judged(splitter.finish(), reader, tracker):
                                 yield item
-                            for item in self._judged([Answer(reader.finish())], reader, tracker):
-                                yield item
+                            rest = reader.finish()
+                            if rest:
+                                state.apply(Answer(rest))
+                                yield Answer(rest)
                             finished = True
                             if event.reason == "stop" and state.steps:
                                 state.verdict = reader.verdict(state.steps)
@@ -231,15 +242,24 @@ class DebugRun:
                         when = deadline.when()
                         if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
                             deadline.reschedule(now + budget * STALL_SLACK)
-        except TimeoutError:
-            raise BackendError(self._silence_message(budget), kind="timeout") from None
+        except (BackendError, TimeoutError) as error:
+            finished = True  # cut short by the server: every word that came is shown, a verdict-like line too
+            for item in self._kept(splitter, reader):
+                state.apply(item)
+                yield item
+            if isinstance(error, TimeoutError):
+                raise BackendError(self._silence_message(budget), kind="timeout") from None
+            raise
         finally:
-            if not finished:  # cut short: keep every word that came, a verdict-like line included
-                for item in splitter.finish():
+            if not finished:  # stopped: nothing more can be shown, but the state keeps every word
+                for item in self._kept(splitter, reader):
                     state.apply(item)
-                held = reader.take_back()
-                if held:
-                    state.apply(Answer(held))
+
+    @staticmethod
+    def _kept(splitter: ReasoningSplitter, reader: VerdictReader) -> list:
+        """What the splitter and the verdict reader still hold when the stream ends early."""
+        held = reader.take_back()  # came before what the splitter still holds
+        return [*([Answer(held)] if held else []), *splitter.finish()]
 
     def _judged(self, split: list, reader: VerdictReader, tracker: FocusTracker) -> list[RunEvent]:
         """The splitter's events with the verdict line held out of the answer, applied to

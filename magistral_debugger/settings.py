@@ -6,16 +6,35 @@ which is what pydantic-settings gives when callers pass overrides as keyword arg
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Which setting holds each backend's server URL ("replay": the recording it plays).
-# The backends themselves are named in the registry, backends.BACKENDS.
-URL_SETTINGS = {"ollama": "ollama_url", "openai": "openai_base_url", "replay": "replay_file"}
+
+
+class BackendEntry(NamedTuple):
+    """Where a kind of server's backend class lives (``module:Class``, imported when first
+    used), and which setting holds its server URL ("" for none)."""
+
+    path: str
+    url_setting: str = ""
+
+
+# The registry of backends, by the name MAGISTRAL_BACKEND takes: a new kind of server is one
+# file in backends/ and one line here.
+BACKENDS: dict[str, BackendEntry] = {
+    "ollama": BackendEntry("magistral_debugger.backends.ollama:OllamaBackend", "ollama_url"),
+    "openai": BackendEntry("magistral_debugger.backends.openai_compat:OpenAICompatBackend", "openai_base_url"),
+    # Mistral's hosted API (Magistral Medium/Small, Small 4, Medium 3.5 with reasoning_effort).
+    "mistral": BackendEntry("magistral_debugger.backends.mistral:MistralBackend", "mistral_base_url"),
+    # A run recorded earlier (MAGISTRAL_RECORD_DIR), played back from MAGISTRAL_REPLAY_FILE.
+    "replay": BackendEntry("magistral_debugger.backends.replay:ReplayBackend", "replay_file"),
+}
 ModelVersion = Literal["auto", "2506", "2507", "2509"]
-Vision = Literal["auto", "true", "false"]
+# auto: decided per model (by what the server says, or what the model's makers say).
+Switch = Literal["auto", "true", "false"]
+ReasoningEffort = Literal["none", "low", "medium", "high"]
 
 
 class Settings(BaseSettings):
@@ -26,14 +45,19 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    # A name in the backends' registry: ollama, openai, or replay (a run recorded earlier,
-    # from MAGISTRAL_REPLAY_FILE).
+    # A name in the registry, BACKENDS.
     backend: str = "ollama"
     ollama_url: str = "http://localhost:11434"
     openai_base_url: str = "http://localhost:8000/v1"
     # A secret: SecretStr keeps it out of repr(), logs and tracebacks.
     openai_api_key: SecretStr = SecretStr("EMPTY")
-    # Empty means: "magistral" on Ollama, the first model /v1/models lists on OpenAI-compatible servers.
+    mistral_base_url: str = "https://api.mistral.ai/v1"
+    # Also read from MISTRAL_API_KEY, the name Mistral's own tools use; a secret like the one above.
+    mistral_api_key: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("magistral_mistral_api_key", "mistral_api_key")
+    )
+    # Empty means: "magistral" on Ollama, the first model /v1/models lists on OpenAI-compatible servers,
+    # mistral-small-latest on Mistral's API.
     model: str = ""
     model_version: ModelVersion = "auto"
 
@@ -41,6 +65,8 @@ class Settings(BaseSettings):
     top_p: float = Field(0.95, gt=0.0, le=1.0)
     # The cards recommend 40960 (131072 for 2509); the server may lower it to fit its context.
     max_tokens: int = Field(40960, ge=1)
+    # Sent as reasoning_effort only to models that take it (Mistral Small 4, Medium 3.5); others never see it.
+    reasoning_effort: ReasoningEffort = "high"
 
     connect_timeout: float = Field(5.0, gt=0)
     # Ollama loads a 14 GB model on the first request; that can take minutes on a laptop.
@@ -51,13 +77,14 @@ class Settings(BaseSettings):
 
     # Photos of a proof. auto: Ollama's /api/show lists "vision"; on OpenAI-compatible
     # servers only a 2509 model name (Magistral Small 1.2 has the vision encoder).
-    vision: Vision = "auto"
+    vision: Switch = "auto"
     max_image_mb: float = Field(20.0, gt=0)
     # 1540 px is the longest side Magistral Small 1.2's vision encoder takes in.
     image_max_side: int = Field(1540, ge=64, le=8192)
 
-    # Follow-up questions: earlier reasoning is left out of the history unless this is on.
-    keep_reasoning_in_history: bool = False
+    # Follow-up questions: whether earlier reasoning goes with the history. auto: as the model's
+    # makers say (kept for Ministral 3 Reasoning and on Mistral's API, left out for Magistral).
+    keep_reasoning_in_history: Switch = "auto"
     # The model's context window where the server does not report one (Ollama, llama.cpp).
     context_tokens: int = Field(40960, ge=1024)
 
@@ -75,9 +102,9 @@ class Settings(BaseSettings):
     replay_file: str = ""
     replay_speed: Annotated[float, Field(gt=0)] | Literal["instant"] = 1.0
 
-    @field_validator("vision", mode="before")
+    @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod
-    def _vision_words(cls, value: object) -> object:
+    def _auto_or_bool(cls, value: object) -> object:
         if isinstance(value, bool):
             return "true" if value else "false"
         return value.strip().lower() if isinstance(value, str) else value
@@ -90,13 +117,11 @@ class Settings(BaseSettings):
     @field_validator("backend")
     @classmethod
     def _backend_known(cls, name: str) -> str:
-        from .backends import BACKENDS  # the registry; imported late, as it builds on these settings
-
         if name not in BACKENDS:
             raise ValueError(f"Input should be one of: {', '.join(BACKENDS)}")
         return name
 
-    @field_validator("ollama_url", "openai_base_url")
+    @field_validator("ollama_url", "openai_base_url", "mistral_base_url")
     @classmethod
     def _no_trailing_slash(cls, url: str) -> str:
         return url.rstrip("/")
@@ -104,13 +129,23 @@ class Settings(BaseSettings):
     @property
     def server_url(self) -> str:
         """The URL of the selected backend, for messages and the UI."""
-        field = URL_SETTINGS.get(self.backend)
-        return getattr(self, field) if field else ""
+        return self.url_of(self.backend)
 
     def with_server_url(self, url: str) -> Settings:
         """These settings with ``url`` as the chosen backend's server URL."""
-        field = URL_SETTINGS.get(self.backend)
+        field = BACKENDS[self.backend].url_setting
         return Settings.model_validate(self.model_dump() | {field: url}) if field and url else self
+
+    def url_of(self, backend: str) -> str:
+        """The server URL these settings give ``backend`` (a registry name)."""
+        entry = BACKENDS.get(backend)
+        return getattr(self, entry.url_setting) if entry and entry.url_setting else ""
+
+    def keeps_reasoning(self, makers_say: bool) -> bool:
+        """Whether follow-ups carry earlier reasoning: the setting, or on auto what the model's makers say."""
+        if self.keep_reasoning_in_history == "auto":
+            return makers_say
+        return self.keep_reasoning_in_history == "true"
 
     @property
     def replay_pace(self) -> float | None:

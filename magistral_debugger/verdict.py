@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
 
-from .i18n import DEFAULT_LANGUAGE, t
 from .prompt import flaw_kinds
 
 @dataclass(frozen=True)
@@ -137,6 +136,14 @@ class VerdictReader:
 
     def feed(self, chunk: str) -> str:
         """The answer text that can be shown now."""
+        if self._state == "text" and "\n" not in chunk:  # inside a line of prose (most chunks)
+            body = chunk.rstrip()
+            if not body:
+                self._space += chunk
+                return ""
+            shown = self._breaks + self._space + body if self._breaks or self._space else body
+            self._breaks, self._space, self._after_verdict = "", chunk[len(body) :], False
+            return shown
         out: list[str] = []
         for position, part in enumerate(chunk.split("\n")):
             if position:
@@ -148,6 +155,8 @@ class VerdictReader:
         """The stream ended: the rest of the answer (the last line, unless it is the verdict)."""
         out: list[str] = []
         self._close_line(out, ending="")
+        if not self._after_verdict:  # white space the answer ends with is its own, not a verdict line's
+            out.append(self._breaks)
         self._breaks = ""
         return "".join(out)
 
@@ -229,6 +238,7 @@ _MENTION = re.compile(
     rf"|步骤\s?(?P<zh_open>\d{{1,4}}(?!\d)|(?:{_CJK_NUMBER})(?![一二三四五六七八九十]))",
     re.IGNORECASE,
 )
+_ENDINGS = re.compile(r"[0-9一二两三四五六七八九十步]")
 _CARRY = 40  # longer than any mention, so one cut between chunks is always inside the carry
 
 
@@ -250,15 +260,22 @@ class FocusTracker:
     chunk for that reason (the first of them only as context, so "footstep 3" stays prose).
     """
 
-    __slots__ = ("step_count", "focus", "_carry")
+    __slots__ = ("step_count", "focus", "_carry", "_pending")
 
     def __init__(self, step_count: int) -> None:
         self.step_count = step_count
         self.focus: int | None = None
         self._carry = "\n"  # as if a line ended just before the reasoning began
+        self._pending = False  # the carry ends in what may end a mention
 
     def feed(self, chunk: str) -> int | None:
         """The new focus if this chunk moved it, else None."""
+        if not self._pending and not _ENDINGS.search(chunk):
+            # Every mention ends in a digit, a Chinese numeral or 步: this chunk completes none
+            # (most chunks). Keep it as context; trim the carry only now and then.
+            carry = self._carry + chunk
+            self._carry = carry if len(carry) < 4 * _CARRY else carry[-_CARRY:]
+            return None
         return self._scan(self._carry + chunk, final=False)
 
     def finish(self) -> int | None:
@@ -273,67 +290,8 @@ class FocusTracker:
             if complete and 1 <= number <= self.step_count:
                 latest = number
         self._carry = text[-_CARRY:]
-        if latest is None or latest == self.focus:
+        self._pending = bool(_ENDINGS.match(text[-1:]))
+        if latest is None or latest == self.focus or not self.step_count:
             return None
         self.focus = latest
         return latest
-
-
-# --- words for the page -------------------------------------------------------------------
-
-KIND_IDS = {
-    "division by zero": "kind_division_by_zero",
-    "invalid cancellation": "kind_invalid_cancellation",
-    "square-root sign": "kind_square_root_sign",
-    "circular reasoning": "kind_circular_reasoning",
-    "unproven assumption": "kind_unproven_assumption",
-    "hasty generalization": "kind_hasty_generalization",
-    "induction gap": "kind_induction_gap",
-    "affirming the consequent": "kind_affirming_the_consequent",
-    "false dilemma": "kind_false_dilemma",
-    "correlation is not causation": "kind_correlation_not_causation",
-    "misuse of infinity or divergent series": "kind_misuse_of_infinity",
-    "algebra or arithmetic slip": "kind_algebra_slip",
-    "misused definition": "kind_misused_definition",
-    "other": "kind_other",
-}
-
-
-@dataclass(frozen=True)
-class StepMark:
-    """How the page marks one step once the verdict is in: ``state`` for its looks
-    ("checked", "flawed", "after" the flawed one, or "" for no mark) and ``words`` that
-    say the same without colour."""
-
-    state: Literal["checked", "flawed", "after", ""]
-    words: str
-
-
-def kind_words(verdict: Verdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """The kind of flaw in ``lang``; a kind outside the list in the model's own words."""
-    if verdict.kind == "other" and verdict.words:
-        return t("kind_other_named", lang, words=verdict.words)
-    return t(KIND_IDS.get(verdict.kind, "kind_other"), lang)
-
-
-def badge_words(outcome: Verdict | NoVerdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """The badge beside the answer: the flawed step and its kind, "No flaw found", or the
-    quiet note that the model gave no usable verdict."""
-    if isinstance(outcome, NoVerdict):
-        return t("verdict_missing", lang)
-    if outcome.step is None:
-        return t("verdict_no_flaw", lang)
-    return t("verdict_flawed_step", lang, step=outcome.step, kind=kind_words(outcome, lang))
-
-
-def step_marks(outcome: Verdict | NoVerdict, step_count: int, lang: str | None = DEFAULT_LANGUAGE) -> tuple[StepMark, ...]:
-    """One mark per step: checked before the flawed step, the flawed step with its kind,
-    "built on a broken step" after it; every step checked for none; no marks without a verdict."""
-    if isinstance(outcome, NoVerdict):
-        return (StepMark("", ""),) * step_count
-    checked = StepMark("checked", t("step_checked", lang))
-    if outcome.step is None:
-        return (checked,) * step_count
-    flawed = StepMark("flawed", kind_words(outcome, lang))
-    after = StepMark("after", t("step_built_on_broken", lang))
-    return tuple(checked if n < outcome.step else flawed if n == outcome.step else after for n in range(1, step_count + 1))

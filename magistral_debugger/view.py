@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from .backends import BackendError, Health
 from .i18n import DEFAULT_LANGUAGE, duration, in_language, t
 from .state import RunState
+from .verdict import NoVerdict, Verdict
 from .wording import outcome_words, stats_words
 
 if TYPE_CHECKING:
@@ -143,3 +145,114 @@ def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
         return f"🎞️ {t('replay_label', lang, date=recording.recorded_on, model=recording.model)}"
     except BackendError as error:
         return f"🎞️ {in_language(error.message, lang)}"
+
+
+# --- the proof as numbered steps, and the verdict on them ---------------------------------
+
+KIND_IDS = {
+    "division by zero": "kind_division_by_zero",
+    "invalid cancellation": "kind_invalid_cancellation",
+    "square-root sign": "kind_square_root_sign",
+    "circular reasoning": "kind_circular_reasoning",
+    "unproven assumption": "kind_unproven_assumption",
+    "hasty generalization": "kind_hasty_generalization",
+    "induction gap": "kind_induction_gap",
+    "affirming the consequent": "kind_affirming_the_consequent",
+    "false dilemma": "kind_false_dilemma",
+    "correlation is not causation": "kind_correlation_not_causation",
+    "misuse of infinity or divergent series": "kind_misuse_of_infinity",
+    "algebra or arithmetic slip": "kind_algebra_slip",
+    "misused definition": "kind_misused_definition",
+    "other": "kind_other",
+}
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """How the page marks one step once the verdict is in: ``state`` for its looks
+    ("checked", "flawed", "after" the flawed one, or "" for no mark) and ``words`` that
+    say the same without colour."""
+
+    state: Literal["checked", "flawed", "after", ""]
+    words: str
+
+
+def kind_words(verdict: Verdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The kind of flaw in ``lang``; a kind outside the list in the model's own words."""
+    if verdict.kind == "other" and verdict.words:
+        return t("kind_other_named", lang, words=verdict.words)
+    return t(KIND_IDS.get(verdict.kind, "kind_other"), lang)
+
+
+def badge_words(outcome: Verdict | NoVerdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The badge beside the answer: the flawed step and its kind, "No flaw found", or the
+    quiet note that the model gave no usable verdict."""
+    if isinstance(outcome, NoVerdict):
+        return t("verdict_missing", lang)
+    if outcome.step is None:
+        return t("verdict_no_flaw", lang)
+    return t("verdict_flawed_step", lang, step=outcome.step, kind=kind_words(outcome, lang))
+
+
+def step_marks(outcome: Verdict | NoVerdict, step_count: int, lang: str | None = DEFAULT_LANGUAGE) -> tuple[StepMark, ...]:
+    """One mark per step: checked before the flawed step, the flawed step with its kind,
+    "built on a broken step" after it; every step checked for none; no marks without a verdict."""
+    if isinstance(outcome, NoVerdict):
+        return (StepMark("", ""),) * step_count
+    checked = StepMark("checked", t("step_checked", lang))
+    if outcome.step is None:
+        return (checked,) * step_count
+    flawed = StepMark("flawed", kind_words(outcome, lang))
+    after = StepMark("after", t("step_built_on_broken", lang))
+    return tuple(checked if n < outcome.step else flawed if n == outcome.step else after for n in range(1, step_count + 1))
+
+
+STEP_ICONS = {"checked": "✓", "flawed": "✗", "after": "↳"}
+
+
+def proof_html(
+    steps: Sequence[str],
+    verdict: Verdict | NoVerdict | None = None,
+    focus: int | None = None,
+    lang: str | None = DEFAULT_LANGUAGE,
+) -> str:
+    """The proof as the model sees it, numbered, with the verdict's marks: an icon and words
+    beside the colour (washed-out projectors, colour-blind viewers). The flawed step carries
+    ``data-flawed="true"``; the step the reasoning is on, ``data-focus``."""
+    if not steps:
+        return ""
+    marks = step_marks(verdict, len(steps), lang) if verdict is not None else ()
+    items = []
+    for number, step in enumerate(steps, 1):
+        mark = marks[number - 1] if marks else StepMark("", "")
+        attributes = f' data-step="{number}"'
+        if mark.state:
+            attributes += f' data-state="{mark.state}"'
+        if mark.state == "flawed":
+            attributes += ' data-flawed="true"'
+        if number == focus:
+            attributes += " data-focus"
+        said = f'<span class="step-mark">{STEP_ICONS[mark.state]} {html.escape(mark.words)}</span>' if mark.state else ""
+        items.append(
+            f'<li{attributes}><span class="step-number">{number}.</span>'
+            f'<span class="step-text">{html.escape(step)}</span>{said}</li>'
+        )
+    badge = ""
+    if verdict is not None:
+        kind = "missing" if isinstance(verdict, NoVerdict) else "none" if verdict.step is None else "flawed"
+        icon = {"missing": "", "none": "✓ ", "flawed": "✗ "}[kind]
+        badge = f'<p class="verdict-badge" data-verdict="{kind}" role="status">{icon}{html.escape(badge_words(verdict, lang))}</p>'
+    label = html.escape(t("steps_label", lang))
+    return f'<section class="proof-steps" aria-label="{label}">{badge}<ol>{"".join(items)}</ol></section>'
+
+
+def verdict_output(state: RunState | None) -> dict[str, Any] | None:
+    """The API's last output, the object ``--json`` prints: while the model reasons, the step
+    it is on (``{"type": "focus", "step": N}``); once it answered, its verdict; else None."""
+    if state is None:
+        return None
+    if isinstance(state.verdict, Verdict):
+        return state.verdict.as_json()
+    if not state.done and state.focus is not None:
+        return {"type": "focus", "step": state.focus}
+    return None

@@ -20,10 +20,15 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
-    """MAGISTRAL_* variables of the machine running the tests must not change a run."""
+    """MAGISTRAL_* variables (and Mistral's own MISTRAL_API_KEY) of the machine running the
+    tests must not change a run, nor may what a loopback server's tokenizer said in an earlier
+    test (a later server may get the same port)."""
+    from magistral_debugger.backends.openai_compat import THINK_TOKENS
+
     for name in list(os.environ):
-        if name.startswith("MAGISTRAL_"):
+        if name.startswith("MAGISTRAL_") or name == "MISTRAL_API_KEY":
             monkeypatch.delenv(name)
+    THINK_TOKENS.clear()
 
 
 @pytest.fixture

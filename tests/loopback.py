@@ -82,8 +82,8 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_reply(obj: Any, status: int = 200) -> Reply:
-    return Reply(status=status, body=[_dumps(obj).encode()], content_type=JSON)
+def json_reply(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status=status, headers=headers or {}, body=[_dumps(obj).encode()], content_type=JSON)
 
 
 def ollama_error(message: str, status: int = 404) -> Reply:
@@ -173,6 +173,63 @@ def openai_sse_events(reasoning: Sequence[str] = (), content: Sequence[str] = ()
     if usage is not None:
         events.append(chunk([], usage=usage))
     return events + ([b"data: [DONE]\n\n"] if done else [])
+
+
+# --- Mistral's hosted API and vLLM's tokenizer ---------------------------------------------
+
+
+def thinking_chunk(*texts: str) -> dict:
+    """Mistral's thinking chunk: its ``thinking`` is itself a list of text chunks."""
+    return {"type": "thinking", "thinking": [{"type": "text", "text": text} for text in texts]}
+
+
+def text_chunk(text: str) -> dict:
+    return {"type": "text", "text": text}
+
+
+def mistral_sse_events(contents: Sequence[str | list], finish_reason: str = "stop",
+                       model: str = "mistral-small-latest", prompt_tokens: int = 7) -> list[bytes]:
+    """Mistral's stream: each item is one chunk's ``delta.content`` (a string, or a list of
+    typed chunks); no ``reasoning`` field; the last chunk carries the finish reason and the
+    usage together, which Mistral sends without ``stream_options``."""
+    cid, created = uuid.uuid4().hex, int(time.time())
+
+    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
+        obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {_dumps(obj)}\n\n".encode()
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": content}) for content in contents]
+    usage = {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens + len(contents),
+             "completion_tokens": len(contents)}
+    events.append(chunk({"content": ""}, finish_reason, usage=usage))
+    return events + [b"data: [DONE]\n\n"]
+
+
+def mistral_models(*entries: dict) -> Reply:
+    """Mistral's ``/v1/models``: each model's context, capabilities and aliases."""
+    return json_reply({"object": "list", "data": [
+        {"object": "model", "created": int(time.time()), "owned_by": "mistralai", "description": "",
+         "capabilities": {"completion_chat": True, "function_calling": True, "vision": False},
+         "max_context_length": 131072, "aliases": [], "deprecation": None, "type": "base", **entry}
+        for entry in entries]})
+
+
+def vllm_tokenize(think_tokens: bool) -> Callable[[Received], Reply]:
+    """vLLM's ``/tokenize`` for a chat request with ``return_token_strs``: a tokenizer with
+    think tokens encodes a thinking chunk as one ``[THINK]`` piece, one without spells it out."""
+    think = ["[THINK]"] if think_tokens else ["[", "TH", "INK", "]"]
+    end = ["[/THINK]"] if think_tokens else ["[/", "TH", "INK", "]"]
+
+    def reply(request: Received) -> Reply:
+        pieces = ["<s>", "[SYSTEM_PROMPT]", "Think", ".", *think, "x", *end, "[/SYSTEM_PROMPT]", "[INST]", "?",
+                  "[/INST]"]
+        strs = pieces if (request.json or {}).get("return_token_strs") else None
+        return json_reply({"count": len(pieces), "max_model_len": 40960, "tokens": list(range(len(pieces))),
+                           "token_strs": strs})
+
+    return reply
 
 
 def chat_path(backend: str) -> str:
@@ -326,8 +383,11 @@ class ModelServer:
     defaults so a test only scripts the exchange it is about."""
 
     def __init__(self, ollama_models: tuple[str, ...] = ("magistral:latest",),
-                 openai_model: str = "mistralai/Magistral-Small-2509", max_model_len: int = 40960):
+                 openai_model: str = "mistralai/Magistral-Small-2509", max_model_len: int = 40960,
+                 openai_root: str | None = None):
+        """``openai_root``: the checkpoint vLLM's /v1/models names behind ``openai_model`` (itself by default)."""
         self.ollama_models, self.openai_model, self.max_model_len = ollama_models, openai_model, max_model_len
+        self.openai_root = openai_root or openai_model
         self.requests: list[Received] = []
         self.hangups: list[float] = []
         self._cond = threading.Condition()
@@ -452,7 +512,7 @@ class ModelServer:
     def _models(self, _: Received) -> Reply:
         return json_reply({"object": "list", "data": [
             {"id": self.openai_model, "object": "model", "created": int(time.time()), "owned_by": "vllm",
-             "root": self.openai_model, "parent": None, "max_model_len": self.max_model_len}]})
+             "root": self.openai_root, "parent": None, "max_model_len": self.max_model_len}]})
 
     def _openai_chat(self, req: Received) -> Reply:
         body = req.json or {}

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 def child_env(**variables: str) -> dict[str, str]:
     """The environment for a process of ours (the CLI, ``app.py``): this one's without the
     machine's own MAGISTRAL_* settings, with the package importable and output unbuffered."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_") and k != "MISTRAL_API_KEY"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     env.update(variables)
@@ -61,6 +61,8 @@ def backend_url(server: ModelServer | str, backend: str) -> dict[str, str]:
     """The setting that points ``backend`` at a loopback server, or at a root URL where
     something else (or nothing) listens."""
     root = server if isinstance(server, str) else server.url
+    if backend == "mistral":
+        return {"mistral_base_url": root + "/v1"}
     return {"ollama_url": root} if backend == "ollama" else {"openai_base_url": root + "/v1"}
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from magistral_debugger.backends import OpenAICompatBackend, check_health, make_backend
+from magistral_debugger.backends import check_health, make_backend
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import ModelServer, Reply, dead_url, free_port, openai_error, openai_sse_events, sse_error
@@ -90,6 +90,16 @@ def sse_error_echoing_the_key(request) -> Reply:
     key = request.headers.get("authorization", "")
     events = openai_sse_events(["Checking "], ["Step "], finish_reason=None, usage=None, done=False)
     return Reply(body=[*events, sse_error(f"token {key} expired mid-stream")])
+
+
+def keyed(backend: str, url: str, **overrides) -> Settings:
+    """Settings for an OpenAI-compatible server or Mistral's API at ``url``, the canary as its key."""
+    return Settings(_env_file=None, backend=backend, **{f"{backend}_base_url": url + "/v1", f"{backend}_api_key": CANARY},
+                    **overrides)
+
+
+# Each key's setting, as a refused key names it.
+KEY_SETTING = {"openai": "MAGISTRAL_OPENAI_API_KEY", "mistral": "MAGISTRAL_MISTRAL_API_KEY"}
 
 
 def assert_no_canary(*texts: str) -> None:
@@ -164,11 +174,12 @@ def test_without_auth_the_api_is_open_to_gradio_client():
 # --- the API key ----------------------------------------------------------------------------
 
 
-def test_the_key_stays_out_of_settings_reprs_and_dumps():
-    settings = Settings(_env_file=None, backend="openai", openai_api_key=CANARY)
+@pytest.mark.parametrize("kind", ["openai", "mistral"])
+def test_the_key_stays_out_of_settings_reprs_and_dumps(kind):
+    settings = keyed(kind, "http://127.0.0.1:9")
     backend = make_backend(settings)
     assert_no_canary(repr(settings), str(settings), settings.model_dump_json(), repr(backend), str(vars(settings)))
-    assert settings.openai_api_key.get_secret_value() == CANARY
+    assert getattr(settings, f"{kind}_api_key").get_secret_value() == CANARY
 
 
 @pytest.mark.parametrize(
@@ -182,10 +193,11 @@ def test_the_key_stays_out_of_settings_reprs_and_dumps():
     ],
     ids=["401", "400", "403", "500", "mid-stream"],
 )
-def test_error_messages_never_quote_the_key_even_when_the_server_does(fault):
+@pytest.mark.parametrize("kind", ["openai", "mistral"])
+def test_error_messages_never_quote_the_key_even_when_the_server_does(fault, kind):
     with ModelServer() as srv:
         srv.route("POST", "/v1/chat/completions", fault)
-        run = DebugRun(Settings(_env_file=None, backend="openai", openai_base_url=srv.url + "/v1", openai_api_key=CANARY), ARGUMENT)
+        run = DebugRun(keyed(kind, srv.url), ARGUMENT)
 
         async def drain() -> None:
             async for _ in run.events():
@@ -225,16 +237,18 @@ def test_exported_and_recorded_files_never_contain_the_key(tmp_path):
     assert_no_canary(*(path.read_text(encoding="utf-8") for path in files))
 
 
-def test_the_401_message_says_which_setting_to_fix():
+@pytest.mark.parametrize("kind", ["openai", "mistral"])
+def test_the_401_message_says_which_setting_to_fix(kind):
     with ModelServer() as srv:
         srv.route("GET", "/v1/models", echoing_the_key(401, "AuthenticationError"))
-        health = asyncio.run(check_health(OpenAICompatBackend(srv.url + "/v1", CANARY), ""))
+        health = asyncio.run(check_health(make_backend(keyed(kind, srv.url)), ""))
     assert health.state == "unreachable"
-    assert "MAGISTRAL_OPENAI_API_KEY" in health.message and "401" in health.message
+    assert KEY_SETTING[kind] in health.message and "401" in health.message
     assert_no_canary(health.message)
 
 
-def test_the_key_never_reaches_the_app_output_page_config_or_status(capfd, caplog):
+@pytest.mark.parametrize("kind", ["openai", "mistral"])
+def test_the_key_never_reaches_the_app_output_page_config_or_status(capfd, caplog, kind):
     from gradio_client import Client
 
     with ModelServer() as srv:
@@ -248,7 +262,7 @@ def test_the_key_never_reaches_the_app_output_page_config_or_status(capfd, caplo
                 Reply(body=openai_sse_events(["ok"], ["fine"])),
             ],
         )
-        settings = Settings(_env_file=None, port=free_port(), backend="openai", openai_base_url=srv.url + "/v1", openai_api_key=CANARY)
+        settings = keyed(kind, srv.url, port=free_port(), model=OPENAI_MODEL)
         with launched(settings) as url:
             client = Client(url, **QUIET_CLIENT)
             statuses = [client.submit(ARGUMENT, api_name="/debug").result(timeout=30)[2] for _ in range(4)]
@@ -256,24 +270,28 @@ def test_the_key_never_reaches_the_app_output_page_config_or_status(capfd, caplo
             view_api = client.view_api(print_info=False, return_format="str")
         assert all(r.headers.get("authorization") == f"Bearer {CANARY}" for r in srv.requests if r.path.startswith("/v1/chat"))
 
-    assert "MAGISTRAL_OPENAI_API_KEY" in statuses[0]
+    assert KEY_SETTING[kind] in statuses[0]
     assert statuses[-1].startswith("✅")
     captured = capfd.readouterr()
     assert_no_canary(*statuses, *served, view_api, captured.out, captured.err, caplog.text)
 
 
-def test_the_key_never_reaches_cli_output(tmp_path):
+@pytest.mark.parametrize("kind", ["openai", "mistral"])
+def test_the_key_never_reaches_cli_output(tmp_path, kind):
     with ModelServer() as srv:
         srv.route("POST", "/v1/chat/completions", [sse_error_echoing_the_key, echoing_the_key(401, "AuthenticationError")])
+        url_variable = f"MAGISTRAL_{kind.upper()}_BASE_URL"
+        # Mistral's key as Mistral's own tools name it: MISTRAL_API_KEY.
+        key_variable = "MISTRAL_API_KEY" if kind == "mistral" else "MAGISTRAL_OPENAI_API_KEY"
         env = child_env(
-            MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=srv.url + "/v1", MAGISTRAL_OPENAI_API_KEY=CANARY
+            MAGISTRAL_BACKEND=kind, MAGISTRAL_MODEL=OPENAI_MODEL, **{url_variable: srv.url + "/v1", key_variable: CANARY}
         )
         runs = [run_cli([*flags, ARGUMENT], env, tmp_path) for flags in ([], ["--json"])]
     for done in runs:
         assert done.returncode == 1
         assert_no_canary(done.stdout, done.stderr)
     assert "Checking" in runs[0].stderr and "Step" in runs[0].stdout  # it did stream before the error
-    assert "MAGISTRAL_OPENAI_API_KEY" in runs[1].stdout
+    assert KEY_SETTING[kind] in runs[1].stdout
 
 
 # --- python app.py, sharing without auth ---------------------------------------------------

@@ -18,7 +18,7 @@ from magistral_debugger.prompt import build_messages, system_prompt_text, user_m
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from tests.loopback import ModelServer, Received, Reply, chat_path, ollama_chat_lines
-from tests.runs import REPO, child_env, run_cli, run_to_end, settings_for
+from tests.runs import child_env, run_cli, run_to_end, settings_for
 
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify

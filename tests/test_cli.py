@@ -15,7 +15,7 @@ import time
 import pytest
 
 from magistral_debugger.prompt import user_message_text
-from tests.loopback import ModelServer, Reply, dead_url, ollama_chat_lines, openai_sse_events, sse_error
+from tests.loopback import ModelServer, Reply, dead_url, json_reply, ollama_chat_lines, openai_sse_events, sse_error
 from tests.runs import FLAWED, child_env, run_cli, silent_then, stalled_after_first
 
 TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
@@ -72,6 +72,31 @@ def test_openai_backend_with_inline_tags_and_the_servers_first_model(srv, tmp_pa
     for tag in TAGS:
         assert tag not in result.stdout and tag not in result.stderr
     assert srv.wait_for_request("/v1/chat/completions").json["model"] == MODEL
+
+
+def test_reasoning_a_template_opened_never_reaches_a_redirected_stdout(srv, tmp_path):
+    """The server's template opened the thinking block: only the closing tag comes back. Piped
+    to a file, answer text is held until that tag shows it was reasoning, which then goes to
+    stderr; ``> answer.md`` gets only the answer."""
+    srv.route("POST", "/api/show", json_reply({"template": "[INST]{{ .Prompt }}[/INST][THINK]", "capabilities": ["completion"]}))
+    content = ["Step 5 divides ", "by x − y, which is 0.[/THI", "NK]Step 5 divides ", "by 0."]
+    srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(content=content)))
+    result = run_cli([FLAWED], ollama_env(srv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Step 5 divides by 0.\n"
+    assert "Step 5 divides by x − y, which is 0.\n" in result.stderr
+    assert "printed as answer" not in result.stderr
+    shown = [line for line in result.stderr.splitlines() if not line.startswith("note: ")]  # notes may name a tag
+    for tag in TAGS:
+        assert tag not in result.stdout and all(tag not in line for line in shown)
+
+
+def test_an_answer_without_any_reasoning_still_reaches_a_redirected_stdout_whole(srv, tmp_path):
+    srv.route("POST", "/api/show", json_reply({"capabilities": ["completion"]}))
+    srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(content=["Step 5 ", "divides ", "by 0."])))
+    result = run_cli([FLAWED], ollama_env(srv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Step 5 divides by 0.\n"
 
 
 def test_json_prints_one_event_object_per_line(srv, tmp_path):

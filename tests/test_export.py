@@ -30,6 +30,11 @@ ANSWER = ["**Step 5** divides by zero: ", "$x - y = 0$."]
 CANARY = f"sk-canary-{uuid.uuid4().hex}"
 
 
+def keyed_settings(srv: ModelServer, backend: str, **overrides) -> Settings:
+    """Settings for an OpenAI-compatible server or Mistral's API, with the canary as its key."""
+    return settings_for(srv, backend, model=MODEL, **{f"{backend}_api_key": CANARY}, **overrides)
+
+
 def finished_run(settings: Settings, text: str = FLAWED) -> DebugRun:
     run = DebugRun(settings, text)
 
@@ -228,9 +233,10 @@ def everything_written(record: RunRecord, tmp_path) -> list[str]:
     return texts
 
 
-def test_exports_and_recordings_never_contain_the_api_key(srv, tmp_path):
+@pytest.mark.parametrize("backend", ["openai", "mistral"])
+def test_exports_and_recordings_never_contain_the_api_key(srv, tmp_path, backend):
     srv.route("POST", "/v1/chat/completions", Reply(body=openai_sse_events(THINKING, ANSWER, model=MODEL)))
-    settings = settings_for(srv, "openai", openai_api_key=CANARY, record_dir=str(tmp_path / "runs"))
+    settings = keyed_settings(srv, backend, record_dir=str(tmp_path / "runs"))
     run = finished_run(settings)
     assert srv.wait_for_request("/v1/chat/completions").headers["authorization"] == f"Bearer {CANARY}"
     assert run.state.ok
@@ -253,11 +259,12 @@ def test_credentials_in_a_url_are_kept_out_even_when_an_error_quotes_the_url(tmp
         assert CANARY not in text and "teacher:" not in text
 
 
-def test_the_key_is_scrubbed_from_text_that_quotes_it(srv):
+@pytest.mark.parametrize("backend", ["openai", "mistral"])
+def test_the_key_is_scrubbed_from_text_that_quotes_it(srv, backend):
     """A server that echoes the key into the stream (a misconfigured proxy) does not leak it."""
     srv.route("POST", "/v1/chat/completions",
               Reply(body=openai_sse_events(["your key is " + CANARY], ["done"], model=MODEL)))
-    run = finished_run(settings_for(srv, "openai", openai_api_key=CANARY))
+    run = finished_run(keyed_settings(srv, backend))
     assert CANARY in run.state.reasoning
     record = RunRecord.from_run(run)
     assert CANARY not in export_json(record) and "your key is [redacted]" in record.reasoning

@@ -256,6 +256,7 @@ def test_every_message_id_the_engine_uses_has_words():
     assert used - set(EN) == set()
     # and every message is used somewhere (none left behind by a refactor)
     code = "".join(path.read_text() for path in PACKAGE.rglob("*.py") if path.parent.name != "locales")
-    dynamic = {"dropped_oldest_turn", "dropped_oldest_turns", "backend_ollama", "backend_openai", "backend_replay"}
+    dynamic = {"dropped_oldest_turn", "dropped_oldest_turns", "backend_ollama", "backend_openai", "backend_mistral",
+               "backend_replay"}
     dynamic |= {f"topic_{name}" for name in TOPICS}
     assert {key for key in EN if not re.search(rf"""["']{key}["']""", code)} - dynamic == set()

@@ -120,6 +120,12 @@ def test_placeholders_typed_in_the_proof_stay_as_typed():
         ("magistral-small-1.2", "2509"),
         ("Magistral_Small_1.1", "2507"),
         ("some-local-alias", "2506"),  # unknown names get the plain-text prompt any server can take
+        ("mistralai/Ministral-3-14B-Reasoning-2512", "2509"),  # [THINK] tokens and vision, like 2509
+        ("ministral-3:8b", "2506"),  # Ollama's library ministral-3 is the instruct model: it does not think
+        ("ministral-3b-latest", "2506"),  # the older Ministral 3B, not Ministral 3
+        ("mistralai/Mistral-Small-4-119B-2603", "2509"),
+        ("mistral-medium-3-5", "2509"),
+        ("magistral-medium-1.2", "2509"),
     ],
 )
 def test_version_is_detected_from_the_model_name(model, version):
@@ -129,6 +135,12 @@ def test_version_is_detected_from_the_model_name(model, version):
 def test_configured_version_overrides_the_model_name():
     assert detect_version("magistral", "2509") == "2509"
     assert detect_version("mistralai/Magistral-Small-2509", "2506") == "2506"
+
+
+def test_what_the_server_said_comes_between_the_setting_and_the_name():
+    assert detect_version("magistral", "auto", "2507") == "2507"
+    assert detect_version("mistralai/Magistral-Small-2509", "auto", "2506") == "2506"
+    assert detect_version("magistral", "2506", "2509") == "2506"
 
 
 # --- user text is data, never control ----------------------------------------------------

@@ -157,8 +157,10 @@ def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
     page.screenshot(path=str(ARTIFACTS / f"room_{mode}_{width}x{height}.png"))
     assert page.locator("#answer").inner_text().startswith(FIRST_ANSWER_WORDS)
     if mode == "presenter":
-        # the proof too, and the answer fills the screen below the middle (no empty half)
-        assert page.evaluate(FIRST_LINE_IN_VIEW_JS, "#proof textarea")
+        # the proof too (numbered and marked, now that the answer gave its verdict), and the
+        # answer fills the screen below the middle (no empty half)
+        page.locator("#proof-view [data-flawed='true']").wait_for()
+        assert page.evaluate(FIRST_LINE_IN_VIEW_JS, "#proof-view")
         assert page.evaluate("document.querySelector('#answer').getBoundingClientRect().bottom > window.innerHeight * 0.75")
     assert_no_serious_violations(page, f"{state}, after a run")
 

@@ -85,6 +85,42 @@ def test_api_key_is_a_secret_and_never_in_the_text_of_settings_or_backend(monkey
         assert KEY not in text
 
 
+def test_mistral_settings_default_to_the_hosted_api_and_read_mistrals_own_key_name(monkeypatch, tmp_path):
+    monkeypatch.delenv("MISTRAL_API_KEY", raising=False)
+    s = Settings(backend="mistral")
+    assert (s.server_url, s.mistral_api_key.get_secret_value()) == ("https://api.mistral.ai/v1", "")
+    (tmp_path / ".env").write_text("MISTRAL_API_KEY=from-dotenv\n", encoding="utf-8")
+    assert Settings().mistral_api_key.get_secret_value() == "from-dotenv"
+    monkeypatch.setenv("MISTRAL_API_KEY", "from-mistral-name")
+    assert Settings().mistral_api_key.get_secret_value() == "from-mistral-name"
+    monkeypatch.setenv("MAGISTRAL_MISTRAL_API_KEY", KEY)  # ours wins
+    s = Settings(backend="mistral", mistral_base_url="http://proxy:8080/v1/")
+    assert s.mistral_api_key.get_secret_value() == KEY and s.server_url == "http://proxy:8080/v1"
+    for text in (repr(s), str(s), repr(make_backend(s)), s.model_dump_json()):
+        assert KEY not in text
+
+
+def test_reasoning_effort_is_high_by_default_and_only_the_known_levels_are_taken(monkeypatch):
+    assert Settings().reasoning_effort == "high"
+    monkeypatch.setenv("MAGISTRAL_REASONING_EFFORT", "none")
+    assert Settings().reasoning_effort == "none"
+    monkeypatch.setenv("MAGISTRAL_REASONING_EFFORT", "extreme")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    "value, makers_say, kept",
+    [("auto", True, True), ("auto", False, False), ("true", False, True), ("false", True, False),
+     (True, False, True), ("FALSE", True, False)],
+)
+def test_keeping_reasoning_in_follow_ups_is_the_makers_call_unless_set(monkeypatch, value, makers_say, kept):
+    assert Settings(keep_reasoning_in_history=value).keeps_reasoning(makers_say) is kept
+    if isinstance(value, str):
+        monkeypatch.setenv("MAGISTRAL_KEEP_REASONING_IN_HISTORY", value)
+        assert Settings().keeps_reasoning(makers_say) is kept
+
+
 def test_auth_pairs_are_parsed_and_the_password_kept_secret():
     s = Settings(auth="ana:pw1, ben:pw2")
     assert s.auth_pairs() == [("ana", "pw1"), ("ben", "pw2")]

@@ -50,7 +50,7 @@ def test_every_verdict_form_is_read_the_same_on_both_backends(srv, backend, name
 
 
 def test_the_focus_follows_the_steps_the_reasoning_names_and_only_steps_that_exist(srv):
-    reasoning = ["Look at step 2", ", then step 3. ", "Step 7 does not exist. ", "Back to line ", "4 now."]
+    reasoning = ["Look at step 2. ", "Then step 3. ", "Step 7 does not exist. ", "Back to line ", "4 now."]
     srv.route("POST", "/api/chat", Reply(body=chat_stream("ollama", reasoning, ["Flawed step: 4 (division by zero)"])))
     events, state = run_to_end(settings_for(srv, "ollama", model="magistral"), PROOF)
     assert [e.step for e in events if isinstance(e, Focused)] == [2, 3, 4]

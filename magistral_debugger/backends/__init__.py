@@ -1,19 +1,24 @@
 """Backend adapters: each turns one server's wire format into typed stream events.
 
-A new kind of server is one new file here and one line in :data:`BACKENDS`.
+Which backends exist is said by the registry, :data:`~magistral_debugger.settings.BACKENDS`:
+a new kind of server is one new file here and one line there.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import importlib
+from functools import lru_cache
 
-from ..settings import Settings
-from .base import Backend, ChatRequest, Health, ModelInfo, check_health, supports_images
+from ..settings import BACKENDS, Settings
+from .base import Backend, Health, check_health, supports_images
 from .errors import BackendError
+from .mistral import MistralBackend
 from .ollama import OllamaBackend
 from .openai_compat import OpenAICompatBackend
-from .recording import RecordingBackend, read_recording
+from .recorder import RecordingBackend
+from .recording import read_recording
 from .replay import ReplayBackend
+from .request import ChatRequest, ModelInfo
 
 __all__ = [
     "BACKENDS",
@@ -21,28 +26,34 @@ __all__ = [
     "BackendError",
     "ChatRequest",
     "Health",
+    "MistralBackend",
     "ModelInfo",
     "OllamaBackend",
     "OpenAICompatBackend",
     "RecordingBackend",
     "ReplayBackend",
+    "backend_class",
     "check_health",
     "make_backend",
     "read_recording",
     "supports_images",
 ]
 
-# The registry: a backend name (MAGISTRAL_BACKEND) → how to make it from the settings.
-BACKENDS: dict[str, Callable[[Settings], Backend]] = {
-    "ollama": OllamaBackend.from_settings,
-    "openai": OpenAICompatBackend.from_settings,
-    "replay": ReplayBackend.from_settings,
-}
+
+@lru_cache(maxsize=None)
+def _import(path: str) -> type[Backend]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def backend_class(name: str) -> type[Backend]:
+    """The class the registry names for ``name``."""
+    return _import(BACKENDS[name].path)
 
 
 def make_backend(settings: Settings) -> Backend:
     """The backend the settings choose; with MAGISTRAL_RECORD_DIR set, a live one is also recorded."""
-    backend = BACKENDS[settings.backend](settings)  # Settings admits only names in the registry
+    backend = backend_class(settings.backend).from_settings(settings)
     if backend.live and settings.record_dir.strip():
         return RecordingBackend(backend, settings.record_dir.strip(), settings)
     return backend

@@ -15,44 +15,16 @@ import ssl
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, AsyncIterator, ClassVar, Literal
+from typing import AsyncIterator, ClassVar, Literal
 
 import httpx
 
 from ..events import StreamEvent
 from ..i18n import Message
+from ..settings import Settings
+from .recording import Recording
+from .request import ChatRequest, ModelInfo
 
-if TYPE_CHECKING:
-    from .recording import Recording
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    model: str
-    messages: list[dict[str, Any]]
-    temperature: float
-    top_p: float
-    max_tokens: int
-    # The person's text as typed: the messages carry it to the server; recordings and exports keep it too.
-    argument: str = ""
-    # Ask for the reasoning in its own field, where the server makes that a request option (Ollama's think).
-    think: bool = False
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What the server says about one model, asked once per run; None where it does not say."""
-
-    name: str
-    context_tokens: int | None = None
-    vision: bool | None = None
-    thinking: bool | None = None
-
-    def takes_images(self, vision_setting: str = "auto") -> bool:
-        """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""
-        if vision_setting != "auto":
-            return vision_setting == "true"
-        return bool(self.vision)
 
 
 HealthState = Literal["unreachable", "model_missing", "ready"]
@@ -82,6 +54,12 @@ class Backend(ABC):
     _http_client: httpx.AsyncClient | None = None
     _http_loop: asyncio.AbstractEventLoop | None = None
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Backend:
+        """The backend for what the settings say (its URL, key, timeouts): what the
+        registry calls; a backend that only wraps another is made by hand."""
+        raise NotImplementedError(f"{cls.__name__} is not made from settings")
+
     @abstractmethod
     async def list_models(self) -> list[str]:
         """The model names the server offers; raises :class:`BackendError` when it cannot be asked."""
@@ -105,6 +83,10 @@ class Backend(ABC):
     def no_vision_message(self, model: str) -> Message:
         """Why a photo cannot go to ``model`` here, and what would change that."""
         return Message("images_model_no_vision", model=model, url=self.url)
+
+    def no_thinking_message(self, model: str) -> Message:
+        """The server says ``model`` has no thinking mode: the run goes on without it."""
+        return Message("model_no_thinking", model=model, url=self.url)
 
     def recording(self) -> Recording | None:
         """The recorded run this backend plays back; None for a live server."""

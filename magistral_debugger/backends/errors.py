@@ -7,7 +7,10 @@ reader's language); no message may contain a traceback, a header or the API key.
 from __future__ import annotations
 
 import json
+import math
 import socket
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Literal, get_args
 
 import httpx
@@ -112,17 +115,56 @@ def error_text_from_body(body: bytes) -> str:
 
 
 def error_text_from_json(data: object) -> str:
+    """Read tolerantly: OpenAI's ``{"error": {"message"}}``, Ollama's ``{"error": "…"}``, older
+    vLLM's and Mistral's ``{"object": "error", "message": …}`` (whose message may itself be a
+    validation report, as a dict, a list or JSON text), FastAPI's ``{"detail": …}``."""
+    return _error_text(data)[:500]
+
+
+def _error_text(data: object) -> str:
+    if isinstance(data, str):
+        text = data.strip()
+        if text[:1] in "{[":  # a report quoted as JSON text
+            try:
+                return _error_text(json.loads(text))
+            except ValueError:
+                pass
+        return text
+    if isinstance(data, list):  # a validation report: [{"loc": [...], "msg": "..."}]
+        return "; ".join(_error_text(item) for item in data)
     if isinstance(data, dict):
-        error = data.get("error")
-        if isinstance(error, dict):  # OpenAI/vLLM nested form
-            return str(error.get("message") or error)[:500]
-        if error:  # Ollama's flat {"error": "..."}
-            return str(error)[:500]
-        if data.get("object") == "error" or "message" in data:  # older vLLM
-            return str(data.get("message"))[:500]
-        if isinstance(data.get("detail"), str):  # FastAPI's own errors, e.g. an unknown route
-            return data["detail"][:500]
-    return str(data)[:300]
+        if isinstance(data.get("msg"), str):
+            where = ".".join(str(part) for part in data.get("loc") or ())
+            return f"{where}: {data['msg']}" if where else data["msg"]
+        for key in ("error", "message", "detail"):
+            if data.get(key):
+                return _error_text(data[key])
+    return str(data)
+
+
+def rate_limited(url: str, retry_after: str | None, detail: str) -> BackendError:
+    """HTTP 429, with how long the server asks to wait (``Retry-After``: seconds or a date)."""
+    seconds = _seconds_to_wait(retry_after)
+    if seconds is None:
+        return BackendError(Message("rate_limited_no_wait", url=url, detail=detail.rstrip(".")), kind="server")
+    return BackendError(Message("rate_limited", url=url, seconds=seconds, detail=detail.rstrip(".")), kind="server")
+
+
+def _seconds_to_wait(retry_after: str | None) -> int | None:
+    text = (retry_after or "").strip()
+    if not text:
+        return None
+    try:
+        return max(1, math.ceil(float(text)))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(1, math.ceil((when - datetime.now(UTC)).total_seconds()))
 
 
 def html_error(url: str, status: int) -> BackendError:

@@ -2,7 +2,10 @@
 
 Reasoning comes in ``message.thinking`` when ``think`` is on (only for models with
 the ``thinking`` capability, which ``/api/show`` lists); the library ``magistral``
-also prints inline ``<think>`` tags in ``content``, which the splitter handles.
+also prints inline ``<think>`` tags in ``content``, which the splitter handles. A model
+without the capability (the library ``ministral-3`` is the instruct model) runs without
+``think``, and the person is told. ``/api/show``'s template says which think tags the
+model was made for, which decides the prompt format before the model's name does.
 Every request goes through :meth:`OllamaBackend._send`, the one place where transport
 failures and error statuses become a :class:`BackendError`.
 """
@@ -17,6 +20,7 @@ from typing import Any, AsyncIterator
 import httpx
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
+from ..families import THINK_CHUNK_VERSIONS, Family, Version, family_of, format_label
 from ..i18n import Message
 from ..prompt import data_url_payload
 from ..settings import Settings
@@ -65,8 +69,9 @@ class OllamaBackend(Backend):
         return [m.get("name") or m.get("model", "") for m in data.get("models", []) if isinstance(m, dict)]
 
     async def model_info(self, model: str = "") -> ModelInfo:
-        """From ``/api/show``'s capabilities. Ollama does not report the context it runs a model
-        with, so that stays unknown. A server too old to list capabilities says nothing."""
+        """From ``/api/show``'s capabilities and template. Ollama does not report the context it
+        runs a model with, so that stays unknown. A server too old to list capabilities says
+        nothing of vision and thinking."""
         model = model or await self.default_model()
         try:
             data = await self._get_json("POST", "/api/show", {"model": model})
@@ -75,10 +80,18 @@ class OllamaBackend(Backend):
             if error.kind in ("model_missing", "unreachable", "timeout"):
                 raise
             return ModelInfo(name=model)
-        capabilities = data.get("capabilities")
-        if not capabilities:
-            return ModelInfo(name=model)
-        return ModelInfo(name=model, vision="vision" in capabilities, thinking="thinking" in capabilities)
+        capabilities = data.get("capabilities") or None
+        family = family_of(model)
+        version = _template_format(str(data.get("template") or ""), family)
+        reason = Message("format_ollama_template", format=format_label(version), model=model) if version else None
+        return ModelInfo(
+            name=model,
+            vision=None if capabilities is None else "vision" in capabilities,
+            thinking=None if capabilities is None else "thinking" in capabilities,
+            prompt_format=version,
+            prompt_format_reason=reason,
+            keeps_reasoning=family.keeps_reasoning,
+        )
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         messages = flatten_for_ollama(request.messages)
@@ -179,6 +192,16 @@ class OllamaBackend(Backend):
         if not isinstance(data, dict):
             raise BackendError(Message("ollama_not_its_api", url=f"{self.url}{path}"), kind="protocol")
         return data
+
+
+def _template_format(template: str, family: Family) -> Version | None:
+    """The think tags a model's Ollama template writes: ``[THINK]`` for the 2507/2509 format,
+    ``<think>`` for 2506; neither says nothing."""
+    if "[THINK]" in template:
+        return family.version if family.version in THINK_CHUNK_VERSIONS else "2507"
+    if "<think>" in template:
+        return "2506"
+    return None
 
 
 # Ollama tokenizes special-token text inside message content as real control tokens

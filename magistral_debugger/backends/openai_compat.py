@@ -7,21 +7,29 @@ here as plain dicts: the openai client's pydantic model per chunk capped a whole
 about 8,000 tokens/s.
 
 Reasoning arrives in ``delta.reasoning`` (vLLM ≥ 0.11), ``delta.reasoning_content``
-(older vLLM, llama.cpp, LM Studio), or inline in ``content`` when the server runs
-no reasoning parser; the splitter handles the inline case.
+(older vLLM, llama.cpp, LM Studio), inline in ``content`` when the server runs no
+reasoning parser (the splitter handles that case), or as Mistral's typed chunks: a
+``content`` that is a list of ``{"type": "thinking", "thinking": [{"type": "text", …}]}``
+and ``{"type": "text", "text": …}``, where one list may hold the end of the thinking and
+the start of the answer.
+
+Which prompt format a model wants is asked of the server before its name is read:
+vLLM's ``/tokenize`` says whether ``[THINK]`` is one control token of the tokenizer, and
+``/v1/models``' ``root`` names the checkpoint behind an alias.
 """
 
 from __future__ import annotations
 
 from contextlib import aclosing
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, ClassVar, Iterator
 
 import httpx
 import openai
 
 from ..events import ContentText, Finished, ReasoningText, StreamEvent, Usage
+from ..families import THINK_CHUNK_VERSIONS, UNKNOWN, Family, Version, family_of, format_label
 from ..i18n import Message
-from ..prompt import detect_version, has_images
+from ..prompt import has_images
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo, metadata_timeout
 from .errors import (
@@ -33,6 +41,7 @@ from .errors import (
     looks_like_context_overflow,
     looks_like_html,
     looks_like_image_rejection,
+    rate_limited,
 )
 from .sse import sse_json
 
@@ -41,10 +50,24 @@ VLLM_SERVE = (
     "--config-format mistral --load-format mistral --tool-call-parser mistral --enable-auto-tool-choice`"
 )
 VLLM_IMAGE_FLAG = """--limit-mm-per-prompt '{"image":10}'"""
+# What each server's tokenizer said about [THINK], by (base URL, model): asked once, as a
+# tokenizer does not change while its server runs. Only the answer is kept, never ModelInfo:
+# what else a server says (its context, its models) is read afresh for every run.
+THINK_TOKENS: dict[tuple[str, str], bool | None] = {}
+# A system prompt with a thinking chunk, for the tokenizer to encode.
+_THINK_PROBE = [
+    {
+        "role": "system",
+        "content": [{"type": "text", "text": "Think."}, {"type": "thinking", "thinking": "x", "closed": True}],
+    },
+    {"role": "user", "content": "?"},
+]
 
 
 class OpenAICompatBackend(Backend):
     kind = "openai"
+    # Ask for token counts at the end of the stream (Mistral's API sends them unasked and refuses this).
+    stream_options: ClassVar[Any] = {"include_usage": True}
 
     def __init__(self, base_url: str, api_key: str = "EMPTY", connect_timeout: float = 5.0) -> None:
         self.url = base_url.rstrip("/")
@@ -75,6 +98,10 @@ class OpenAICompatBackend(Backend):
             self._openai = (http, client)
         return self._openai[1]
 
+    def _wire_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages as this server takes them (mistral-common's OpenAI shapes here)."""
+        return messages
+
     async def _models(self) -> list[Any]:
         try:
             page = await self._client().models.list(timeout=metadata_timeout(self.connect_timeout))
@@ -89,11 +116,12 @@ class OpenAICompatBackend(Backend):
         return (await self.model_info()).name
 
     async def model_info(self, model: str = "") -> ModelInfo:
-        """From one ``/v1/models``: the default model (the first listed) and vLLM's
-        ``max_model_len``. Nobody says whether a model sees, so the name decides: of the
-        Magistral models only Small 1.2 (2509) has a vision encoder. A server that answers
-        the list with an error says nothing here when the model is named: the chat request
-        will say what is wrong (and a recording keeps that)."""
+        """From one ``/v1/models``: the default model (the first listed), vLLM's
+        ``max_model_len`` and ``root`` (the checkpoint behind the name), and from the
+        server's tokenizer the prompt format. Nobody says whether a model sees, so the
+        checkpoint or the name decides: of the Magistral models only Small 1.2 (2509) has a
+        vision encoder. A server that answers the list with an error says nothing here when
+        the model is named: the chat request will say what is wrong (and a recording keeps that)."""
         try:
             listed = await self._models()
         except BackendError:
@@ -104,8 +132,61 @@ class OpenAICompatBackend(Backend):
             if not listed:
                 raise BackendError(Message("openai_no_models", url=self.url, start=VLLM_SERVE), kind="model_missing")
             model = listed[0].id
-        context = next((getattr(m, "max_model_len", None) for m in listed if m.id == model), None)
-        return ModelInfo(name=model, context_tokens=context or None, vision=detect_version(model) == "2509")
+        entry = next((m for m in listed if m.id == model), None)
+        root = str(getattr(entry, "root", None) or "")
+        checkpoint = family_of(root) if root and root != model else UNKNOWN
+        family = checkpoint if checkpoint != UNKNOWN else family_of(model)
+        version, reason = await self._prompt_format(model, root, checkpoint, family)
+        return ModelInfo(
+            name=model,
+            context_tokens=getattr(entry, "max_model_len", None) or None,
+            vision=(version or family.version) == "2509",
+            prompt_format=version,
+            prompt_format_reason=reason,
+            reasoning_effort=family.reasoning_effort,
+            keeps_reasoning=family.keeps_reasoning,
+        )
+
+    async def _prompt_format(
+        self, model: str, root: str, checkpoint: Family, family: Family
+    ) -> tuple[Version | None, Message | None]:
+        """The format the server's tokenizer points to, else the checkpoint it loaded."""
+        think = await self._tokenizer_has_think_tokens(model)
+        if think:
+            version: Version = family.version if family.version in THINK_CHUNK_VERSIONS else "2507"
+            return version, Message("format_tokenizer_think", model=model)
+        if think is False:
+            return "2506", Message("format_tokenizer_plain", model=model)
+        if checkpoint.version:
+            label = format_label(checkpoint.version)
+            return checkpoint.version, Message("format_checkpoint", format=label, model=model, checkpoint=root)
+        return None, None
+
+    async def _tokenizer_has_think_tokens(self, model: str) -> bool | None:
+        """Whether ``[THINK]`` is one control token of the model's tokenizer, by vLLM's
+        ``/tokenize`` (beside ``/v1``) asked to encode a thinking chunk; None where the server
+        cannot say (llama.cpp, LM Studio, a tokenizer that refuses thinking chunks). A
+        failure to connect is not kept: the next run asks again."""
+        key = (self.url, model)
+        if key in THINK_TOKENS:
+            return THINK_TOKENS[key]
+        try:
+            response = await self.http().post(
+                f"{self.url.removesuffix('/v1')}/tokenize",
+                json={"model": model, "messages": _THINK_PROBE, "return_token_strs": True},
+                headers={"Authorization": f"Bearer {self._api_key}"},
+                timeout=metadata_timeout(self.connect_timeout),
+            )
+        except httpx.HTTPError:
+            return None
+        if response.status_code >= 500:
+            return None
+        try:
+            pieces = response.json().get("token_strs") if response.status_code == 200 else None
+        except (ValueError, AttributeError):  # not JSON, or not an object
+            pieces = None
+        answer = THINK_TOKENS[key] = "[THINK]" in pieces if isinstance(pieces, list) else None
+        return answer
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         finish: str | None = None
@@ -113,12 +194,13 @@ class OpenAICompatBackend(Backend):
         try:
             async with self._client().chat.completions.with_streaming_response.create(
                 model=request.model,
-                messages=request.messages,  # type: ignore[arg-type]  # thinking chunks are ours to send
+                messages=self._wire_messages(request.messages),  # type: ignore[arg-type]  # ours: thinking chunks
                 temperature=request.temperature,
                 top_p=request.top_p,
                 max_tokens=request.max_tokens,
                 stream=True,
-                stream_options={"include_usage": True},
+                stream_options=self.stream_options,
+                reasoning_effort=request.reasoning_effort or openai.omit,  # type: ignore[arg-type]
             ) as response:
                 raw = response.http_response
                 if looks_like_html(b"", raw.headers.get("content-type", "")):
@@ -146,7 +228,11 @@ class OpenAICompatBackend(Backend):
                                 yield ReasoningText(_text(reasoning))
                             content = delta.get("content")
                             if content:
-                                yield ContentText(_text(content))
+                                if type(content) is str:
+                                    yield ContentText(content)
+                                else:
+                                    for event in _typed_chunks(content):
+                                        yield event
                         reason = choice.get("finish_reason")
                         if reason:
                             finish = reason
@@ -155,7 +241,7 @@ class OpenAICompatBackend(Backend):
         except BackendError as error:
             raise self._redacted(error) from None
         except httpx.RequestError as exc:  # the stream broke after the answer began
-            raise self._redacted(describe_transport_error(exc, self.url, VLLM_SERVE)) from None
+            raise self._redacted(self._transport_error(exc)) from None
         except UnicodeDecodeError:
             raise BackendError(Message("openai_not_utf8", url=self.url), kind="protocol") from None
         except ValueError:  # a data line that is not JSON
@@ -185,15 +271,18 @@ class OpenAICompatBackend(Backend):
             error = self._status_error(exc, model, sent_images)
         elif isinstance(exc, openai.APIConnectionError):  # APITimeoutError included
             cause = exc.__cause__
-            if isinstance(cause, httpx.TransportError):
-                error = describe_transport_error(cause, self.url, VLLM_SERVE)
-            elif isinstance(exc, openai.APITimeoutError):
-                error = BackendError(Message("connect_timeout", url=self.url, start=VLLM_SERVE), kind="timeout")
-            else:
-                error = BackendError(Message("openai_unreachable", url=self.url, start=VLLM_SERVE), kind="unreachable")
+            error = self._transport_error(cause if isinstance(cause, httpx.TransportError) else exc)
         else:
             error = self._mid_stream_error(exc.body if exc.body is not None else exc.message)
         return self._redacted(error)
+
+    def _transport_error(self, exc: BaseException) -> BackendError:
+        """No HTTP answer (``exc`` is httpx's error, or the openai client's where it had none)."""
+        if isinstance(exc, httpx.TransportError):
+            return describe_transport_error(exc, self.url, VLLM_SERVE)
+        if isinstance(exc, openai.APITimeoutError):
+            return BackendError(Message("connect_timeout", url=self.url, start=VLLM_SERVE), kind="timeout")
+        return BackendError(Message("openai_unreachable", url=self.url, start=VLLM_SERVE), kind="unreachable")
 
     def _status_error(self, exc: openai.APIStatusError, model: str, sent_images: bool) -> BackendError:
         """An HTTP error status, from the body as the openai client read it."""
@@ -210,6 +299,8 @@ class OpenAICompatBackend(Backend):
             return images_refused(self.url, model, detail, Message("vllm_vision_hint", flag=VLLM_IMAGE_FLAG))
         if status == 401:
             return BackendError(Message("openai_key_refused", url=self.url), kind="bad_request")
+        if status == 429:
+            return rate_limited(self.url, exc.response.headers.get("retry-after"), detail)
         if status == 404 and not (model and (model in detail or "model" in detail.lower())):
             # the route itself is missing, e.g. a base URL without /v1
             return BackendError(Message("openai_wrong_url", url=self.url, detail=detail[:80]), kind="protocol")
@@ -218,13 +309,30 @@ class OpenAICompatBackend(Backend):
                 Message("openai_model_missing", url=self.url, model=model, detail=detail.rstrip("."), start=VLLM_SERVE),
                 kind="model_missing",
             )
-        if status == 400:
+        if status in (400, 422):  # 422: a request the server's schema refuses (Mistral's API)
             if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
                 return BackendError(Message("openai_too_large", url=self.url, detail=detail.rstrip(".")), kind="too_large")
             return BackendError(
                 Message("openai_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
         return BackendError(Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
+
+
+def _typed_chunks(chunks: Any) -> Iterator[StreamEvent]:
+    """Mistral's chunk list: thinking chunks (their ``thinking`` a list of text chunks, or a
+    string) are reasoning, text chunks are content; other kinds (references) carry no text."""
+    if not isinstance(chunks, list):
+        raise TypeError("content is neither a string nor a list of chunks")
+    for chunk in chunks:
+        kind = chunk.get("type")
+        if kind == "thinking":
+            thinking = chunk.get("thinking")
+            parts = [thinking] if isinstance(thinking, str) else [part.get("text") for part in thinking or ()]
+            for text in parts:
+                if text:
+                    yield ReasoningText(_text(text))
+        elif kind == "text" and chunk.get("text"):
+            yield ContentText(_text(chunk["text"]))
 
 
 def _text(value: Any) -> str:

@@ -22,23 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import math
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Literal
+from typing import Any, Literal
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
-from ..redaction import file_slug, public_settings, public_url, scrub_all, scrubber
-from ..settings import Settings
-from .base import Backend, ChatRequest, ModelInfo
+from ..redaction import file_slug
+from .request import ChatRequest
 from .errors import BackendError
 
-log = logging.getLogger(__name__)
 
 FORMAT = "magistral-debugger-recording"
 VERSION = 1
@@ -332,118 +328,3 @@ class _Writer:
             with contextlib.suppress(OSError):
                 self._file.close()
             self._file = None
-
-
-class RecordingBackend(Backend):
-    """Passes another backend's stream through unchanged and writes each event to a file.
-
-    Everything else (model list, model details, hints, kind, URL) is the wrapped backend's.
-    ``path`` is the file of the latest recording, once a stream has started.
-    """
-
-    def __init__(
-        self,
-        inner: Backend,
-        directory: str | Path,
-        settings: Settings,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
-    ) -> None:
-        self.inner = inner
-        self.directory = Path(directory)
-        self.path: Path | None = None
-        self._settings = public_settings(settings)
-        self._scrub = scrubber(settings)
-        self._clock = clock
-        self._now = now
-
-    def __repr__(self) -> str:
-        return f"RecordingBackend({self.inner!r}, {str(self.directory)!r})"
-
-    @property  # type: ignore[override]
-    def kind(self) -> str:
-        return self.inner.kind
-
-    @property  # type: ignore[override]
-    def url(self) -> str:
-        return self.inner.url
-
-    @property  # type: ignore[override]
-    def thinking_field(self) -> bool:
-        return self.inner.thinking_field
-
-    def missing_model_hint(self, model: str) -> Message:
-        return self.inner.missing_model_hint(model)
-
-    def no_vision_message(self, model: str) -> Message:
-        return self.inner.no_vision_message(model)
-
-    async def list_models(self) -> list[str]:
-        return await self.inner.list_models()
-
-    async def default_model(self) -> str:
-        return await self.inner.default_model()
-
-    async def model_info(self, model: str) -> ModelInfo:
-        return await self.inner.model_info(model)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
-        recorded_at = self._now()
-        self.path = self.directory / recording_name(recorded_at, request.model)
-        writer = _Writer(self.path)
-        if writer.failure:
-            log.warning("cannot record to %s: %s", self.path, writer.failure)
-            yield Notice(Message("not_recording", folder=str(self.directory), detail=writer.failure))
-        scrub = self._scrub
-        writer.write(
-            {
-                "type": "header",
-                "format": FORMAT,
-                "version": VERSION,
-                "recorded_at": recorded_at.isoformat(timespec="seconds"),
-                "model": scrub(request.model),
-                "backend": {"kind": self.inner.kind, "url": scrub(public_url(self.inner.url))},
-                "settings": self._settings,
-                "request": {"temperature": request.temperature, "top_p": request.top_p, "max_tokens": request.max_tokens},
-                "argument": scrub(request.argument or argument_of(request.messages)),
-                "messages": scrub_all(request.messages, scrub),
-            }
-        )
-        started = self._clock()
-        finished = False
-        told = bool(writer.failure)
-        end: dict[str, Any] = {"outcome": "cancelled"}
-        try:
-            async with contextlib.aclosing(self.inner.stream(request)) as events:
-                async for event in events:
-                    line = event_line(self._clock() - started, event)
-                    for key in ("text", "message"):
-                        if key in line:
-                            line[key] = scrub(line[key])
-                    writer.write(line)
-                    if writer.failure and not told:
-                        told = True
-                        log.warning("recording to %s stopped: %s", self.path, writer.failure)
-                        yield Notice(Message("recording_stopped", path=str(self.path), detail=writer.failure))
-                    finished = finished or type(event) is Finished
-                    yield event
-            end = {"outcome": "finished"}
-        except BackendError as error:
-            end = {"outcome": "error", "message": scrub(error.message), "kind": error.kind}
-            raise
-        except Exception as error:
-            end = {"outcome": "error", "kind": "protocol",
-                   "message": f"Something unexpected went wrong talking to {scrub(public_url(self.inner.url))} "
-                              f"({type(error).__name__})."}
-            raise
-        except BaseException:  # closed (Stop, or the run is done after "finished") or cancelled
-            end = {"outcome": "finished" if finished else "cancelled"}
-            raise
-        finally:
-            writer.write({"t": round(self._clock() - started, 4), "type": "end", **end})
-            writer.close()
-

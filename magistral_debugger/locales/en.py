@@ -34,6 +34,7 @@ PAGE = {
     "server_label": "Server",
     "backend_ollama": "Ollama",
     "backend_openai": "OpenAI-compatible (vLLM)",
+    "backend_mistral": "Mistral's API (hosted)",
     "backend_replay": "Replay a recorded run",
     "url_label": "URL",
     "model_label": "Model (empty: magistral on Ollama, the server's first model on vLLM)",
@@ -101,6 +102,7 @@ PAGE = {
     "kind_other": "other",
     "kind_other_named": "other: {words}",
     "verdict_flawed_step": "Step {step}: {kind}",
+    "steps_label": "The proof, step by step",
     "verdict_no_flaw": "No flaw found",
     "verdict_missing": "the model gave no step verdict",
     "step_checked": "checked",
@@ -299,4 +301,32 @@ ENGINE = {
         "The recording {path} stops at line {line} without its end line: it was cut short (the app stopped, or "
         "the file was copied, while the run was still being recorded). It cannot be replayed."
     ),
+    # Mistral's API, prompt formats read from the server, rate limits, models that do not think
+    "model_no_thinking": (
+        "The server at {url} says {model} has no thinking mode: it runs without it (reasoning it writes between "
+        "think tags still goes to the reasoning pane)."
+    ),
+    "format_tokenizer_think": "[THINK] prompt for {model}: the server's tokenizer has think tokens.",
+    "format_tokenizer_plain": "<think> prompt for {model}: the server's tokenizer has no think tokens.",
+    "format_checkpoint": "{format} prompt for {model}: the server loaded {checkpoint}.",
+    "format_ollama_template": "{format} prompt for {model}: its Ollama template writes {format} tags.",
+    "format_mistral_api": "[THINK] prompt for {model}: Mistral's API takes thinking chunks.",
+    "rate_limited": "Rate limited by {url}: retry in {seconds} s (HTTP 429: {detail}).",
+    "rate_limited_no_wait": "Rate limited by {url}: retry in a moment (HTTP 429: {detail}).",
+    "mistral_no_key": (
+        "No API key for Mistral's API: set MAGISTRAL_MISTRAL_API_KEY (or MISTRAL_API_KEY) to a key from "
+        "console.mistral.ai."
+    ),
+    "mistral_key_refused": (
+        "Mistral's API at {url} refused the API key (HTTP 401): set MAGISTRAL_MISTRAL_API_KEY (or MISTRAL_API_KEY) "
+        "to a valid key from console.mistral.ai."
+    ),
+    "mistral_offline": (
+        "Cannot reach Mistral's API at {url}: this machine seems to have no internet (or a firewall or proxy blocks "
+        "it). Connect it, or use a local server (Ollama or vLLM)."
+    ),
+    "mistral_model_missing": (
+        "Mistral's API at {url} has no model {model!r} for this key: {detail}. Try {default} or mistral-medium-3-5."
+    ),
+    "mistral_model_hint": "Pick a model your key can use, e.g. {default} or mistral-medium-3-5.",
 }

@@ -32,6 +32,7 @@ PAGE = {
     "server_label": "Servidor",
     "backend_ollama": "Ollama",
     "backend_openai": "Compatible con OpenAI (vLLM)",
+    "backend_mistral": "API de Mistral (en la nube)",
     "backend_replay": "Reproducir una ejecución grabada",
     "url_label": "URL",
     "model_label": "Modelo (vacío: magistral en Ollama, el primer modelo del servidor en vLLM)",
@@ -98,6 +99,7 @@ PAGE = {
     "kind_other": "otro",
     "kind_other_named": "otro: {words}",
     "verdict_flawed_step": "Paso {step}: {kind}",
+    "steps_label": "La demostración, paso a paso",
     "verdict_no_flaw": "No se encontró ningún fallo",
     "verdict_missing": "el modelo no señaló ningún paso",
     "step_checked": "comprobado",
@@ -317,4 +319,35 @@ ENGINE = {
         "La grabación {path} se detiene en la línea {line} sin su línea final: quedó cortada (la aplicación se "
         "detuvo, o el archivo se copió, mientras la ejecución aún se grababa). No se puede reproducir."
     ),
+    # Mistral's API, prompt formats read from the server, rate limits, models that do not think
+    "model_no_thinking": (
+        "El servidor en {url} dice que {model} no tiene modo de razonamiento: se ejecuta sin él (el razonamiento que "
+        "escriba entre etiquetas de pensamiento sigue yendo al panel de razonamiento)."
+    ),
+    "format_tokenizer_think": "Prompt [THINK] para {model}: el tokenizador del servidor tiene tokens de pensamiento.",
+    "format_tokenizer_plain": (
+        "Prompt <think> para {model}: el tokenizador del servidor no tiene tokens de pensamiento."
+    ),
+    "format_checkpoint": "Prompt {format} para {model}: el servidor cargó {checkpoint}.",
+    "format_ollama_template": "Prompt {format} para {model}: su plantilla de Ollama escribe etiquetas {format}.",
+    "format_mistral_api": "Prompt [THINK] para {model}: la API de Mistral acepta bloques de pensamiento.",
+    "rate_limited": "Límite de peticiones alcanzado en {url}: reintenta en {seconds} s (HTTP 429: {detail}).",
+    "rate_limited_no_wait": "Límite de peticiones alcanzado en {url}: reintenta en un momento (HTTP 429: {detail}).",
+    "mistral_no_key": (
+        "Falta la clave de API de Mistral: define MAGISTRAL_MISTRAL_API_KEY (o MISTRAL_API_KEY) con una clave de "
+        "console.mistral.ai."
+    ),
+    "mistral_key_refused": (
+        "La API de Mistral en {url} rechazó la clave de API (HTTP 401): define MAGISTRAL_MISTRAL_API_KEY (o "
+        "MISTRAL_API_KEY) con una clave válida de console.mistral.ai."
+    ),
+    "mistral_offline": (
+        "No se puede alcanzar la API de Mistral en {url}: este equipo parece no tener internet (o un cortafuegos o "
+        "proxy la bloquea). Conéctalo, o usa un servidor local (Ollama o vLLM)."
+    ),
+    "mistral_model_missing": (
+        "La API de Mistral en {url} no tiene el modelo {model!r} para esta clave: {detail}. Prueba {default} o "
+        "mistral-medium-3-5."
+    ),
+    "mistral_model_hint": "Elige un modelo que tu clave pueda usar, p. ej. {default} o mistral-medium-3-5.",
 }

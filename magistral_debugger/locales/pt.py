@@ -32,6 +32,7 @@ PAGE = {
     "server_label": "Servidor",
     "backend_ollama": "Ollama",
     "backend_openai": "Compatível com OpenAI (vLLM)",
+    "backend_mistral": "API da Mistral (na nuvem)",
     "backend_replay": "Reproduzir uma execução gravada",
     "url_label": "URL",
     "model_label": "Modelo (vazio: magistral no Ollama, o primeiro modelo do servidor no vLLM)",
@@ -98,6 +99,7 @@ PAGE = {
     "kind_other": "outro",
     "kind_other_named": "outro: {words}",
     "verdict_flawed_step": "Passo {step}: {kind}",
+    "steps_label": "A demonstração, passo a passo",
     "verdict_no_flaw": "Nenhuma falha encontrada",
     "verdict_missing": "o modelo não indicou um passo",
     "step_checked": "verificado",
@@ -309,4 +311,33 @@ ENGINE = {
         "A gravação {path} para na linha {line} sem a linha final: foi cortada (o aplicativo parou, ou o arquivo foi "
         "copiado, enquanto a execução ainda era gravada). Ela não pode ser reproduzida."
     ),
+    # Mistral's API, prompt formats read from the server, rate limits, models that do not think
+    "model_no_thinking": (
+        "O servidor em {url} diz que {model} não tem modo de raciocínio: executando sem ele (o raciocínio que "
+        "escrever entre tags de pensamento ainda vai para o painel de raciocínio)."
+    ),
+    "format_tokenizer_think": "Prompt [THINK] para {model}: o tokenizador do servidor tem tokens de pensamento.",
+    "format_tokenizer_plain": "Prompt <think> para {model}: o tokenizador do servidor não tem tokens de pensamento.",
+    "format_checkpoint": "Prompt {format} para {model}: o servidor carregou {checkpoint}.",
+    "format_ollama_template": "Prompt {format} para {model}: o seu template do Ollama escreve tags {format}.",
+    "format_mistral_api": "Prompt [THINK] para {model}: a API da Mistral aceita blocos de pensamento.",
+    "rate_limited": "Limite de pedidos atingido em {url}: tente de novo em {seconds} s (HTTP 429: {detail}).",
+    "rate_limited_no_wait": "Limite de pedidos atingido em {url}: tente de novo daqui a pouco (HTTP 429: {detail}).",
+    "mistral_no_key": (
+        "Falta a chave de API da Mistral: defina MAGISTRAL_MISTRAL_API_KEY (ou MISTRAL_API_KEY) com uma chave de "
+        "console.mistral.ai."
+    ),
+    "mistral_key_refused": (
+        "A API da Mistral em {url} recusou a chave de API (HTTP 401): defina MAGISTRAL_MISTRAL_API_KEY (ou "
+        "MISTRAL_API_KEY) com uma chave válida de console.mistral.ai."
+    ),
+    "mistral_offline": (
+        "Não foi possível alcançar a API da Mistral em {url}: esta máquina parece estar sem internet (ou um firewall "
+        "ou proxy a bloqueia). Conecte-a, ou use um servidor local (Ollama ou vLLM)."
+    ),
+    "mistral_model_missing": (
+        "A API da Mistral em {url} não tem o modelo {model!r} para esta chave: {detail}. Experimente {default} ou "
+        "mistral-medium-3-5."
+    ),
+    "mistral_model_hint": "Escolha um modelo que a sua chave possa usar, p. ex. {default} ou mistral-medium-3-5.",
 }

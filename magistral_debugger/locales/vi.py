@@ -32,6 +32,7 @@ PAGE = {
     "server_label": "Máy chủ",
     "backend_ollama": "Ollama",
     "backend_openai": "Tương thích OpenAI (vLLM)",
+    "backend_mistral": "API của Mistral (trên đám mây)",
     "backend_replay": "Phát lại một lần chạy đã ghi",
     "url_label": "URL",
     "model_label": "Mô hình (để trống: magistral trên Ollama, mô hình đầu tiên của máy chủ trên vLLM)",
@@ -95,6 +96,7 @@ PAGE = {
     "kind_other": "khác",
     "kind_other_named": "khác: {words}",
     "verdict_flawed_step": "Bước {step}: {kind}",
+    "steps_label": "Phần chứng minh, từng bước",
     "verdict_no_flaw": "Không tìm thấy lỗi",
     "verdict_missing": "mô hình không chỉ ra bước sai nào",
     "step_checked": "đã kiểm tra",
@@ -311,4 +313,33 @@ ENGINE = {
         "Bản ghi {path} dừng ở dòng {line} mà không có dòng kết thúc: nó bị cắt cụt (ứng dụng đã dừng, hoặc tệp "
         "bị sao chép, khi lần chạy vẫn đang được ghi). Không thể phát lại."
     ),
+    # Mistral's API, prompt formats read from the server, rate limits, models that do not think
+    "model_no_thinking": (
+        "Máy chủ tại {url} cho biết {model} không có chế độ suy nghĩ: lần này chạy không có chế độ đó (phần suy luận "
+        "nó viết giữa các thẻ suy nghĩ vẫn hiện ở khung suy luận)."
+    ),
+    "format_tokenizer_think": "Prompt [THINK] cho {model}: bộ tách từ của máy chủ có token suy nghĩ.",
+    "format_tokenizer_plain": "Prompt <think> cho {model}: bộ tách từ của máy chủ không có token suy nghĩ.",
+    "format_checkpoint": "Prompt {format} cho {model}: máy chủ đã nạp {checkpoint}.",
+    "format_ollama_template": "Prompt {format} cho {model}: template Ollama của nó viết thẻ {format}.",
+    "format_mistral_api": "Prompt [THINK] cho {model}: API của Mistral nhận các khối suy nghĩ.",
+    "rate_limited": "{url} đang giới hạn tần suất yêu cầu: hãy thử lại sau {seconds} giây (HTTP 429: {detail}).",
+    "rate_limited_no_wait": "{url} đang giới hạn tần suất yêu cầu: hãy thử lại sau giây lát (HTTP 429: {detail}).",
+    "mistral_no_key": (
+        "Thiếu khóa API của Mistral: hãy đặt MAGISTRAL_MISTRAL_API_KEY (hoặc MISTRAL_API_KEY) bằng một khóa từ "
+        "console.mistral.ai."
+    ),
+    "mistral_key_refused": (
+        "API của Mistral tại {url} từ chối khóa API (HTTP 401): hãy đặt MAGISTRAL_MISTRAL_API_KEY (hoặc "
+        "MISTRAL_API_KEY) bằng một khóa hợp lệ từ console.mistral.ai."
+    ),
+    "mistral_offline": (
+        "Không kết nối được API của Mistral tại {url}: máy này có vẻ không có internet (hoặc tường lửa hay proxy "
+        "chặn). Hãy kết nối mạng, hoặc dùng máy chủ cục bộ (Ollama hoặc vLLM)."
+    ),
+    "mistral_model_missing": (
+        "API của Mistral tại {url} không có mô hình {model!r} cho khóa này: {detail}. Hãy thử {default} hoặc "
+        "mistral-medium-3-5."
+    ),
+    "mistral_model_hint": "Hãy chọn một mô hình mà khóa của bạn dùng được, ví dụ {default} hoặc mistral-medium-3-5.",
 }

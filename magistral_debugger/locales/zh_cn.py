@@ -32,6 +32,7 @@ PAGE = {
     "server_label": "服务器",
     "backend_ollama": "Ollama",
     "backend_openai": "OpenAI 兼容（vLLM）",
+    "backend_mistral": "Mistral API（云端）",
     "backend_replay": "回放已录制的运行",
     "url_label": "URL",
     "model_label": "模型（留空：Ollama 上为 magistral，vLLM 上为服务器列出的第一个模型）",
@@ -91,6 +92,7 @@ PAGE = {
     "kind_other": "其他",
     "kind_other_named": "其他：{words}",
     "verdict_flawed_step": "第 {step} 步：{kind}",
+    "steps_label": "逐步列出的证明",
     "verdict_no_flaw": "未发现错误",
     "verdict_missing": "模型没有给出步骤判定",
     "step_checked": "已检查",
@@ -285,4 +287,22 @@ ENGINE = {
         "录制文件 {path} 停在第 {line} 行，缺少结束行：它不完整（录制还在进行时，应用停止了，"
         "或者文件被复制了）。无法回放。"
     ),
+    # Mistral's API, prompt formats read from the server, rate limits, models that do not think
+    "model_no_thinking": "{url} 上的服务器表示 {model} 没有思考模式：本次不使用思考模式运行（它在思考标签之间写出的推理仍会显示在推理面板中）。",
+    "format_tokenizer_think": "{model} 使用 [THINK] 提示格式：服务器的分词器含有思考标记。",
+    "format_tokenizer_plain": "{model} 使用 <think> 提示格式：服务器的分词器没有思考标记。",
+    "format_checkpoint": "{model} 使用 {format} 提示格式：服务器加载的是 {checkpoint}。",
+    "format_ollama_template": "{model} 使用 {format} 提示格式：它的 Ollama 模板写入 {format} 标签。",
+    "format_mistral_api": "{model} 使用 [THINK] 提示格式：Mistral API 接受思考块。",
+    "rate_limited": "{url} 限制了请求频率：请在 {seconds} 秒后重试（HTTP 429：{detail}）。",
+    "rate_limited_no_wait": "{url} 限制了请求频率：请稍后重试（HTTP 429：{detail}）。",
+    "mistral_no_key": "缺少 Mistral API 的密钥：请把 MAGISTRAL_MISTRAL_API_KEY（或 MISTRAL_API_KEY）设为 console.mistral.ai 上的密钥。",
+    "mistral_key_refused": (
+        "{url} 上的 Mistral API 拒绝了 API 密钥（HTTP 401）：请把 "
+        "MAGISTRAL_MISTRAL_API_KEY（或 MISTRAL_API_KEY）设为 "
+        "console.mistral.ai 上的有效密钥。"
+    ),
+    "mistral_offline": "无法连接 {url} 上的 Mistral API：这台机器似乎没有联网（或被防火墙、代理拦截）。请联网，或改用本地服务器（Ollama 或 vLLM）。",
+    "mistral_model_missing": "{url} 上的 Mistral API 没有此密钥可用的模型 {model!r}：{detail}。请试试 {default} 或 mistral-medium-3-5。",
+    "mistral_model_hint": "请选择你的密钥可用的模型，例如 {default} 或 mistral-medium-3-5。",
 }

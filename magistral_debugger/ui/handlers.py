@@ -18,18 +18,22 @@ from ..admission import Admission, Busy
 from ..backends import BACKENDS, check_health, make_backend, supports_images
 from ..examples import TOPICS, load_examples
 from ..export import RunRecord, write_export
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
+from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
-from ..settings import URL_SETTINGS, Settings
+from ..settings import Settings
+from ..steps import split_steps
+from ..verdict import NoVerdict, Verdict
 from ..view import (
     health_markdown,
     notes_markdown,
+    proof_html,
     reasoning_header,
     render,
     replay_label,
     status_markdown,
     thread_markdown,
+    verdict_output,
 )
 
 
@@ -40,6 +44,8 @@ class LiveRun:
     def __init__(self) -> None:
         self.run: DebugRun | None = None
         self.history: list[Turn] = []
+        # The latest verdict of the conversation: a follow-up without one leaves it shown.
+        self.verdict: Verdict | NoVerdict | None = None
 
     def __deepcopy__(self, memo: dict) -> "LiveRun":
         return LiveRun()
@@ -63,7 +69,8 @@ def language_of(lang: str | None) -> str:
 
 
 def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
-    return [(t(f"backend_{name}", lang), name) for name in BACKENDS]
+    """Each registered backend, by its words in ``lang`` where it has some, else by its name."""
+    return [(t(f"backend_{name}", lang) if f"backend_{name}" in EN else name, name) for name in BACKENDS]
 
 
 def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
@@ -123,11 +130,6 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "max-tokens": {"label": "max_tokens_label"},
 }
 
-def default_url(settings: Settings, backend: str) -> str:
-    field = URL_SETTINGS.get(backend)
-    return getattr(settings, field) if field else ""
-
-
 def session_settings(
     base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
 ) -> Settings:
@@ -165,7 +167,7 @@ class DebuggerPage:
     async def run_turn(
         self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
     ) -> AsyncIterator[tuple]:
-        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, notes).
+        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, notes, verdict).
 
         The reasoning pane opens for the thinking and folds away, once, when the answer
         starts: the answer takes the stage, and a person who opens the pane again keeps it open."""
@@ -173,22 +175,23 @@ class DebuggerPage:
         live = live if live is not None else LiveRun()
         if not follow_up:
             live.history = []  # Debug starts a new conversation
+            live.verdict = None
         thread = thread_markdown(live.history, lang, asking=text if follow_up else "")
         idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         try:
             chosen = session_settings(self.settings, *panel)
         except ValidationError as error:
-            yield "", "", invalid_settings_message(error, lang), idle_header, thread, ""
+            yield "", "", invalid_settings_message(error, lang), idle_header, thread, "", None
             return
         try:
             slot = self.admission.request()
         except Busy:
-            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread, ""
+            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread, "", None
             return
         async with slot:
             if slot.must_wait:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
-                yield "", "", waiting, idle_header, thread, ""
+                yield "", "", waiting, idle_header, thread, "", None
                 await slot.turn()
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
@@ -201,9 +204,11 @@ class DebuggerPage:
                     accordion = gr.Accordion(label=header, open=False)
                 else:
                     accordion = gr.Accordion(label=header)
-                yield reasoning, answer, status, accordion, thread, notes
+                yield reasoning, answer, status, accordion, thread, notes, verdict_output(state)
             if run.state.answer:
                 live.history.append(run.turn())
+            if run.state.verdict is not None and (live.verdict is None or isinstance(run.state.verdict, Verdict)):
+                live.verdict = run.state.verdict
 
     async def debug(
         self,
@@ -242,16 +247,26 @@ class DebuggerPage:
 
     def after_run(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         """Downloads of the finished run and the conversation before it (in the page's language),
-        and the follow-up box once there is an answer. A run that produced no text offers nothing."""
+        the follow-up box once there is an answer, and the numbered proof marked with the
+        conversation's latest verdict. A run that produced no text offers no download."""
         run = live.run
         follow_up_box = gr.Group(visible=bool(live.history))
         hidden = gr.DownloadButton(visible=False)
-        if run is None or not run.state.done or not (run.state.reasoning or run.state.answer):
-            return hidden, hidden, follow_up_box, ""
+        if run is None or not run.state.done:
+            return hidden, hidden, follow_up_box, "", gr.HTML()
+        proof = proof_html(run.state.steps, live.verdict, None, language_of(lang))
+        if not (run.state.reasoning or run.state.answer):
+            return hidden, hidden, follow_up_box, "", proof
         folder = tempfile.mkdtemp(prefix="magistral-export-")
         record = RunRecord.from_run(run, language_of(lang))
         markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
-        return gr.DownloadButton(value=markdown, visible=True), gr.DownloadButton(value=json_file, visible=True), follow_up_box, ""
+        return (
+            gr.DownloadButton(value=markdown, visible=True),
+            gr.DownloadButton(value=json_file, visible=True),
+            follow_up_box,
+            "",
+            proof,
+        )
 
     async def stop(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple[str, Any]:
         lang = language_of(lang)
@@ -264,14 +279,20 @@ class DebuggerPage:
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
         live.history = []  # a new conversation
+        live.verdict = None
         hidden = gr.DownloadButton(visible=False)
         texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
         header = gr.Accordion(label=t("reasoning_label", lang), open=True)
-        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False))
+        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False), "")
 
     def pick_example(self, slug: str | None) -> Any:
         chosen = next((example for example in self.examples if example.slug == slug), None)
         return chosen.argument if chosen is not None else gr.Textbox()
+
+    def preview(self, text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The proof as numbered steps while it is typed, so a person sees the split the model
+        will get and fixes it with line breaks."""
+        return proof_html(split_steps(text or ""), lang=language_of(lang))
 
     def detect_language(self, browser_languages: str) -> str:
         return pick_language(browser_languages)
@@ -316,4 +337,4 @@ class DebuggerPage:
         return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
 
     def switch_backend(self, backend: str) -> Any:
-        return gr.Textbox(value="", placeholder=default_url(self.settings, backend))
+        return gr.Textbox(value="", placeholder=self.settings.url_of(backend))

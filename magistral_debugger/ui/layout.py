@@ -13,7 +13,7 @@ import gradio as gr
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
 from ..view import LATEX_DELIMITERS
 from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, example_choices, skip_link, version_choices
-from .theme import BROWSER_LANGUAGES_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS, RUN_ENDED_JS, RUN_STARTED_JS
+from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS, RUN_ENDED_JS, RUN_STARTED_JS
 
 MODEL_CONCURRENCY_ID = "model"
 # Static words, translated by the browser from the first frame in the languages Gradio's
@@ -78,6 +78,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     debug_button = gr.Button(WORDS("debug_button"), variant="primary", elem_id="debug")
                     stop_button = gr.Button(WORDS("stop_button"), variant="stop", elem_id="stop")
                     clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
+                # The numbered proof: a preview while it is typed, then the verdict's marks.
+                proof_view = gr.HTML("", elem_id="proof-view", js_on_load=None)
             with gr.Column(scale=6, min_width=320, elem_id="output"):
                 # Labels of outputs nobody sees stay plain English: the API names its return values after them.
                 # The conversation in order: the proof, its answer, each question, its answer; the
@@ -107,6 +109,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     buttons=["copy"],
                     min_height=120,
                 )
+                # The API's last output: the step the reasoning is on, then the verdict (as --json prints them).
+                verdict = gr.JSON(None, label="Verdict", visible="hidden", elem_id="verdict")
                 with gr.Row():
                     download_md = gr.DownloadButton(
                         "⬇ " + WORDS("download_markdown"), visible=False, size="sm", elem_id="download-md"
@@ -150,8 +154,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
-        outputs = [reasoning, answer, status, reasoning_accordion, thread, notes]
-        finished_outputs = [download_md, download_json, follow_up_group, question]
+        outputs = [reasoning, answer, status, reasoning_accordion, thread, notes, verdict]
+        finished_outputs = [download_md, download_json, follow_up_group, question, proof_view]
         run_options = dict(
             # The page's Admission decides who runs, who waits and who hears "busy";
             # Gradio must not hold them in its own queue first.
@@ -178,7 +182,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         clear_button.click(
             page.clear,
             [live, language],
-            [text, image, question, reasoning, answer, status, reasoning_accordion, thread, notes, download_md, download_json, follow_up_group],
+            [text, image, question, reasoning, answer, status, reasoning_accordion, thread, notes, download_md, download_json,
+             follow_up_group, proof_view],
             cancels=runs,
             queue=False,
             **private,
@@ -192,6 +197,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         for trigger in (refresh.click, backend.change, url.submit, url.blur, model.input):
             trigger(**checked)
         presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
+        text.change(page.preview, [text, language], [proof_view], queue=False, show_progress="hidden", **private)
+        verdict.change(None, [verdict], None, js=FOCUS_JS)
         # PAGE_WORDS names the components it re-words by their element ids.
         by_id = {block.elem_id: block for block in app.blocks.values() if block.elem_id}
         worded = [by_id[elem_id] for elem_id in PAGE_WORDS] + [status, reasoning_accordion, notes]

@@ -68,7 +68,34 @@ body.presenter #examples .info-text, body.presenter #photo:not(:has(img)) { disp
 body.presenter #title h1 { font-size: 1.5rem; margin: 0; }
 /* The proof stays on screen while the room reads down a long answer. */
 body.presenter #input { position: sticky; top: 0.5rem; align-self: flex-start; }
+/* The numbered proof: every mark is an icon and words, never colour alone. */
+#proof-view ol { list-style: none; margin: 0; padding: 0; }
+#proof-view li { display: flex; flex-wrap: wrap; gap: 0 .5em; padding: .25em .5em; margin: .15em 0;
+  border-left: 4px solid transparent; border-radius: 4px; font-size: var(--proof-size, 1rem); }
+#proof-view .step-number { font-weight: 700; min-width: 1.6em; }
+#proof-view .step-text { flex: 1 1 12em; }
+#proof-view .step-mark { font-weight: 600; font-size: .85em; white-space: nowrap; }
+#proof-view li[data-focus] { outline: 3px solid #1d4ed8; outline-offset: -1px; }
+#proof-view li[data-state="checked"] .step-mark { color: #166534; }
+#proof-view li[data-state="flawed"] { background: #fde8e8; border-left-color: #b91c1c; color: #1f2937; }
+#proof-view li[data-state="flawed"] .step-mark { color: #991b1b; }
+#proof-view li[data-state="after"] { color: #4b5563; border-left: 4px dashed #9ca3af; }
+/* On a projector the numbered proof is what the room reads: the text box above it shrinks. */
+body.presenter:has(#proof-view li) #proof textarea { height: 4.8em !important; min-height: 0 !important; }
+/* Once the verdict is in, the numbered proof is the proof: the box goes (Clear brings it back). */
+body.presenter:has(#proof-view li[data-state]) #proof { display: none !important; }
+#proof-view .verdict-badge { display: inline-block; margin: 0 0 .4em; padding: .2em .7em; border-radius: 999px;
+  font-weight: 700; border: 2px solid currentColor; }
+#proof-view .verdict-badge[data-verdict="flawed"] { color: #991b1b; }
+#proof-view .verdict-badge[data-verdict="none"] { color: #166534; }
+#proof-view .verdict-badge[data-verdict="missing"] { color: #4b5563; font-weight: 400; }
 """
+# Outline the step the reasoning is on, from the API's last output ({"type": "focus", "step": N}).
+FOCUS_JS = """(value) => {
+  const step = value && value.type === "focus" ? String(value.step) : null;
+  document.querySelectorAll("#proof-view li[data-step]").forEach((li) => li.toggleAttribute("data-focus", li.dataset.step === step));
+  return [];
+}"""
 # A bookmark with ?presenter opens the page in presenter mode.
 PRESENTER_FROM_URL_JS = "() => new URLSearchParams(window.location.search).has('presenter')"
 PRESENTER_TOGGLE_JS = "(on) => { document.body.classList.toggle('presenter', on); return []; }"

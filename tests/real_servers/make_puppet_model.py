@@ -2,11 +2,11 @@
 
 The puppet always says the same script, whatever the prompt::
 
-    [THINK] PUPPET_REASONING [/THINK] PUPPET_ANSWER </s>
+    [THINK] PUPPET_REASONING [/THINK] PUPPET_ANSWER PUPPET_VERDICT_LINE </s>
 
 so tests can check, exactly, that a real vLLM server with
 ``--reasoning-parser mistral`` and our client put the reasoning and the answer
-where they belong.
+where they belong, and that the app reads the verdict line out of the answer.
 
 How it works (a 2-layer, dim-128 transformer in bf16, ~70 MB):
 
@@ -48,9 +48,17 @@ from pathlib import Path
 PUPPET_MODEL_NAME = "puppet-magistral-2509"
 
 # The script. Tokenized, the reasoning and the answer have no token in common
-# and no repeated token (checked when building).
-PUPPET_REASONING = "Step 3 divides both sides by x − y, which is zero."
-PUPPET_ANSWER = "The flaw lies in step three: it cancels a vanishing factor (x−y=0)"
+# and no repeated token (checked when building). PUPPET_ANSWER is the answer as the
+# app shows it; the model's answer (PUPPET_CONTENT, vLLM's `content`) ends with the
+# verdict line the app asks for and takes out. The step is one of the tier's
+# argument "Let x = y. Then … Cancelling, x + y = y, so 2y = y and 2 = 1.", which
+# the app numbers 1-5; step 5 is "Cancelling, …".
+PUPPET_REASONING = "Step five divides both sides by x − y, which is zero."
+PUPPET_ANSWER = "The flaw lies in the last sentence — it cancels a vanishing factor"
+PUPPET_VERDICT_STEP = 5
+PUPPET_VERDICT_KIND = "invalid cancellation"
+PUPPET_VERDICT_LINE = f"\nFlawed step: {PUPPET_VERDICT_STEP} ({PUPPET_VERDICT_KIND})"
+PUPPET_CONTENT = PUPPET_ANSWER + PUPPET_VERDICT_LINE
 
 # Token ids of the special tokens as Magistral places them.
 BOS_ID = 1
@@ -136,11 +144,11 @@ def write_tekken(path: Path) -> None:
 
 
 def script_token_ids(tokenizer) -> list[int]:
-    """[THINK] reasoning [/THINK] answer </s> as token ids; checks the limits."""
+    """[THINK] reasoning [/THINK] answer-with-verdict-line </s> as token ids; checks the limits."""
     reasoning = tokenizer.encode(PUPPET_REASONING, bos=False, eos=False)
-    answer = tokenizer.encode(PUPPET_ANSWER, bos=False, eos=False)
+    answer = tokenizer.encode(PUPPET_CONTENT, bos=False, eos=False)
     assert tokenizer.decode(reasoning) == PUPPET_REASONING
-    assert tokenizer.decode(answer) == PUPPET_ANSWER
+    assert tokenizer.decode(answer) == PUPPET_CONTENT
     script = [THINK_ID, *reasoning, END_THINK_ID, *answer, EOS_ID]
     with_successor = script[:-1]
     if len(set(with_successor)) != len(with_successor):
@@ -239,7 +247,7 @@ def build(out_dir: Path, force: bool = False) -> Path:
     (out_dir / "params.json").write_text(json.dumps(params, indent=2) + "\n")
     (out_dir / "script.json").write_text(
         json.dumps(
-            {"reasoning": PUPPET_REASONING, "answer": PUPPET_ANSWER, "token_ids": script},
+            {"reasoning": PUPPET_REASONING, "answer": PUPPET_ANSWER, "content": PUPPET_CONTENT, "token_ids": script},
             ensure_ascii=False,
             indent=2,
         )

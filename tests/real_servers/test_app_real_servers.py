@@ -1,9 +1,10 @@
 """Our CLI and our run API against the real servers.
 
 vLLM serves the puppet model, which always says
-``[THINK] PUPPET_REASONING [/THINK] PUPPET_ANSWER </s>``, through the same
-tokenizer mode and ``--reasoning-parser mistral`` a GPU box runs for Magistral,
-so what our app shows can be checked exactly. llama.cpp serves SmolLM2 (real
+``[THINK] PUPPET_REASONING [/THINK] PUPPET_ANSWER PUPPET_VERDICT_LINE </s>``, through
+the same tokenizer mode and ``--reasoning-parser mistral`` a GPU box runs for Magistral,
+so what our app shows can be checked exactly: the answer without its verdict line, and
+the verdict on step PUPPET_VERDICT_STEP of ARGUMENT. llama.cpp serves SmolLM2 (real
 text, different per build: only its shape is checked).
 """
 
@@ -17,7 +18,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from make_puppet_model import END_THINK_ID, PUPPET_ANSWER, PUPPET_MODEL_NAME, PUPPET_REASONING, THINK_ID
+from make_puppet_model import (
+    END_THINK_ID,
+    PUPPET_ANSWER,
+    PUPPET_MODEL_NAME,
+    PUPPET_REASONING,
+    PUPPET_VERDICT_KIND,
+    PUPPET_VERDICT_STEP,
+    THINK_ID,
+)
 from tests import runs
 from tests.runs import child_env
 
@@ -27,6 +36,9 @@ ARGUMENT = (
     "Let x = y. Then x² = xy, so x² − y² = xy − y², so (x + y)(x − y) = y(x − y). "
     "Cancelling, x + y = y, so 2y = y and 2 = 1."
 )
+FLAWED_STEP = "Cancelling, x + y = y, so 2y = y and 2 = 1."  # step PUPPET_VERDICT_STEP (5) as the app numbers ARGUMENT
+VERDICT = {"type": "verdict", "step": PUPPET_VERDICT_STEP, "kind": PUPPET_VERDICT_KIND, "text": FLAWED_STEP}
+VERDICT_ON_STDERR = f"verdict: step {PUPPET_VERDICT_STEP} ({PUPPET_VERDICT_KIND})"  # the plain CLI's last line
 TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
 
 
@@ -56,7 +68,7 @@ def test_cli_answer_on_stdout_reasoning_on_stderr(vllm_server, tmp_path):
     r = run_cli(ARGUMENT, env=vllm_env(vllm_server, MAGISTRAL_MAX_TOKENS="1024"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == PUPPET_ANSWER + "\n"
-    assert r.stderr == PUPPET_REASONING + "\n"
+    assert r.stderr == f"{PUPPET_REASONING}\n{VERDICT_ON_STDERR}\n"
     for tag in TAGS:
         assert tag not in r.stdout and tag not in r.stderr
 
@@ -73,6 +85,7 @@ def test_cli_flags_and_default_max_tokens_fitted_to_server_context(vllm_server, 
     lines = r.stderr.splitlines()
     assert PUPPET_REASONING in lines
     assert any(line.startswith("note: ") and "4,096" in line for line in lines), r.stderr
+    assert lines[-1] == VERDICT_ON_STDERR
 
 
 def test_cli_default_model_is_the_servers_first(vllm_server, tmp_path):
@@ -95,6 +108,9 @@ def test_cli_json_events(vllm_server, puppet_model_dir, tmp_path):
     kinds = [x["type"] for x in records]
     assert kinds[-1] == "end" and "answer_was_reasoning" not in kinds
     assert kinds.index("answer") > max(i for i, k in enumerate(kinds) if k == "reasoning")
+    # the verdict line, read out of vLLM's answer stream, comes once, after the answer
+    assert kinds.count("verdict") == 1 and kinds[-2] == "verdict"
+    assert records[-2] == VERDICT
     end = records[-1]
     assert end["finish_reason"] == "stop"
     assert end["reasoning_tokens"] == reasoning_token_count(puppet_model_dir)
@@ -186,6 +202,7 @@ def test_run_api_against_vllm(vllm_server):
     assert state.ok, state.outcome()
     assert state.reasoning == PUPPET_REASONING
     assert state.answer == PUPPET_ANSWER
+    assert state.verdict.as_json() == VERDICT
     assert state.finish_reason == "stop"
     assert state.outcome() == "Finished."
 

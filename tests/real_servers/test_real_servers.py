@@ -2,8 +2,9 @@
 the app expects before the app is pointed at them.
 
 vLLM serves the puppet model (it always says [THINK] PUPPET_REASONING [/THINK]
-PUPPET_ANSWER </s>); llama.cpp serves SmolLM2-135M-Instruct (real text that
-differs between builds, so only its shape is checked).
+PUPPET_CONTENT </s>, an answer that ends in a verdict line); llama.cpp serves
+SmolLM2-135M-Instruct (real text that differs between builds, so only its shape is
+checked).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import requests
 
 from make_puppet_model import (
     END_THINK_ID,
-    PUPPET_ANSWER,
+    PUPPET_CONTENT,
     PUPPET_MODEL_NAME,
     PUPPET_REASONING,
     THINK_ID,
@@ -85,7 +86,7 @@ def test_vllm_streams_reasoning_then_answer(vllm_server, sampling):
         stream_chat(vllm_server, stream_options={"include_usage": True}, max_tokens=512, **sampling)
     )
     assert reasoning == PUPPET_REASONING
-    assert content == PUPPET_ANSWER
+    assert content == PUPPET_CONTENT
     assert finish == "stop"
     # vLLM's field is `reasoning`; the think tokens themselves never appear as text
     raw = json.dumps(chunks, ensure_ascii=False)
@@ -114,7 +115,7 @@ def test_vllm_non_streamed_message_splits_reasoning(vllm_server):
     r.raise_for_status()
     msg = r.json()["choices"][0]["message"]
     assert msg["reasoning"] == PUPPET_REASONING
-    assert msg["content"] == PUPPET_ANSWER
+    assert msg["content"] == PUPPET_CONTENT
 
 
 def test_vllm_max_tokens_inside_reasoning_ends_with_length_and_no_content(vllm_server):

@@ -1,0 +1,48 @@
+"""What a run asks of a backend, and what a backend says about a model: plain data that the
+backends, recordings and the run share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..families import Version
+from ..i18n import Message
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: list[dict[str, Any]]
+    temperature: float
+    top_p: float
+    max_tokens: int
+    # The person's text as typed: the messages carry it to the server; recordings and exports keep it too.
+    argument: str = ""
+    # Ask for the reasoning in its own field, where the server makes that a request option (Ollama's think).
+    think: bool = False
+    # "none" … "high" for a model that takes reasoning_effort; None: not sent.
+    reasoning_effort: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the server says about one model, asked once per run; None where it does not say."""
+
+    name: str
+    context_tokens: int | None = None
+    vision: bool | None = None
+    thinking: bool | None = None
+    # The prompt format the server's own answers point to (its tokenizer, the checkpoint it
+    # loaded, its template), and why, in words for the person; None where they say nothing.
+    prompt_format: Version | None = None
+    prompt_format_reason: Message | None = None
+    # The model takes reasoning_effort; its makers say to keep its reasoning in follow-ups.
+    reasoning_effort: bool = False
+    keeps_reasoning: bool = False
+
+    def takes_images(self, vision_setting: str = "auto") -> bool:
+        """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""
+        if vision_setting != "auto":
+            return vision_setting == "true"
+        return bool(self.vision)
