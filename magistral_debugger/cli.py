@@ -2,7 +2,7 @@
 
 So ``… > answer.md`` keeps just the answer. ``--json`` prints one event per line on
 stdout for scripts. Exit codes: 0 answered, 1 error, 3 no answer (e.g. out of tokens
-while thinking), 130 interrupted.
+while thinking), 130 interrupted. ``… rehearse`` is a command of its own (rehearse.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="magistral-debugger",
         description="Ask Magistral to find the flaw in an argument or proof.",
-        epilog="Settings also come from MAGISTRAL_* environment variables and .env (see .env.example).",
+        epilog="Settings also come from MAGISTRAL_* environment variables and .env (see .env.example). "
+        "'magistral-debugger rehearse --help': run the examples against the server and score them.",
     )
     parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
     parser.add_argument("--backend", choices=list(BACKENDS), help="model server kind (default: ollama)")
@@ -190,6 +191,11 @@ def exit_code(state: RunState) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["rehearse"]:  # a subcommand of its own: the examples against the server, scored
+        from .rehearse import main as rehearse
+
+        return rehearse(argv[1:])
     args = parse_args(argv)
     try:
         settings = settings_from_args(args)

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # The recording the "replay" backend plays, and how fast: a factor (1, 2, 4…) or "instant".
     replay_file: str = ""
     replay_speed: Annotated[float, Field(gt=0)] | Literal["instant"] = 1.0
+    # Talk mode: a folder `magistral-debugger rehearse` wrote. The page marks the examples it got
+    # right or wrong, and replays an example's recording when the model server is not reachable.
+    rehearsal_dir: str = ""
 
     @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod

@@ -249,6 +249,36 @@ def chat_stream(backend: str, reasoning: Sequence[str] = (), content: Sequence[s
     return openai_sse_events(reasoning, content, finish_reason=None, usage=None, done=False)
 
 
+def user_text(received: Received) -> str:
+    """The text of the request's last user message (a string, or the text parts of a list)."""
+    for message in reversed((received.json or {}).get("messages") or []):
+        if message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, list):
+                return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            return content or ""
+    return ""
+
+
+class PerRequest:
+    """A responder whose reply depends on the request: ``key(received)`` says which entry of
+    ``replies`` answers it; a list there answers that key's requests in turn (its last reply
+    repeats), for a question asked again that gets another answer. ``asked`` counts by key."""
+
+    def __init__(self, key: Callable[[Received], Any], replies: dict[Any, Responder | list[Responder]]):
+        self.key, self.replies = key, replies
+        self.asked: dict[Any, int] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, received: Received) -> Reply:
+        key = self.key(received)
+        with self._lock:
+            turn = self.asked[key] = self.asked.get(key, 0) + 1
+        replies = self.replies[key]
+        reply = replies[min(turn, len(replies)) - 1] if isinstance(replies, list) else replies
+        return reply(received) if callable(reply) else reply
+
+
 def _peer_gone(sock: socket.socket) -> bool:
     """EOF (or a reset) from the client is the only way it tells us it has
     cancelled, so peek without consuming anything the client may have sent."""

@@ -25,7 +25,8 @@ class RecordingBackend(Backend):
     """Passes another backend's stream through unchanged and writes each event to a file.
 
     Everything else (model list, model details, hints, kind, URL) is the wrapped backend's.
-    ``path`` is the file of the latest recording, once a stream has started.
+    ``path`` is the file of the latest recording, once a stream has started. Its name says
+    when and which model, unless ``name`` is given (a rehearsal names each file after its example).
     """
 
     def __init__(
@@ -36,8 +37,10 @@ class RecordingBackend(Backend):
         *,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        name: str = "",
     ) -> None:
         self.inner = inner
+        self.name = name
         self.directory = Path(directory)
         self.path: Path | None = None
         self._settings = public_settings(settings)
@@ -83,7 +86,7 @@ class RecordingBackend(Backend):
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         recorded_at = self._now()
-        self.path = self.directory / recording_name(recorded_at, request.model)
+        self.path = self.directory / (self.name or recording_name(recorded_at, request.model))
         writer = _Writer(self.path)
         if writer.failure:
             log.warning("cannot record to %s: %s", self.path, writer.failure)

@@ -45,6 +45,11 @@ PAGE = {
     "top_p_label": "top_p",
     "max_tokens_label": "Max tokens",
     "replay_label": "Replay of a run recorded on {date} with {model}",
+    # talk mode: a rehearsal's replay, and its marks on the examples
+    "rehearsal_replay": "Replay of the rehearsal from {date} ({model}): the model server cannot be reached",
+    "rehearsal_mark_right": "✅ rehearsal: right",
+    "rehearsal_mark_wrong": "❌ rehearsal: wrong",
+    "rehearsal_mark_not_run": "➖ not rehearsed",
     # health of the model server
     "health_ready_detail": "Ready: {model} at {url}",
     # status while a run goes on

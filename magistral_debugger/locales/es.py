@@ -43,6 +43,11 @@ PAGE = {
     "top_p_label": "top_p",
     "max_tokens_label": "Máximo de tokens",
     "replay_label": "Reproducción de una ejecución grabada el {date} con {model}",
+    # talk mode: a rehearsal's replay, and its marks on the examples
+    "rehearsal_replay": "Reproducción del ensayo del {date} ({model}): no se puede conectar con el servidor del modelo",
+    "rehearsal_mark_right": "✅ ensayo: acierto",
+    "rehearsal_mark_wrong": "❌ ensayo: fallo",
+    "rehearsal_mark_not_run": "➖ sin ensayar",
     "health_ready_detail": "Listo: {model} en {url}",
     "status_idle": "Pega un argumento o elige un ejemplo y pulsa **Depurar**.",
     "status_waiting": "Esperando a {model}… {duration}",

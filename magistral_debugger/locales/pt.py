@@ -43,6 +43,11 @@ PAGE = {
     "top_p_label": "top_p",
     "max_tokens_label": "Máximo de tokens",
     "replay_label": "Reprodução de uma execução gravada em {date} com {model}",
+    # talk mode: a rehearsal's replay, and its marks on the examples
+    "rehearsal_replay": "Reprodução do ensaio de {date} ({model}): o servidor do modelo não está acessível",
+    "rehearsal_mark_right": "✅ ensaio: certo",
+    "rehearsal_mark_wrong": "❌ ensaio: errado",
+    "rehearsal_mark_not_run": "➖ não ensaiado",
     "health_ready_detail": "Pronto: {model} em {url}",
     "status_idle": "Cole um argumento ou escolha um exemplo e pressione **Depurar**.",
     "status_waiting": "Aguardando {model}… {duration}",

@@ -43,6 +43,11 @@ PAGE = {
     "top_p_label": "top_p",
     "max_tokens_label": "Số token tối đa",
     "replay_label": "Phát lại một lần chạy được ghi lúc {date} với {model}",
+    # talk mode: a rehearsal's replay, and its marks on the examples
+    "rehearsal_replay": "Phát lại buổi chạy thử ngày {date} ({model}): không kết nối được với máy chủ mô hình",
+    "rehearsal_mark_right": "✅ chạy thử: đúng",
+    "rehearsal_mark_wrong": "❌ chạy thử: sai",
+    "rehearsal_mark_not_run": "➖ chưa chạy thử",
     "health_ready_detail": "Sẵn sàng: {model} tại {url}",
     "status_idle": "Dán một lập luận hoặc chọn một ví dụ, rồi nhấn **Gỡ lỗi**.",
     "status_waiting": "Đang chờ {model}… {duration}",

@@ -43,6 +43,11 @@ PAGE = {
     "top_p_label": "top_p",
     "max_tokens_label": "最大 token 数",
     "replay_label": "回放：{date} 使用 {model} 录制的一次运行",
+    # talk mode: a rehearsal's replay, and its marks on the examples
+    "rehearsal_replay": "回放 {date} 的预演（{model}）：无法连接模型服务器",
+    "rehearsal_mark_right": "✅ 预演：正确",
+    "rehearsal_mark_wrong": "❌ 预演：错误",
+    "rehearsal_mark_not_run": "➖ 未预演",
     "health_ready_detail": "就绪：{model}，位于 {url}",
     "status_idle": "粘贴一段论证或选择一个示例，然后点击 **调试**。",
     "status_waiting": "正在等待 {model}… {duration}",

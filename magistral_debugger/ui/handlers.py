@@ -23,6 +23,7 @@ from ..prompt import Turn
 from ..run import DebugRun, live_snapshots
 from ..settings import Settings
 from ..steps import split_steps
+from ..talk_mode import Rehearsal, choose, load_rehearsal, mark_words
 from ..verdict import NoVerdict, Verdict
 from ..view import (
     health_markdown,
@@ -77,15 +78,25 @@ def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
 
 
-def example_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None) -> list[tuple[str, str]]:
     """The examples picker's entries, grouped by topic: "Topic · Language · Title", so typing
-    a topic, a language or a word of the title finds it (✓ marks a correct control proof)."""
+    a topic, a language or a word of the title finds it (✓ marks a correct control proof; in
+    talk mode, how the rehearsal went follows)."""
     order = {topic: index for index, topic in enumerate(TOPICS)}
     examples = sorted(load_examples(), key=lambda example: order[example.topic])
     return [
         (
-            f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} · "
-            f"{example.title}{' ✓' if example.kind == 'correct' else ''}",
+            " ".join(
+                filter(
+                    None,
+                    [
+                        f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
+                        example.title,
+                        "✓" if example.kind == "correct" else "",
+                        mark_words(rehearsal, example.slug, lang),
+                    ],
+                )
+            ),
             example.slug,
         )
         for example in examples
@@ -110,7 +121,7 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "debug": {"value": "debug_button"},
     "stop": {"value": "stop_button"},
     "clear": {"value": "clear_button"},
-    "examples": {"label": "examples_label", "info": "examples_search", "choices": example_choices},
+    "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
     "reasoning": {"label": "reasoning_label", "placeholder": "reasoning_placeholder"},
     "answer-heading": {"value": lambda lang: f"**{t('answer_label', lang)}**"},
     "answer": {"label": "answer_label"},
@@ -157,6 +168,7 @@ class DebuggerPage:
         self.settings = settings
         self.examples = load_examples()
         self.admission = Admission(settings.concurrency_limit, settings.queue_max_size)
+        self.rehearsal = load_rehearsal(settings.rehearsal_dir) if settings.rehearsal_dir.strip() else None
 
     def panel(self, *chosen: Any) -> tuple:
         """The backend panel's values, with this page's settings where an API caller left one out."""
@@ -193,9 +205,11 @@ class DebuggerPage:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
                 yield "", "", waiting, idle_header, thread, "", None
                 await slot.turn()
+            # Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down.
+            chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
-            label = replay_label(run, lang)
+            label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
             folded = False
             async for state in live_snapshots(run):
                 reasoning, answer, status, header, notes = render(state, label, lang)
@@ -305,6 +319,7 @@ class DebuggerPage:
             gr.update(**{prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()})
             for props in PAGE_WORDS.values()
         ]
+        words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(lang, self.rehearsal)
         run = live.run if live is not None else None
         state = run.state if run is not None else None
         if state is not None and not state.done:
