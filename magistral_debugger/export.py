@@ -4,9 +4,10 @@
 (settings, the text, the request it sent, its run state) into one plain value, its words
 (outcome, notes, headings) in the language of the page that asked for it;
 ``export_markdown`` and ``export_json`` are pure functions of that value. A follow-up's
-record holds the whole conversation (the proof, each question and each answer), since that
-is what a person who downloads it after a follow-up means to keep. A record never holds a secret: settings come from a fixed public list, URLs lose their
-credentials, and the API key is scrubbed from every string it carries.
+record holds the whole conversation (the proof, each question and each answer): that is
+what a person who downloads it after a follow-up means to keep. A record never holds a
+secret: settings come from a fixed public list, URLs lose their credentials, and the API
+key is scrubbed from every string it carries.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     type="filepath",
                     sources=["upload", "clipboard", "webcam"],
                     label=WORDS("photo_label"),
-                    height=180,
+                    height=140,
                     visible=False,  # shown once the model is known to take images
                     elem_id="photo",
                 )

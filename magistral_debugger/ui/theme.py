@@ -21,6 +21,8 @@ THEME = gr.themes.Soft(
 CSS = """
 #answer .prose { font-size: var(--answer-size, 1.08rem) !important; line-height: 1.6; padding-right: 2rem; }
 #answer .katex { font-size: 1.15em !important; }
+/* A display formula wider than a phone scrolls sideways instead of running off the screen. */
+#answer .katex-display, #thread .katex-display { overflow-x: auto; overflow-y: hidden; }
 #answer-heading .prose { font-size: var(--answer-heading-size, 1rem) !important; }
 #proof textarea { font-size: var(--proof-size, 1rem) !important; }
 #reasoning textarea { opacity: var(--reasoning-opacity, 0.85); font-size: var(--reasoning-size, 0.95rem) !important; }
@@ -36,6 +38,7 @@ CSS = """
 /* The photo box's label sat on top of its upload icon. */
 #photo [data-testid=block-label] { position: static; margin-bottom: 0.4rem; }
 #photo { height: auto !important; }
+#photo .image-container .upload-container { min-height: 0 !important; height: 8rem !important; }
 /* A keyboard's first stop: out of sight until focused, and taking no room. */
 #skip { position: absolute !important; width: 0; height: 0; padding: 0; }
 .skip-link {
