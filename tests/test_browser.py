@@ -59,7 +59,7 @@ def start_debug(page, url: str, text: str) -> None:
 
 
 def reasoning_text(page) -> str:
-    return page.locator("#reasoning textarea").input_value()
+    return page.locator("#reasoning-content").inner_text().strip()
 
 
 def answer_text(page) -> str:
@@ -90,7 +90,7 @@ def test_reasoning_then_answer_stream_into_their_own_panes(page, srv, app_url):
         ),
     )
     start_debug(page, app_url, "Assume x = y. Then x² = xy … so 2 = 1.")
-    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('Step 4')")
+    page.wait_for_function("document.querySelector('#reasoning-content').innerText.includes('Step 4')")
     assert answer_text(page).strip() == ""  # reasoning arrives first, alone
     page.locator("#status").get_by_text("Finished").wait_for()
     reasoning, answer = reasoning_text(page), answer_text(page)
@@ -110,7 +110,7 @@ def test_stop_mid_stream_hangs_up_on_the_model_server_and_keeps_the_text(page, s
         "POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=[f"thought {i}. " for i in range(600)]), 0.05))
     )
     start_debug(page, app_url, "Assume x = y …")
-    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('thought 3.')")
+    page.wait_for_function("document.querySelector('#reasoning-content').innerText.includes('thought 3.')")
     page.locator("#stop").click()
     assert srv.wait_for_hangup(timeout=5) is not None
     page.locator("#status").get_by_text("Stopped").wait_for()

@@ -23,7 +23,7 @@ from magistral_debugger.i18n import number, t
 from magistral_debugger.settings import Settings
 from tests.accessibility import assert_no_serious_violations
 from tests.conftest import serve_app
-from tests.loopback import ModelServer, Reply, dead_url, openai_sse_events, paced
+from tests.loopback import ModelServer, Reply, Sleep, dead_url, openai_sse_events, paced
 from tests.runs import backend_url
 from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the module-scoped Chromium)
 
@@ -59,18 +59,25 @@ def latex_reasoning() -> list[str]:
         "So cancelling $(x - y)$ in step 5 means dividing by zero, which is not allowed.\n\n"
     )
     words = re.findall(r"\S+\s*", "".join(paragraph.format(n=n) for n in range(1, 100)))[:REASONING_TOKENS]
-    return ["".join(words[i : i + 8]) for i in range(0, len(words), 8)]
+    return ["".join(words[i : i + 8]) for i in range(0, len(words), 8)] + [LAST_THOUGHT]
 
 
-def long_run(pace: float = 0.006) -> Reply:
-    """The whole run as vLLM streams it, with the usage it reports at the end."""
+LAST_THOUGHT = "\n\nThat settles it: step five is where it breaks."
+
+
+def long_run(pace: float = 0.006, pause_before_answer: float = 0.0) -> Reply:
+    """The whole run as vLLM streams it, with the usage it reports at the end; the model may
+    pause between its last thought and its answer (as when it writes a long formula)."""
     usage = {
         "prompt_tokens": 412,
         "completion_tokens": REASONING_TOKENS + 96,
         "total_tokens": 412 + REASONING_TOKENS + 96,
         "completion_tokens_details": {"reasoning_tokens": REASONING_TOKENS},
     }
-    return Reply(body=paced(openai_sse_events(latex_reasoning(), ANSWER, usage=usage), pace))
+    reasoning = latex_reasoning()
+    events = openai_sse_events(reasoning, ANSWER, usage=usage)
+    thinking, answering = events[: len(reasoning)], events[len(reasoning) :]
+    return Reply(body=[*paced(thinking, pace), Sleep(pause_before_answer), *paced(answering, pace)])
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +142,7 @@ VIEWS = [
 def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
     open_page, server, url, mode, width, height, query
 ):
-    server.route("POST", "/v1/chat/completions", long_run())
+    server.route("POST", "/v1/chat/completions", long_run(pause_before_answer=2))
     page = open_page(url + query, width, height)
     state = f"{mode} {width}x{height}"
     assert_no_serious_violations(page, f"{state}, idle")
@@ -144,14 +151,15 @@ def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
     thinking = page.locator("#reasoning-accordion").get_by_text(re.compile(r"Thinking… \d+ sec"))
     thinking.wait_for()
     page.wait_for_function(FIRST_LINE_IN_VIEW_JS, arg="#status")  # a phone moves to the output at once
-    assert page.locator("#reasoning textarea").is_visible()  # the pane is open while the model thinks
+    page.locator("#reasoning-content", has_text=LAST_THOUGHT.strip()).wait_for()  # the model pauses before it answers:
+    assert page.locator("#reasoning-scroll").is_visible()  # the pane is open while the model thinks
     page.locator("#status").get_by_text("Finished").wait_for(timeout=60_000)
 
     folded = page.locator("#reasoning-accordion").get_by_text(
         re.compile(rf"^Thought for \d+ sec · {number(REASONING_TOKENS)} tokens$")
     )
     folded.wait_for()
-    assert not page.locator("#reasoning textarea").is_visible()
+    assert not page.locator("#reasoning-scroll").is_visible()
     page.wait_for_function(FIRST_LINE_IN_VIEW_JS, arg="#answer")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"room_{mode}_{width}x{height}.png"))
@@ -165,8 +173,10 @@ def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
     assert_no_serious_violations(page, f"{state}, after a run")
 
     folded.click()  # the header opens the reasoning again
-    page.locator("#reasoning textarea").wait_for(state="visible")
-    assert page.locator("#reasoning textarea").input_value().startswith("Let me check step 1 again.")
+    page.locator("#reasoning-scroll").wait_for(state="visible")
+    assert page.locator("#reasoning-content").text_content().strip().startswith("Let me check step 1 again.")
+    assert page.locator("#reasoning-content .katex").count() > 0  # its math rendered like the answer's
+    assert_no_serious_violations(page, f"{state}, after a run, reasoning opened")
 
 
 # --- status where people look -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..examples import TOPICS, load_examples
 from ..export import RunRecord, write_export
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompt import Turn
+from ..reasoning_pane import ReasoningPane, as_updates
 from ..run import DebugRun, live_snapshots
 from ..settings import Settings
 from ..steps import split_steps
@@ -45,6 +46,8 @@ class LiveRun:
     def __init__(self) -> None:
         self.run: DebugRun | None = None
         self.history: list[Turn] = []
+        # The reasoning as the page's pane shows it (its shelves), for the raw switch to redraw.
+        self.pane = ReasoningPane()
         # The latest verdict of the conversation: a follow-up without one leaves it shown.
         self.verdict: Verdict | NoVerdict | None = None
 
@@ -122,7 +125,8 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "stop": {"value": "stop_button"},
     "clear": {"value": "clear_button"},
     "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
-    "reasoning": {"label": "reasoning_label", "placeholder": "reasoning_placeholder"},
+    "reasoning-latest": {"value": "reasoning_latest"},
+    "reasoning-raw": {"label": "reasoning_raw"},
     "answer-heading": {"value": lambda lang: f"**{t('answer_label', lang)}**"},
     "answer": {"label": "answer_label"},
     "download-md": {"label": lambda lang: f"⬇ {t('download_markdown', lang)}"},
@@ -259,6 +263,31 @@ class DebuggerPage:
         async for update in self.run_turn(question, None, panel, live, True, lang):
             yield update
 
+    async def in_page(self, turn: AsyncIterator[tuple], live: LiveRun, raw: bool) -> AsyncIterator[tuple]:
+        """A turn's updates as the page shows them: its reasoning on the pane's shelves (only
+        the shelf that changed goes on the wire) instead of the one text the API gives."""
+        live.pane = ReasoningPane(raw=raw)
+        async for reasoning, *rest in turn:
+            yield (*rest, *as_updates(live.pane.update(reasoning)))
+
+    async def debug_in_page(
+        self, text: str, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, raw: bool
+    ) -> AsyncIterator[tuple]:
+        turn = self.debug(text, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang)
+        async for update in self.in_page(turn, live, raw):
+            yield update
+
+    async def follow_up_in_page(
+        self, question: str, backend, url, model, temperature, top_p, max_tokens, version, live, lang, raw: bool
+    ) -> AsyncIterator[tuple]:
+        turn = self.follow_up(question, backend, url, model, temperature, top_p, max_tokens, version, live, lang)
+        async for update in self.in_page(turn, live, raw):
+            yield update
+
+    def show_raw(self, raw: bool, live: LiveRun) -> list[str]:
+        """The pane as plain text (what the model wrote, dollars and all) or rendered again."""
+        return live.pane.show_raw(raw)
+
     def after_run(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         """Downloads of the finished run and the conversation before it (in the page's language),
         the follow-up box once there is an answer, and the numbered proof marked with the
@@ -295,9 +324,11 @@ class DebuggerPage:
         live.history = []  # a new conversation
         live.verdict = None
         hidden = gr.DownloadButton(visible=False)
-        texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
+        live.pane = ReasoningPane(raw=live.pane.raw)
+        texts = ("", None, "", "")  # proof, photo, question, answer
         header = gr.Accordion(label=t("reasoning_label", lang), open=True)
-        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False), "")
+        shelves = live.pane.show_raw(live.pane.raw)  # all empty
+        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False), "", *shelves)
 
     def pick_example(self, slug: str | None) -> Any:
         chosen = next((example for example in self.examples if example.slug == slug), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
+from ..reasoning_pane import build_reasoning_pane
 from ..view import LATEX_DELIMITERS
 from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, example_choices, skip_link, version_choices
 from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS, RUN_ENDED_JS, RUN_STARTED_JS
@@ -90,16 +91,10 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
                 notes = gr.Markdown("", label=t("notes_label"), elem_id="run-notes")
                 with gr.Accordion(WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
-                    reasoning = gr.Textbox(
-                        label=t("reasoning_label"),
-                        show_label=False,
-                        lines=8,
-                        max_lines=16,
-                        interactive=False,
-                        autoscroll=True,
-                        elem_id="reasoning",
-                        placeholder=WORDS("reasoning_placeholder"),
-                    )
+                    # Rendered Markdown and math on shelves that follow the stream (see reasoning_pane).
+                    pane = build_reasoning_pane(WORDS("reasoning_latest"), WORDS("reasoning_raw"))
+                # The reasoning as one plain text: the API's first output (the page reads the pane).
+                reasoning = gr.Textbox(label=t("reasoning_label"), visible=False, elem_id="reasoning")
                 gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
                 answer = gr.Markdown(
                     label=t("answer_label"),
@@ -154,7 +149,9 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
+        # The API's events give the reasoning as one text; the page's put it on the pane's shelves.
         outputs = [reasoning, answer, status, reasoning_accordion, thread, notes, verdict]
+        page_outputs = [answer, status, reasoning_accordion, thread, notes, verdict, *pane.outputs]
         finished_outputs = [download_md, download_json, follow_up_group, question, proof_view]
         run_options = dict(
             # The page's Admission decides who runs, who waits and who hears "busy";
@@ -162,33 +159,45 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             concurrency_limit=None,
             concurrency_id=MODEL_CONCURRENCY_ID,
             show_progress="hidden",
+            # One component for Gradio's progress tracking: the shelves an update skips would
+            # otherwise each run a progress timer on every frame.
+            show_progress_on=[status],
         )
         private = dict(api_visibility="private")
-        triggers = [
-            (debug_button.click, page.debug, [text, *panel, image, live, language], dict(api_name="debug")),
-            (text.submit, page.debug, [text, *panel, image, live, language], private),
-            (ask_button.click, page.follow_up, [question, *panel, live, language], dict(api_name="follow_up")),
-            (question.submit, page.follow_up, [question, *panel, live, language], private),
+        debug_inputs = [text, *panel, image, live, language]
+        follow_up_inputs = [question, *panel, live, language]
+        # Buttons nobody sees carry the API's endpoints.
+        api_debug = gr.Button(visible=False, elem_id="api-debug")
+        api_follow_up = gr.Button(visible=False, elem_id="api-follow-up")
+        runs = [
+            api_debug.click(page.debug, debug_inputs, outputs, api_name="debug", **run_options),
+            api_follow_up.click(page.follow_up, follow_up_inputs, outputs, api_name="follow_up", **run_options),
         ]
-        runs = []
-        for trigger, handler, inputs, naming in triggers:
+        in_page = [
+            (debug_button.click, page.debug_in_page, debug_inputs),
+            (text.submit, page.debug_in_page, debug_inputs),
+            (ask_button.click, page.follow_up_in_page, follow_up_inputs),
+            (question.submit, page.follow_up_in_page, follow_up_inputs),
+        ]
+        for trigger, handler, inputs in in_page:
             trigger(None, js=RUN_STARTED_JS)  # Debug looks busy at once, and a phone moves to the output
-            runs.append(trigger(handler, inputs, outputs, **naming, **run_options))
-        for started in runs:
+            started = trigger(handler, [*inputs, pane.raw], page_outputs, **private, **run_options)
             started.then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
+            runs.append(started)
         stop_button.click(
             page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
         ).then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
         clear_button.click(
             page.clear,
             [live, language],
-            [text, image, question, reasoning, answer, status, reasoning_accordion, thread, notes, download_md, download_json,
-             follow_up_group, proof_view],
+            [text, image, question, answer, status, reasoning_accordion, thread, notes, download_md, download_json,
+             follow_up_group, proof_view, *pane.outputs],
             cancels=runs,
             queue=False,
             **private,
         ).then(None, js=RUN_ENDED_JS)
         examples.input(page.pick_example, [examples], [text], queue=False, **private)
+        pane.raw.change(page.show_raw, [pane.raw, live], pane.outputs, queue=False, show_progress="hidden", **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
         # The header's health is checked again whenever what it describes may have changed.
         checked = dict(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ..reasoning_pane import REASONING_PANE_CSS, REASONING_PANE_JS
+
 # System fonts only: the page must load with no request leaving the machine.
 THEME = gr.themes.Soft(
     font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
@@ -18,14 +20,13 @@ THEME = gr.themes.Soft(
     body_text_color_subdued="*neutral_600",
     input_placeholder_color="*neutral_500",
 )
-CSS = """
+CSS = REASONING_PANE_CSS + """
 #answer .prose { font-size: var(--answer-size, 1.08rem) !important; line-height: 1.6; padding-right: 2rem; }
 #answer .katex { font-size: 1.15em !important; }
 /* A display formula wider than a phone scrolls sideways instead of running off the screen. */
 #answer .katex-display, #thread .katex-display { overflow-x: auto; overflow-y: hidden; }
 #answer-heading .prose { font-size: var(--answer-heading-size, 1rem) !important; }
 #proof textarea { font-size: var(--proof-size, 1rem) !important; }
-#reasoning textarea { opacity: var(--reasoning-opacity, 0.85); font-size: var(--reasoning-size, 0.95rem) !important; }
 #status { min-height: 2.2em; scroll-margin-top: 0.5rem; }
 #status .prose { font-size: var(--status-size, 1rem) !important; }
 #answer, #status, #thread { overflow-wrap: anywhere; }
@@ -64,7 +65,7 @@ a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visib
    mode switches CSS variables on <body>, which every scoped rule above inherits. */
 body.presenter {
   --answer-size: 1.9rem; --answer-heading-size: 1.4rem; --proof-size: 1.45rem; --status-size: 1.2rem;
-  --reasoning-size: 1.2rem; --reasoning-opacity: 0.7; --body-text-color: #000; background: #fff;
+  --reasoning-size: 1.2rem; --body-text-color: #000; background: #fff;
 }
 body.presenter #intro-text, body.presenter #backend-panel, body.presenter #run-notes,
 body.presenter #examples .info-text, body.presenter #photo:not(:has(img)) { display: none !important; }
@@ -107,7 +108,7 @@ BROWSER_LANGUAGES_JS = "() => (navigator.languages && navigator.languages.length
 RUN_STARTED_JS = "() => { window.magistralRun && window.magistralRun(true); return []; }"
 RUN_ENDED_JS = "() => { window.magistralRun && window.magistralRun(false); return []; }"
 # Run once when the page loads: what the server cannot do for a person in the room.
-PAGE_JS = """
+ROOM_JS = """
 () => {
   const find = (selector) => document.querySelector(selector);
   const nearTop = (element, fraction) => {
@@ -165,6 +166,18 @@ PAGE_JS = """
     new MutationObserver(rename).observe(input, { childList: true, subtree: true });
   };
   nameUploadsByTheirWords();
+  // A display formula wider than the screen scrolls sideways; a keyboard must reach it to
+  // scroll it (axe-core: scrollable-region-focusable), so a formula that overflows takes focus.
+  const reachWideFormulas = () => {
+    const blocks = ['#answer', '#thread'].map(find);
+    if (blocks.some((block) => !block)) return setTimeout(reachWideFormulas, 200);
+    const reach = () => blocks.forEach((block) => block.querySelectorAll('.katex-display').forEach((formula) => {
+      if (formula.scrollWidth > formula.clientWidth) formula.setAttribute('tabindex', '0');
+    }));
+    blocks.forEach((block) => new MutationObserver(reach).observe(block, { childList: true, subtree: true }));
+    window.addEventListener('resize', reach);
+  };
+  reachWideFormulas();
   // Gradio's dropdowns keep their list open when Tab moves on (the Language list stayed over
   // the page); Escape is what closes them, so a combobox that focus has left gets one.
   document.addEventListener('focusout', (event) => {
@@ -179,3 +192,5 @@ PAGE_JS = """
   }, true);
 }
 """
+# Gradio runs one script at load: the room's, then the reasoning pane's (which follows the stream).
+PAGE_JS = f"() => {{ ({ROOM_JS.strip()})(); ({REASONING_PANE_JS.strip()})(); }}"
