@@ -3,7 +3,8 @@
 An example is written as steps, one per line, so the page numbers it exactly as its
 file does. Each file also records the step a correct verdict names (``flawed_step``; 0
 for a correct proof) and what is wrong there (``flaw``); that is for us and the tests,
-never sent to the model.
+never sent to the model. Its ``topic`` (one of :data:`TOPICS`) and ``language`` are what
+the page's picker sorts and searches by.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .prompt import PROMPTS_DIR
 from .steps import split_steps
 
 EXAMPLES_DIR = PROMPTS_DIR / "examples"
+# In the picker's order; each is worded as the page's "topic_<name>".
+TOPICS = ("algebra", "geometry", "analysis", "number_theory", "induction", "logic", "probability")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Example:
     title: str
     language: str
     kind: str  # "flawed" or "correct" (a control: the model should find no flaw)
+    topic: str  # one of TOPICS
     argument: str
     flaw: str
     flawed_step: int  # 1-based, as split_steps numbers the argument; 0: no flaw
@@ -40,6 +44,7 @@ def load_examples(folder: Path = EXAMPLES_DIR) -> tuple[Example, ...]:
             title=data["title"].strip(),
             language=data["language"].strip(),
             kind=data["kind"].strip(),
+            topic=data["topic"].strip(),
             argument=data["argument"].strip(),
             flaw=data["flaw"].strip(),
             flawed_step=data["flawed_step"],
@@ -51,6 +56,8 @@ def load_examples(folder: Path = EXAMPLES_DIR) -> tuple[Example, ...]:
 
 def _check(example: Example, path: Path) -> None:
     """A recorded step that the proof does not have would grade every run of it wrongly."""
+    if example.topic not in TOPICS:
+        raise ValueError(f"{path.name}: topic = {example.topic!r} is none of {', '.join(TOPICS)}")
     step, count = example.flawed_step, len(split_steps(example.argument))
     if type(step) is not int or not 0 <= step <= count:
         raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")

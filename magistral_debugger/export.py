@@ -3,9 +3,11 @@
 ``RunRecord.from_run(run, lang)`` takes what a :class:`~magistral_debugger.run.DebugRun` did
 (settings, the text, the request it sent, its run state) into one plain value, its words
 (outcome, notes, headings) in the language of the page that asked for it;
-``export_markdown`` and ``export_json`` are pure functions of that value. A record
-never holds a secret: settings come from a fixed public list, URLs lose their
-credentials, and the API key is scrubbed from every string it carries.
+``export_markdown`` and ``export_json`` are pure functions of that value. A follow-up's
+record holds the whole conversation (the proof, each question and each answer): that is
+what a person who downloads it after a follow-up means to keep. A record never holds a
+secret: settings come from a fixed public list, URLs lose their credentials, and the API
+key is scrubbed from every string it carries.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .i18n import DEFAULT_LANGUAGE, in_language, t
+from .i18n import DEFAULT_LANGUAGE, duration, in_language, number, t
 from .prompt import detect_version
 from .redaction import file_slug, public_settings, public_url, scrub_all, scrubber
 from .verdict import NoVerdict, Verdict
@@ -44,11 +46,20 @@ class RunStats:
 
 
 @dataclass(frozen=True)
+class EarlierTurn:
+    """A turn of the conversation before the exported run (the first one's question is the proof)."""
+
+    question: str
+    answer: str
+    reasoning: str
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """Everything an export says about one run, secrets already removed."""
 
     started: datetime
-    argument: str
+    argument: str  # the proof: the text of the conversation's first turn
     model: str
     prompt_format: str
     backend_kind: str
@@ -70,6 +81,9 @@ class RunRecord:
     # The proof as numbered steps, and the model's verdict on them (None: the run gave none).
     steps: tuple[str, ...] = ()
     verdict: Verdict | NoVerdict | None = None
+    # A follow-up: the turns before it, oldest first, and the question this run answered.
+    earlier: tuple[EarlierTurn, ...] = ()
+    question: str | None = None
 
     @classmethod
     def from_run(cls, run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> RunRecord:
@@ -77,7 +91,9 @@ class RunRecord:
         scrub = scrubber(settings)
         backend = run.backend
         backend_kind, backend_url, replay_of = backend.kind, public_url(backend.url), None
-        argument = (request.argument if request else "") or run.argument or ""
+        asked = (request.argument if request else "") or run.argument or ""
+        earlier = tuple(EarlierTurn(scrub(turn.question), scrub(turn.answer), scrub(turn.reasoning)) for turn in run.history)
+        argument, question = (earlier[0].question, scrub(asked)) if earlier else (asked, None)
         public = public_settings(settings)
         recording = run.recording
         if recording is not None:  # say where the text really came from: the recorded run
@@ -119,6 +135,8 @@ class RunRecord:
             language=lang,
             steps=tuple(scrub(step) for step in state.steps),
             verdict=state.verdict,
+            earlier=earlier,
+            question=question,
         )
 
 
@@ -136,6 +154,8 @@ def export_dict(record: RunRecord) -> dict[str, Any]:
         "language": record.language,
         "started": record.started.isoformat(timespec="seconds"),
         "argument": record.argument,
+        # Every turn in order, the first asking about the argument, the last being this run.
+        "conversation": [asdict(turn) for turn in _turns(record)],
         "steps": list(record.steps),
         "verdict": record.verdict.as_json() if isinstance(record.verdict, Verdict) else None,
         "answer": record.answer,
@@ -163,7 +183,8 @@ def export_json(record: RunRecord) -> str:
 
 
 def export_markdown(record: RunRecord) -> str:
-    """The proof, the answer, then the reasoning folded in a ``<details>`` block, then the facts."""
+    """The proof, the answer, then the reasoning folded in a ``<details>`` block — and for a
+    conversation each question with its answer and reasoning, in order — then the facts."""
     s, lang = record.stats, record.language
 
     def say(key: str, **values: Any) -> str:
@@ -181,45 +202,51 @@ def export_markdown(record: RunRecord) -> str:
         if record.verdict is not None:
             lines += [f"**{say('export_verdict')}:** {_inline(badge_words(record.verdict, lang))}", ""]
         marks = step_marks(record.verdict, len(record.steps), lang) if record.verdict is not None else ()
-        for number, step in enumerate(record.steps, 1):
-            mark = marks[number - 1] if marks else None
+        for position, step in enumerate(record.steps, 1):
+            mark = marks[position - 1] if marks else None
             icon = {"checked": "✓ ", "flawed": "✗ ", "after": "… "}.get(mark.state, "") if mark else ""
             said = f" — *{_inline(mark.words)}*" if mark and mark.state else ""
-            lines.append(f"{number}. {icon}{_inline(step)}{said}")
+            lines.append(f"{position}. {icon}{_inline(step)}{said}")
         lines.append("")
-    lines += [f"## {say('export_answer')}", "", record.answer.strip() or f"*{say('export_no_answer')}*", ""]
-    if s.thinking_s is not None:
-        summary = say("export_reasoning_timed", seconds=f"{s.thinking_s:.0f}", tokens=s.reasoning_tokens)
-    else:
-        summary = say("export_reasoning", tokens=s.reasoning_tokens)
-    lines += [
-        "<details>",
-        f"<summary>{summary}</summary>",
-        "",
-        _fenced(record.reasoning) if record.reasoning.strip() else f"*{say('export_no_reasoning')}*",
-        "",
-        "</details>",
-        "",
-    ]
+    turns = _turns(record)
+    for index, turn in enumerate(turns):
+        if index:
+            lines += [f"## {say('thread_asked')}", "", _fenced(turn.question), ""]
+        lines += [f"## {say('export_answer')}", "", turn.answer.strip() or f"*{say('export_no_answer')}*", ""]
+        if index < len(turns) - 1:  # an earlier turn: only its text was kept
+            summary = say("reasoning_label")
+        elif s.thinking_s is not None:
+            summary = say("export_reasoning_timed", duration=duration(s.thinking_s, lang), tokens=s.reasoning_tokens)
+        else:
+            summary = say("export_reasoning", tokens=s.reasoning_tokens)
+        lines += [
+            "<details>",
+            f"<summary>{summary}</summary>",
+            "",
+            _fenced(turn.reasoning) if turn.reasoning.strip() else f"*{say('export_no_reasoning')}*",
+            "",
+            "</details>",
+            "",
+        ]
     if record.notices:
         lines += [f"## {say('export_notes')}", ""] + [f"- {_inline(n)}" for n in record.notices] + [""]
     rows = [
         (say("export_model"), f"`{_code(record.model)}`"),
         (say("prompt_format_label"), record.prompt_format),
         (say("export_backend"), f"{record.backend_kind} · {record.backend_url}"),
-        (say("temperature_label"), _number(record.temperature)),
-        (say("top_p_label"), _number(record.top_p)),
-        (say("max_tokens_label"), str(record.max_tokens)),
+        (say("temperature_label"), number(record.temperature, lang)),
+        (say("top_p_label"), number(record.top_p, lang)),
+        (say("max_tokens_label"), number(record.max_tokens, lang)),
         (say("export_finish_reason"), record.finish_reason or "—"),
         (say("export_started"), record.started.isoformat(timespec="seconds")),
-        (say("export_first_token"), _seconds(s.time_to_first_token_s)),
-        (say("export_thinking_time"), _seconds(s.thinking_s)),
-        (say("export_total_time"), _seconds(s.total_s)),
+        (say("export_first_token"), _seconds(s.time_to_first_token_s, lang)),
+        (say("export_thinking_time"), _seconds(s.thinking_s, lang)),
+        (say("export_total_time"), _seconds(s.total_s, lang)),
         (say("export_tokens"), say("stats_tokens", reasoning=s.reasoning_tokens, answer=s.answer_tokens)),
-        (say("export_speed"), "—" if s.tokens_per_s is None else say("stats_rate", rate=f"{s.tokens_per_s:.1f}")),
+        (say("export_speed"), "—" if s.tokens_per_s is None else say("stats_rate", rate=number(s.tokens_per_s, lang, 1))),
     ]
     if s.prompt_tokens is not None:
-        rows.append((say("export_prompt_tokens"), str(s.prompt_tokens)))
+        rows.append((say("export_prompt_tokens"), number(s.prompt_tokens, lang)))
     lines += [f"## {say('export_details')}", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
     return "\n".join(lines)
 
@@ -243,12 +270,14 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|")
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _seconds(value: float | None, lang: str) -> str:
+    return "—" if value is None else duration(value, lang, 1)
 
 
-def _seconds(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} s"
+def _turns(record: RunRecord) -> tuple[EarlierTurn, ...]:
+    """The conversation's turns in order; the last one is the exported run."""
+    asked = record.question if record.earlier else record.argument
+    return (*record.earlier, EarlierTurn(asked or "", record.answer, record.reasoning))
 
 
 # --- files, for a Download button --------------------------------------------------------------

@@ -19,8 +19,14 @@ No Gradio import at module level: the tests and the CLI can use it without a web
 
 from __future__ import annotations
 
+import re
 import string
+from functools import lru_cache
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from .locales import en, es, pt, vi, zh_cn
 
@@ -77,10 +83,46 @@ def pick_language(accept_language: str | None) -> str:
 
 
 def t(key: str, lang: str | None = DEFAULT_LANGUAGE, **values: Any) -> str:
-    """The message ``key`` in ``lang`` (English where missing), with ``values`` filled in."""
+    """The message ``key`` in ``lang`` (English where missing), with ``values`` filled in;
+    a number among them is written as ``lang`` writes numbers (40,960 · 40.960; 0.5 · 0,5)."""
     table = TRANSLATIONS.get(lang or "", None) or TRANSLATIONS[normalize_language(lang)]
     text = table.get(key) or EN[key]
-    return text.format(**values) if values else text
+    return _NumberFormatter(lang).format(text, **values) if values else text
+
+
+@lru_cache(maxsize=16)
+def babel_locale(lang: str | None) -> Locale:
+    return Locale.parse(normalize_language(lang), sep="-")
+
+
+def number(value: float, lang: str | None = DEFAULT_LANGUAGE, decimals: int | None = None) -> str:
+    """``value`` as ``lang`` writes it (Babel's CLDR data: grouping, decimal sign);
+    ``decimals`` fixes the digits after the sign, None keeps up to three."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=babel_locale(lang))
+
+
+def duration(seconds: float, lang: str | None = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """A number of seconds with the unit as ``lang`` abbreviates it: 23 sec, 0,1 s, 23秒, 23 giây."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_unit(seconds, "duration-second", length="short", format=pattern, locale=babel_locale(lang))
+
+
+class _NumberFormatter(string.Formatter):
+    """str.format, but numbers go through Babel: a template's ``{n:,}``, ``{s:g}`` or
+    ``{mb:.1f}`` says how many decimals, the language says how to write them."""
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if format_spec in ("", ",", "g"):
+                return number(value, self.lang)
+            fixed = re.fullmatch(r",?\.(\d)f", format_spec)
+            if fixed:
+                return number(value, self.lang, int(fixed.group(1)))
+        return super().format_field(value, format_spec)
 
 
 class Message(str):

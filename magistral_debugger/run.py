@@ -151,7 +151,10 @@ class DebugRun:
                 yield Notice(notice)
             if self.recording is not None:
                 request = self.recording.request
-                state.model, state.max_tokens = request.model, request.max_tokens
+                state.model = request.model
+            # The limit the server got, which fitting to its context may have lowered:
+            # "ran out of tokens" then names the one that ran out, not the one asked for.
+            state.max_tokens = request.max_tokens
             self.request = request
             # One verdict reader and focus tracker for the whole run: an answer-now continuation
             # goes on with the same verdict line and the same steps.

@@ -8,7 +8,7 @@ keeps this module below state: state imports it, and it imports nothing of state
 from __future__ import annotations
 
 from .events import FinishReason
-from .i18n import DEFAULT_LANGUAGE, Message, in_language, t
+from .i18n import DEFAULT_LANGUAGE, Message, duration, in_language, number, t
 
 
 def outcome_words(
@@ -48,10 +48,10 @@ def stats_words(
     """The stats line from its numbers (a live run's, or an export's snapshot)."""
     parts = []
     if first_token_s is not None:
-        parts.append(t("stats_first_token", lang, seconds=f"{first_token_s:.1f}"))
+        parts.append(t("stats_first_token", lang, duration=duration(first_token_s, lang, 1)))
     if thinking_s is not None:
-        parts.append(t("stats_thought", lang, seconds=f"{thinking_s:.0f}"))
+        parts.append(t("stats_thought", lang, duration=duration(thinking_s, lang)))
     parts.append(t("stats_tokens", lang, reasoning=reasoning_tokens, answer=answer_tokens))
     if tokens_per_s is not None:
-        parts.append(t("stats_rate", lang, rate=f"{tokens_per_s:.1f}"))
+        parts.append(t("stats_rate", lang, rate=number(tokens_per_s, lang, 1)))
     return " · ".join(parts)

@@ -123,7 +123,7 @@ def test_the_api_names_every_input_and_takes_the_apps_settings_as_defaults(srv):
     }
     assert api["unnamed_endpoints"] == {}
     for endpoint in api["named_endpoints"].values():
-        assert [r["label"] for r in endpoint["returns"]] == ["Reasoning", "Answer", "Status", "Conversation", "Verdict"]
+        assert [r["label"] for r in endpoint["returns"]] == ["Reasoning", "Answer", "Status", "Conversation", "Notes", "Verdict"]
 
 
 def test_the_debug_handler_given_only_the_text_runs_with_the_apps_settings(srv):
@@ -147,8 +147,8 @@ def test_the_debug_handler_given_only_the_text_runs_with_the_apps_settings(srv):
     async def last_update() -> tuple:
         return [update async for update in page.debug("Assume x = y …")][-1]
 
-    reasoning, answer, status, _, thread, _ = asyncio.run(last_update())
-    assert (reasoning, answer, thread) == ("x − y is zero", "Step 5 divides by zero.", "")
+    reasoning, answer, status, _, thread, notes, _ = asyncio.run(last_update())
+    assert (reasoning, answer, thread, notes) == ("x − y is zero", "Step 5 divides by zero.", "", "")
     assert "Finished" in status
     sent = srv.wait_for_request("/api/chat").json
     assert sent["model"] == "magistral:small"

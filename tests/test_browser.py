@@ -59,7 +59,7 @@ def start_debug(page, url: str, text: str) -> None:
 
 
 def reasoning_text(page) -> str:
-    return page.locator("#reasoning textarea").input_value()
+    return page.locator("#reasoning-content").inner_text().strip()
 
 
 def answer_text(page) -> str:
@@ -90,7 +90,7 @@ def test_reasoning_then_answer_stream_into_their_own_panes(page, srv, app_url):
         ),
     )
     start_debug(page, app_url, "Assume x = y. Then x² = xy … so 2 = 1.")
-    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('Step 4')")
+    page.wait_for_function("document.querySelector('#reasoning-content').innerText.includes('Step 4')")
     assert answer_text(page).strip() == ""  # reasoning arrives first, alone
     page.locator("#status").get_by_text("Finished").wait_for()
     reasoning, answer = reasoning_text(page), answer_text(page)
@@ -110,7 +110,7 @@ def test_stop_mid_stream_hangs_up_on_the_model_server_and_keeps_the_text(page, s
         "POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=[f"thought {i}. " for i in range(600)]), 0.05))
     )
     start_debug(page, app_url, "Assume x = y …")
-    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('thought 3.')")
+    page.wait_for_function("document.querySelector('#reasoning-content').innerText.includes('thought 3.')")
     page.locator("#stop").click()
     assert srv.wait_for_hangup(timeout=5) is not None
     page.locator("#status").get_by_text("Stopped").wait_for()
@@ -138,10 +138,11 @@ def test_backend_down_says_what_happened_and_how_to_fix_it(page):
         assert "Traceback" not in page.locator("body").inner_text()
 
 
-def test_clicking_an_example_fills_the_text_box(page, app_url):
+def test_picking_an_example_fills_the_text_box(page, app_url):
     example = load_examples()[0]
     page.goto(app_url)
-    page.get_by_text(example.title, exact=True).first.click()
+    page.locator("#examples input").click()
+    page.get_by_role("option", name=re.compile(re.escape(example.title))).click()
     page.wait_for_function("document.querySelector('#proof textarea').value.length > 0")
     assert page.locator("#proof textarea").input_value().strip() == example.argument
 
@@ -230,6 +231,7 @@ def test_backend_panel_says_when_the_server_is_not_reachable(page):
 
 
 def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settings(page, srv, app_url):
+    """The examples picker stays: it is one line, and a teacher picks examples in front of the room."""
     srv.route(
         "POST",
         "/api/chat",
@@ -248,7 +250,7 @@ def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settin
     page.wait_for_function("document.body.classList.contains('presenter')")
     assert page.locator("#presenter input").is_checked()
     assert not page.locator("#backend-panel").is_visible()
-    assert not page.locator("#examples").is_visible()
+    assert page.locator("#examples").is_visible()
     page.locator("#proof textarea").fill("Assume x = y …")
     page.locator("#debug").click()
     page.locator("#status").get_by_text("Finished").wait_for()

@@ -44,21 +44,30 @@ def rehearsal(srv, tmp_path, monkeypatch):
     return out
 
 
+def pick(page, title: str) -> None:  # noqa: F811
+    """Chooses the example from the picker, whose entries read "Topic · Language · Title …"."""
+    page.locator("#examples input").click()
+    page.locator("#examples [role=option]", has_text=title).first.click()
+
+
 def debug_example(page, url: str, title: str) -> None:  # noqa: F811
     page.goto(url)
-    page.get_by_text(title).first.click()
+    pick(page, title)
+    page.wait_for_function("() => document.querySelector('#proof textarea').value.length > 0")
     page.locator("#debug").click()
 
 
 def test_with_the_server_down_a_rehearsed_example_replays_under_its_label(page, rehearsal):  # noqa: F811
     with serve_app(ollama_url=dead_url(), model="magistral", rehearsal_dir=str(rehearsal)) as url:
         page.goto(url)
+        page.locator("#examples input").click()
         for label in (
             f"{CANCEL.title} ✅ rehearsal: right",
             f"{SQRT2.title} ✓ ❌ rehearsal: wrong",
             f"{NOT_RUN.title} ➖ not rehearsed",
         ):
-            page.get_by_text(label, exact=True).wait_for()
+            page.locator("#examples [role=option]", has_text=label).wait_for()
+        page.keyboard.press("Escape")
         debug_example(page, url, CANCEL.title)
         page.locator("#answer", has_text=REHEARSED_ANSWER).wait_for()
         assert "Replay of the rehearsal from" in page.locator("#status").inner_text()

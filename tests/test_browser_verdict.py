@@ -49,9 +49,8 @@ def test_the_focus_follows_the_reasoning_then_the_flawed_step_is_marked_in_prese
     page.locator("#debug").click()
     outlined = set()
     for _ in range(60):  # sample while it streams: the outline moves along the steps the reasoning names
-        focused = page.locator("#proof-view li[data-focus]")
-        if focused.count():
-            outlined.add(focused.first.get_attribute("data-step"))
+        # read in one go: the outline may move (or go, once the verdict is in) between two calls
+        outlined.update(page.evaluate("[...document.querySelectorAll('#proof-view li[data-focus]')].map(li => li.dataset.step)"))
         if page.locator("#proof-view [data-flawed='true']").count():
             break
         page.wait_for_timeout(150)

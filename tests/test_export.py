@@ -84,10 +84,10 @@ def test_markdown_states_model_backend_sampling_timings_and_ending(srv):
     facts = dict(re.findall(r"^\| ([^|]+?) \| (.+?) \|$", md, re.MULTILINE))
     assert facts["Model"] == "`magistral`"
     assert facts["Backend"] == f"ollama · {srv.url}"
-    assert (facts["Temperature"], facts["top_p"], facts["Max tokens"]) == ("0.3", "0.9", "2048")
+    assert (facts["Temperature"], facts["top_p"], facts["Max tokens"]) == ("0.3", "0.9", "2,048")
     assert facts["Prompt format"] == "2506"
     assert facts["Finish reason"] == "stop"
-    assert facts["Time to first token"].endswith(" s") and facts["Total time"].endswith(" s")
+    assert facts["Time to first token"].endswith(" sec") and facts["Total time"].endswith(" sec")
     assert facts["Tokens"] == f"{run.state.reasoning_tokens()} reasoning + {run.state.answer_tokens()} answer tokens"
     assert "**Finished.**" in md
 
@@ -117,6 +117,49 @@ def test_text_with_backticks_and_closing_tags_cannot_break_out_of_its_block():
     assert "````text\nHere is code:\n```\nx = y\n```\nand a | pipe\n````" in md
     assert "| Model | `mag\\|istral` |" in md
     assert md.count("</details>") == 2  # the one in the reasoning, inside its code block, and ours
+
+
+def test_after_a_follow_up_the_download_holds_the_whole_conversation(srv):
+    """It used to hold only the follow-up, with the question filed as "The argument"."""
+    question = "Why can't we cancel x − y?"
+    srv.route(
+        "POST",
+        "/api/chat",
+        [
+            Reply(body=ollama_chat_lines(THINKING, ANSWER)),
+            Reply(body=ollama_chat_lines(["0/0 is undefined."], ["Because x − y = 0."])),
+        ],
+    )
+    settings = settings_for(srv)
+    first = finished_run(settings)
+    follow_up = DebugRun(settings, question, history=[first.turn()])
+    asyncio.run(asyncio.wait_for(drain(follow_up), 30))
+    record = RunRecord.from_run(follow_up)
+    md = export_markdown(record)
+    argument = md[md.index("## The argument") : md.index("## The answer")]
+    assert FLAWED in argument and question not in argument
+    order = [md.index(text) for text in (FLAWED, "".join(ANSWER), "## You asked", question, "Because x − y = 0.")]
+    assert order == sorted(order)
+    assert "".join(THINKING) in md and "0/0 is undefined." in md  # each turn's reasoning, folded
+    assert md.count("<details>") == 2
+    data = json.loads(export_json(record))
+    assert data["argument"] == FLAWED and data["answer"] == "Because x − y = 0."
+    assert data["conversation"] == [
+        {"question": FLAWED, "answer": "".join(ANSWER), "reasoning": "".join(THINKING)},
+        {"question": question, "answer": "Because x − y = 0.", "reasoning": "0/0 is undefined."},
+    ]
+
+
+def test_numbers_in_a_download_are_written_as_its_language_writes_them(srv):
+    run = ollama_run(srv, temperature=0.35, max_tokens=40960)
+    facts = dict(re.findall(r"^\| ([^|]+?) \| (.+?) \|$", export_markdown(RunRecord.from_run(run, "pt")), re.MULTILINE))
+    assert (facts["Temperatura"], facts["Máximo de tokens"]) == ("0,35", "40.960")
+    assert re.fullmatch(r"\d+,\d s", facts["Tempo total"]), facts["Tempo total"]
+
+
+async def drain(run: DebugRun) -> None:
+    async for _ in run.events():
+        pass
 
 
 # --- JSON ------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from magistral_debugger.events import Answer, Reasoning, Usage
+from magistral_debugger.examples import TOPICS
 from magistral_debugger.i18n import (
     EN,
     LANGUAGES,
@@ -20,6 +21,7 @@ from magistral_debugger.i18n import (
     Message,
     gradio_i18n,
     normalize_language,
+    number,
     pick_language,
     placeholders,
     t,
@@ -123,7 +125,8 @@ def test_t_fills_in_values_and_falls_back_to_english():
     assert t("replay_label", "en", date="2025-11-25 20:21", model="magistral") == (
         "Replay of a run recorded on 2025-11-25 20:21 with magistral"
     )
-    assert t("reasoning_thought", "zh-CN", seconds=12) == "思考了 12 秒"
+    assert t("reasoning_thought", "zh-CN", duration="12秒", tokens=2916) == "思考了 12秒 · 2,916 个 token"
+    assert t("reasoning_thought", "pt", duration="12 s", tokens=2916) == "Pensou por 12 s · 2.916 tokens"
     assert t("debug_button", "pt-BR") == "Depurar"
     assert t("debug_button", "klingon") == "Debug"
     assert t("debug_button") == "Debug"
@@ -175,8 +178,8 @@ ENGLISH_OUTCOMES = [
     "Finished.",
     "The model 'magistral' stopped thinking without giving an answer (its reasoning is kept). Try again.",
     "The model 'magistral' sent an empty reply. Try again, or check the server.",
-    "Ran out of tokens while thinking (max tokens 40960): raise max tokens and try again.",
-    "The answer was cut off at the token limit (max tokens 40960): raise max tokens.",
+    "Ran out of tokens while thinking (max tokens 40,960): raise max tokens and try again.",
+    "The answer was cut off at the token limit (max tokens 40,960): raise max tokens.",
     "Stopped by you.",
     "Cannot reach the model server at http://localhost:11434.",
     "The run failed.",
@@ -200,16 +203,17 @@ def test_outcome_in_another_language_is_translated_but_errors_keep_their_own_wor
     else:
         assert text and text != state.outcome()
         if state.finish_reason == "length":
-            assert "40960" in text
+            assert number(40960, lang) in text  # 40.960 in pt, es and vi; 40,960 in zh-CN
 
 
 @pytest.mark.parametrize("usage", [None, Usage(7, 120, 80)])
 def test_stats_read_the_same_numbers_in_every_language(usage):
     state = state_after("think " * 50, "answer " * 20, "stop", usage=usage)
     counts = "80 reasoning + 40 answer tokens · 28.6" if usage else "1 reasoning + 1 answer tokens · 0.5"
-    assert stats_text(state, "en") == f"first token 0.5 s · thought 3 s · {counts} tokens/s"
-    assert stats_text(state, "vi").startswith("token đầu tiên 0.5 giây")
-    assert "思考 3 秒" in stats_text(state, "zh-CN")
+    assert stats_text(state, "en") == f"first token 0.5 sec · thought 3 sec · {counts} tokens/s"
+    assert stats_text(state, "vi").startswith("token đầu tiên 0,5 giây")
+    assert stats_text(state, "pt").startswith("primeiro token 0,5 s · pensou 3 s")
+    assert "思考 3秒" in stats_text(state, "zh-CN")
 
 
 def test_an_engine_message_is_its_english_text_and_says_itself_in_other_languages():
@@ -219,7 +223,7 @@ def test_an_engine_message_is_its_english_text_and_says_itself_in_other_language
     assert message.text("en") == message
     for lang in OTHERS:
         said = message.text(lang)
-        assert said != message and "12,345" in said and "MAGISTRAL_MAX_INPUT_CHARS" in said, lang
+        assert said != message and number(12_345, lang) in said and "MAGISTRAL_MAX_INPUT_CHARS" in said, lang
 
 
 def test_a_message_inside_a_message_is_translated_with_it():
@@ -254,4 +258,5 @@ def test_every_message_id_the_engine_uses_has_words():
     code = "".join(path.read_text() for path in PACKAGE.rglob("*.py") if path.parent.name != "locales")
     dynamic = {"dropped_oldest_turn", "dropped_oldest_turns", "backend_ollama", "backend_openai", "backend_mistral",
                "backend_replay"}
+    dynamic |= {f"topic_{name}" for name in TOPICS}
     assert {key for key in EN if not re.search(rf"""["']{key}["']""", code)} - dynamic == set()

@@ -6,11 +6,13 @@ import pytest
 from pydantic import ValidationError
 
 from magistral_debugger.backends import Health
-from magistral_debugger.events import Answer, Reasoning
+from magistral_debugger.events import Answer, Reasoning, Usage
+from magistral_debugger.i18n import Message
+from magistral_debugger.prompt import Turn
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from magistral_debugger.ui.handlers import invalid_settings_message, session_settings
-from magistral_debugger.view import health_markdown, reasoning_header, status_markdown
+from magistral_debugger.view import health_markdown, notes_markdown, reasoning_header, status_markdown, thread_markdown
 
 
 class Clock:
@@ -23,19 +25,51 @@ class Clock:
         return self.now
 
 
-def test_reasoning_header_counts_while_thinking_and_says_how_long_after():
+def test_reasoning_header_counts_while_thinking_then_says_how_long_and_how_many_tokens():
     clock = Clock()
     state = RunState(model="magistral", clock=clock)
     assert reasoning_header(state) == "Reasoning"
     clock.now += 1
     state.apply(Reasoning("Let me see"))
     clock.now += 12
-    assert reasoning_header(state) == "Thinking… 12 s"
+    assert reasoning_header(state) == "Thinking… 12 sec"
     clock.now += 11
     state.apply(Answer("The flaw is step 5."))
     clock.now += 5
+    state.usage = Usage(412, 3012, 2916)
     state.finish("stop")
-    assert reasoning_header(state) == "Thought for 23 s"
+    assert reasoning_header(state) == "Thought for 23 sec · 2,916 tokens"
+    assert reasoning_header(state, "pt") == "Pensou por 23 s · 2.916 tokens"
+    assert reasoning_header(state, "zh-CN") == "思考了 23秒 · 2,916 个 token"
+
+
+def test_technical_notices_stay_out_of_the_status_and_go_to_the_notes_line():
+    state = RunState(model="magistral", max_tokens=39_905, clock=Clock())
+    state.notices.append(Message("openai_max_tokens_lowered", requested=40_960, fitted=39_905, limit=40_960))
+    state.apply(Reasoning("thinking"))
+    state.finish("length")
+    assert "lowered" not in status_markdown(state) and "40,960" not in status_markdown(state)
+    assert "(max tokens 39,905)" in status_markdown(state)  # the one limit that was really sent
+    assert notes_markdown(state) == (
+        "ℹ️ Max tokens lowered from 40,960 to 39,905 to fit the server's context of 40,960 tokens (--max-model-len)."
+    )
+    assert notes_markdown(state, "pt").startswith("ℹ️ ") and "39.905" in notes_markdown(state, "pt")
+    assert notes_markdown(RunState(clock=Clock())) == "" and notes_markdown(None) == ""
+
+
+def test_the_thread_is_the_conversation_in_order_ending_with_the_question_being_answered():
+    history = [
+        Turn(question="x = y.\nSo 2 = 1.", answer="Step 2 divides by zero.", reasoning="x − y is 0"),
+        Turn(question="Why not cancel?", answer="Because 0/0 is undefined.", reasoning="0/0"),
+    ]
+    thread = thread_markdown(history, "en", asking="And if x ≠ y?")
+    order = [thread.index(text) for text in (
+        "**The proof:**", "> x = y.", "> So 2 = 1.", "Step 2 divides by zero.", "**You asked:** Why not cancel?",
+        "Because 0/0 is undefined.", "**You asked:** And if x ≠ y?",
+    )]
+    assert order == sorted(order)
+    assert thread.count("<details>") == 2  # each earlier turn's reasoning, folded
+    assert thread_markdown([], "en", asking="And if x ≠ y?") == ""  # a first turn: the proof box says it
 
 
 @pytest.mark.parametrize(
@@ -67,7 +101,7 @@ def test_status_while_waiting_for_the_first_token_counts_the_wait():
     clock = Clock()
     state = RunState(model="magistral", clock=clock)
     clock.now += 7
-    assert status_markdown(state) == "⏳ Waiting for magistral… 7 s"
+    assert status_markdown(state) == "⏳ Waiting for magistral… 7 sec"
 
 
 def test_health_badge_names_each_state():

@@ -8,14 +8,18 @@ The page's parts: ``handlers`` (what each event does), ``layout`` (components an
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import gradio as gr
 
+from ..backends import Health, check_health, make_backend
 from ..settings import Settings
+from ..view import health_markdown
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
-from .theme import CSS, THEME
+from .theme import CSS, PAGE_JS, THEME
 
 __all__ = ["build_app", "launch"]
 
@@ -46,6 +50,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         theme=THEME,
         i18n=WORDS,
         css=CSS,
+        js=PAGE_JS,
         footer_links=["api"],
         # Gradio keeps ~60 KB per browser session until this many exist: bound it.
         state_session_capacity=1000,
@@ -61,6 +66,20 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
             f"its share server; its own message is above). The app keeps serving locally at {app.local_url}",
             file=sys.stderr,
         )
+    # Whoever starts the app learns at once whether the model server answers, not at the first Debug.
+    print(f"model server: {health_markdown(server_health(settings))}", flush=True)
     if block:
         app.block_thread()
     return app
+
+
+def server_health(settings: Settings) -> Health:
+    """The model server's health, asked on a thread of its own: the caller may be running an
+    event loop already (a notebook, or a test driving a browser)."""
+
+    async def check() -> Health:
+        async with make_backend(settings) as server:
+            return await check_health(server, settings.model if server.live else "")
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, check()).result()

@@ -7,6 +7,7 @@ its methods to components. Gradio names an API endpoint's parameters after the m
 
 from __future__ import annotations
 
+import html
 import tempfile
 from typing import Any, AsyncIterator, Callable
 
@@ -15,17 +16,19 @@ from pydantic import ValidationError
 
 from ..admission import Admission, Busy
 from ..backends import BACKENDS, check_health, make_backend, supports_images
-from ..examples import load_examples
+from ..examples import TOPICS, load_examples
 from ..export import RunRecord, write_export
-from ..i18n import DEFAULT_LANGUAGE, EN, TRANSLATIONS, pick_language, t
+from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompt import Turn
+from ..reasoning_pane import ReasoningPane, as_updates
 from ..run import DebugRun, live_snapshots
 from ..settings import Settings
 from ..steps import split_steps
-from ..talk_mode import choose, load_rehearsal
+from ..talk_mode import Rehearsal, choose, load_rehearsal, mark_words
 from ..verdict import NoVerdict, Verdict
 from ..view import (
     health_markdown,
+    notes_markdown,
     proof_html,
     reasoning_header,
     render,
@@ -43,6 +46,8 @@ class LiveRun:
     def __init__(self) -> None:
         self.run: DebugRun | None = None
         self.history: list[Turn] = []
+        # The reasoning as the page's pane shows it (its shelves), for the raw switch to redraw.
+        self.pane = ReasoningPane()
         # The latest verdict of the conversation: a follow-up without one leaves it shown.
         self.verdict: Verdict | NoVerdict | None = None
 
@@ -76,9 +81,40 @@ def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
 
 
+def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None) -> list[tuple[str, str]]:
+    """The examples picker's entries, grouped by topic: "Topic · Language · Title", so typing
+    a topic, a language or a word of the title finds it (✓ marks a correct control proof; in
+    talk mode, how the rehearsal went follows)."""
+    order = {topic: index for index, topic in enumerate(TOPICS)}
+    examples = sorted(load_examples(), key=lambda example: order[example.topic])
+    return [
+        (
+            " ".join(
+                filter(
+                    None,
+                    [
+                        f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
+                        example.title,
+                        "✓" if example.kind == "correct" else "",
+                        mark_words(rehearsal, example.slug, lang),
+                    ],
+                )
+            ),
+            example.slug,
+        )
+        for example in examples
+    ]
+
+
+def skip_link(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The first thing a keyboard reaches: straight to the output, past the input and the examples."""
+    return f'<a class="skip-link" href="#output">{html.escape(t("skip_to_answer", lang))}</a>'
+
+
 # What the language menu re-words, by the element's id on the page: {property: message id,
 # or a function of the language for words with more around them}.
 PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
+    "skip": {"value": skip_link},
     "title": {"value": lambda lang: f"# {t('app_title', lang)}"},
     "intro-text": {"value": "intro"},
     "presenter": {"label": "presenter_mode"},
@@ -89,8 +125,9 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "stop": {"value": "stop_button"},
     "answer-now": {"value": "answer_now_button"},
     "clear": {"value": "clear_button"},
-    "example-set": {"label": "examples_label"},
-    "reasoning": {"label": "reasoning_label", "placeholder": "reasoning_placeholder"},
+    "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
+    "reasoning-latest": {"value": "reasoning_latest"},
+    "reasoning-raw": {"label": "reasoning_raw"},
     "answer-heading": {"value": lambda lang: f"**{t('answer_label', lang)}**"},
     "answer": {"label": "answer_label"},
     "download-md": {"label": lambda lang: f"⬇ {t('download_markdown', lang)}"},
@@ -147,37 +184,46 @@ class DebuggerPage:
     async def run_turn(
         self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
     ) -> AsyncIterator[tuple]:
-        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, verdict)."""
+        """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, notes, verdict).
+
+        The reasoning pane opens for the thinking and folds away, once, when the answer
+        starts: the answer takes the stage, and a person who opens the pane again keeps it open."""
         lang = language_of(lang)
         live = live if live is not None else LiveRun()
         if not follow_up:
             live.history = []  # Debug starts a new conversation
             live.verdict = None
-        thread = thread_markdown(live.history, lang)
-        idle_header = gr.Accordion(label=t("reasoning_label", lang))
+        thread = thread_markdown(live.history, lang, asking=text if follow_up else "")
+        idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         try:
             chosen = session_settings(self.settings, *panel)
         except ValidationError as error:
-            yield "", "", invalid_settings_message(error, lang), idle_header, thread, None
+            yield "", "", invalid_settings_message(error, lang), idle_header, thread, "", None
             return
         try:
             slot = self.admission.request()
         except Busy:
-            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread, None
+            yield "", "", f"⏳ {t('status_busy', lang)}", idle_header, thread, "", None
             return
         async with slot:
             if slot.must_wait:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
-                yield "", "", waiting, idle_header, thread, None
+                yield "", "", waiting, idle_header, thread, "", None
                 await slot.turn()
             # Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down.
             chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
             label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
+            folded = False
             async for state in live_snapshots(run):
-                reasoning, answer, status, header = render(state, label, lang)
-                yield reasoning, answer, status, gr.Accordion(label=header), thread, verdict_output(state)
+                reasoning, answer, status, header, notes = render(state, label, lang)
+                if state.answer_started_at is not None and not folded:
+                    folded = True
+                    accordion = gr.Accordion(label=header, open=False)
+                else:
+                    accordion = gr.Accordion(label=header)
+                yield reasoning, answer, status, accordion, thread, notes, verdict_output(state)
             if run.state.answer:
                 live.history.append(run.turn())
             if run.state.verdict is not None and (live.verdict is None or isinstance(run.state.verdict, Verdict)):
@@ -218,21 +264,50 @@ class DebuggerPage:
         async for update in self.run_turn(question, None, panel, live, True, lang):
             yield update
 
+    async def in_page(self, turn: AsyncIterator[tuple], live: LiveRun, raw: bool) -> AsyncIterator[tuple]:
+        """A turn's updates as the page shows them: its reasoning on the pane's shelves (only
+        the shelf that changed goes on the wire) instead of the one text the API gives."""
+        live.pane = ReasoningPane(raw=raw)
+        async for reasoning, *rest in turn:
+            yield (*rest, *as_updates(live.pane.update(reasoning)))
+
+    async def debug_in_page(
+        self, text: str, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, raw: bool
+    ) -> AsyncIterator[tuple]:
+        turn = self.debug(text, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang)
+        async for update in self.in_page(turn, live, raw):
+            yield update
+
+    async def follow_up_in_page(
+        self, question: str, backend, url, model, temperature, top_p, max_tokens, version, live, lang, raw: bool
+    ) -> AsyncIterator[tuple]:
+        turn = self.follow_up(question, backend, url, model, temperature, top_p, max_tokens, version, live, lang)
+        async for update in self.in_page(turn, live, raw):
+            yield update
+
+    def show_raw(self, raw: bool, live: LiveRun) -> list[str]:
+        """The pane as plain text (what the model wrote, dollars and all) or rendered again."""
+        return live.pane.show_raw(raw)
+
     def after_run(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
-        """Downloads of the finished run (in the page's language), the follow-up box once there
-        is an answer, and the numbered proof marked with the conversation's latest verdict."""
+        """Downloads of the finished run and the conversation before it (in the page's language),
+        the follow-up box once there is an answer, and the numbered proof marked with the
+        conversation's latest verdict. A run that produced no text offers no download."""
         run = live.run
+        follow_up_box = gr.Group(visible=bool(live.history))
+        hidden = gr.DownloadButton(visible=False)
         if run is None or not run.state.done:
-            hidden = gr.DownloadButton(visible=False)
-            return hidden, hidden, gr.Group(visible=bool(live.history)), "", gr.HTML()
+            return hidden, hidden, follow_up_box, "", gr.HTML()
         proof = proof_html(run.state.steps, live.verdict, None, language_of(lang))
+        if not (run.state.reasoning or run.state.answer):
+            return hidden, hidden, follow_up_box, "", proof
         folder = tempfile.mkdtemp(prefix="magistral-export-")
         record = RunRecord.from_run(run, language_of(lang))
         markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
         return (
             gr.DownloadButton(value=markdown, visible=True),
             gr.DownloadButton(value=json_file, visible=True),
-            gr.Group(visible=bool(live.history)),
+            follow_up_box,
             "",
             proof,
         )
@@ -256,9 +331,15 @@ class DebuggerPage:
         live.history = []  # a new conversation
         live.verdict = None
         hidden = gr.DownloadButton(visible=False)
-        texts = ("", None, "", "", "")  # proof, photo, question, reasoning, answer
-        header = gr.Accordion(label=t("reasoning_label", lang))
-        return (*texts, status_markdown(None, lang), header, "", hidden, hidden, gr.Group(visible=False), "")
+        live.pane = ReasoningPane(raw=live.pane.raw)
+        texts = ("", None, "", "")  # proof, photo, question, answer
+        header = gr.Accordion(label=t("reasoning_label", lang), open=True)
+        shelves = live.pane.show_raw(live.pane.raw)  # all empty
+        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False), "", *shelves)
+
+    def pick_example(self, slug: str | None) -> Any:
+        chosen = next((example for example in self.examples if example.slug == slug), None)
+        return chosen.argument if chosen is not None else gr.Textbox()
 
     def preview(self, text: str, lang: str = DEFAULT_LANGUAGE) -> str:
         """The proof as numbered steps while it is typed, so a person sees the split the model
@@ -269,22 +350,28 @@ class DebuggerPage:
         return pick_language(browser_languages)
 
     def relabel(self, lang: str, live: LiveRun | None) -> list:
-        """Every word of the page in ``lang`` (``PAGE_WORDS``, then the status and the reasoning
-        header); a finished run's status and header too, while a run going on keeps its own."""
+        """Every word of the page in ``lang`` (``PAGE_WORDS``, then the status, the reasoning
+        header and the notes); a finished run's too, while a run going on keeps its own."""
         lang = language_of(lang)
         words = [
             gr.update(**{prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()})
             for props in PAGE_WORDS.values()
         ]
+        words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(lang, self.rehearsal)
         run = live.run if live is not None else None
         state = run.state if run is not None else None
         if state is not None and not state.done:
-            return [*words, gr.update(label=t("status_label", lang)), gr.update()]
+            return [*words, gr.update(label=t("status_label", lang)), gr.update(), gr.update()]
         status_now = status_markdown(state, lang)
         replay = replay_label(run, lang) if run is not None else ""
         if replay:
             status_now = f"{replay}\n\n{status_now}"
-        return [*words, gr.update(label=t("status_label", lang), value=status_now), gr.update(label=reasoning_header(state, lang))]
+        return [
+            *words,
+            gr.update(label=t("status_label", lang), value=status_now),
+            gr.update(label=reasoning_header(state, lang)),
+            notes_markdown(state, lang),
+        ]
 
     async def refresh_models(self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, str]:
         lang = language_of(lang)

@@ -1,14 +1,20 @@
-"""The page's components and which event runs which :class:`DebuggerPage` method."""
+"""The page's components and which event runs which :class:`DebuggerPage` method.
+
+Two columns on a wide screen, one on a phone: the input (examples picker, proof, buttons)
+and the output (the conversation so far, status, reasoning, answer), so that on a phone the
+output comes right under the Debug button. The server's state sits in the header, where
+people look before they press anything; the settings wait in a closed panel at the bottom.
+"""
 
 from __future__ import annotations
 
 import gradio as gr
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
-from ..talk_mode import mark_words
+from ..reasoning_pane import build_reasoning_pane
 from ..view import LATEX_DELIMITERS
-from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, version_choices
-from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS
+from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, example_choices, skip_link, version_choices
+from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS, RUN_ENDED_JS, RUN_STARTED_JS
 
 MODEL_CONCURRENCY_ID = "model"
 # Static words, translated by the browser from the first frame in the languages Gradio's
@@ -25,21 +31,38 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
     # Analytics off here, not through GRADIO_ANALYTICS_ENABLED: a lecture hall may have no internet.
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
-        with gr.Row(equal_height=True):
-            with gr.Column(elem_id="intro"):
+        browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
+        gr.HTML(skip_link(DEFAULT_LANGUAGE), js_on_load=None, elem_id="skip")
+        with gr.Row(equal_height=False, elem_id="header"):
+            with gr.Column(scale=4, min_width=280, elem_id="intro"):
                 gr.Markdown("# " + WORDS("app_title"), elem_id="title")
+                # The model server's state from the first second: is it up, is the model there?
+                health = gr.Markdown(t("health_checking"), elem_id="health")
                 gr.Markdown(WORDS("intro"), elem_id="intro-text")
-            presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), scale=0, min_width=160, elem_id="presenter")
-            # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
-            language = gr.Dropdown(
-                LANGUAGE_CHOICES, value=DEFAULT_LANGUAGE, label=WORDS("language"), scale=0, min_width=160, elem_id="language"
-            )
-            browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=5):
+            with gr.Column(scale=1, min_width=300, elem_id="header-side"), gr.Row(equal_height=True):
+                presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), min_width=190, elem_id="presenter")
+                # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
+                # Its label stays the input's accessible name; on screen the language names say enough.
+                language = gr.Dropdown(
+                    LANGUAGE_CHOICES,
+                    value=DEFAULT_LANGUAGE,
+                    label=WORDS("language"),
+                    show_label=False,
+                    min_width=140,
+                    elem_id="language",
+                )
+        with gr.Row(equal_height=False, elem_id="main"):
+            with gr.Column(scale=5, min_width=320, elem_id="input"):
+                examples = gr.Dropdown(
+                    example_choices(DEFAULT_LANGUAGE, page.rehearsal),
+                    value=None,
+                    label=WORDS("examples_label"),
+                    info=WORDS("examples_search"),
+                    elem_id="examples",
+                )
                 text = gr.Textbox(
                     label=WORDS("proof_label"),
-                    lines=10,
+                    lines=8,
                     max_lines=30,
                     placeholder=WORDS("proof_placeholder"),
                     elem_id="proof",
@@ -48,7 +71,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     type="filepath",
                     sources=["upload", "clipboard", "webcam"],
                     label=WORDS("photo_label"),
-                    height=180,
+                    height=140,
                     visible=False,  # shown once the model is known to take images
                     elem_id="photo",
                 )
@@ -59,32 +82,20 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
                 # The numbered proof: a preview while it is typed, then the verdict's marks.
                 proof_view = gr.HTML("", elem_id="proof-view", js_on_load=None)
-                with gr.Column(elem_id="examples"):
-                    gr.Examples(
-                        examples=[[example.argument] for example in page.examples],
-                        example_labels=[
-                            " ".join(filter(None, [e.title, "✓" if e.kind == "correct" else "", mark_words(page.rehearsal, e.slug)]))
-                            for e in page.examples
-                        ],
-                        inputs=[text],
-                        label=WORDS("examples_label"),
-                        examples_per_page=30,
-                        elem_id="example-set",
-                    )
-            with gr.Column(scale=6):
+            with gr.Column(scale=6, min_width=320, elem_id="output"):
                 # Labels of outputs nobody sees stay plain English: the API names its return values after them.
+                # The conversation in order: the proof, its answer, each question, its answer; the
+                # question being answered now comes last, right above the live panes.
+                thread = gr.Markdown(
+                    "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+                )
                 status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
+                notes = gr.Markdown("", label=t("notes_label"), elem_id="run-notes")
                 with gr.Accordion(WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
-                    reasoning = gr.Textbox(
-                        label=t("reasoning_label"),
-                        show_label=False,
-                        lines=8,
-                        max_lines=16,
-                        interactive=False,
-                        autoscroll=True,
-                        elem_id="reasoning",
-                        placeholder=WORDS("reasoning_placeholder"),
-                    )
+                    # Rendered Markdown and math on shelves that follow the stream (see reasoning_pane).
+                    pane = build_reasoning_pane(WORDS("reasoning_latest"), WORDS("reasoning_raw"))
+                # The reasoning as one plain text: the API's first output (the page reads the pane).
+                reasoning = gr.Textbox(label=t("reasoning_label"), visible=False, elem_id="reasoning")
                 gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
                 answer = gr.Markdown(
                     label=t("answer_label"),
@@ -111,11 +122,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                         elem_id="question",
                     )
                     ask_button = gr.Button(WORDS("ask_button"), elem_id="ask")
-        thread = gr.Markdown(
-            "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
-        )
         with gr.Accordion(WORDS("backend_panel"), open=False, elem_id="backend-panel"):
-            health = gr.Markdown("", elem_id="health")
             with gr.Row():
                 backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend")
                 # Empty means "the configured URL": Gradio puts default values in the API
@@ -143,7 +150,9 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
-        outputs = [reasoning, answer, status, reasoning_accordion, thread, verdict]
+        # The API's events give the reasoning as one text; the page's put it on the pane's shelves.
+        outputs = [reasoning, answer, status, reasoning_accordion, thread, notes, verdict]
+        page_outputs = [answer, status, reasoning_accordion, thread, notes, verdict, *pane.outputs]
         finished_outputs = [download_md, download_json, follow_up_group, question, proof_view]
         run_options = dict(
             # The page's Admission decides who runs, who waits and who hears "busy";
@@ -151,46 +160,66 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             concurrency_limit=None,
             concurrency_id=MODEL_CONCURRENCY_ID,
             show_progress="hidden",
+            # One component for Gradio's progress tracking: the shelves an update skips would
+            # otherwise each run a progress timer on every frame.
+            show_progress_on=[status],
         )
         private = dict(api_visibility="private")
+        debug_inputs = [text, *panel, image, live, language]
+        follow_up_inputs = [question, *panel, live, language]
+        # Buttons nobody sees carry the API's endpoints.
+        api_debug = gr.Button(visible=False, elem_id="api-debug")
+        api_follow_up = gr.Button(visible=False, elem_id="api-follow-up")
         runs = [
-            debug_button.click(page.debug, [text, *panel, image, live, language], outputs, api_name="debug", **run_options),
-            text.submit(page.debug, [text, *panel, image, live, language], outputs, **private, **run_options),
-            ask_button.click(
-                page.follow_up, [question, *panel, live, language], outputs, api_name="follow_up", **run_options
-            ),
-            question.submit(page.follow_up, [question, *panel, live, language], outputs, **private, **run_options),
+            api_debug.click(page.debug, debug_inputs, outputs, api_name="debug", **run_options),
+            api_follow_up.click(page.follow_up, follow_up_inputs, outputs, api_name="follow_up", **run_options),
         ]
-        for started in runs:
-            started.then(page.after_run, [live, language], finished_outputs, **private)
+        in_page = [
+            (debug_button.click, page.debug_in_page, debug_inputs),
+            (text.submit, page.debug_in_page, debug_inputs),
+            (ask_button.click, page.follow_up_in_page, follow_up_inputs),
+            (question.submit, page.follow_up_in_page, follow_up_inputs),
+        ]
+        for trigger, handler, inputs in in_page:
+            trigger(None, js=RUN_STARTED_JS)  # Debug looks busy at once, and a phone moves to the output
+            started = trigger(handler, [*inputs, pane.raw], page_outputs, **private, **run_options)
+            started.then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
+            runs.append(started)
         stop_button.click(
             page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
-        ).then(page.after_run, [live, language], finished_outputs, **private)
+        ).then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
         answer_now_button.click(page.answer_now, [live], None, queue=False, **private)
         clear_button.click(
             page.clear,
             [live, language],
-            [text, image, question, reasoning, answer, status, reasoning_accordion, thread, download_md, download_json,
-             follow_up_group, proof_view],
+            [text, image, question, answer, status, reasoning_accordion, thread, notes, download_md, download_json,
+             follow_up_group, proof_view, *pane.outputs],
             cancels=runs,
             queue=False,
             **private,
-        )
+        ).then(None, js=RUN_ENDED_JS)
+        examples.input(page.pick_example, [examples], [text], queue=False, **private)
+        pane.raw.change(page.show_raw, [pane.raw, live], pane.outputs, queue=False, show_progress="hidden", **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
-        checked = dict(fn=page.refresh_models, inputs=[backend, url, model, language], outputs=[model, health, image], **private)
-        for trigger in (refresh.click, backend.change, url.submit):
+        # The header's health is checked again whenever what it describes may have changed.
+        checked = dict(
+            fn=page.refresh_models, inputs=[backend, url, model, language], outputs=[model, health, image], show_progress="hidden", **private
+        )
+        for trigger in (refresh.click, backend.change, url.submit, url.blur, model.input):
             trigger(**checked)
         presenter.change(None, [presenter], None, js=PRESENTER_TOGGLE_JS)
         text.change(page.preview, [text, language], [proof_view], queue=False, show_progress="hidden", **private)
         verdict.change(None, [verdict], None, js=FOCUS_JS)
         # PAGE_WORDS names the components it re-words by their element ids.
         by_id = {block.elem_id: block for block in app.blocks.values() if block.elem_id}
-        worded = [by_id[elem_id] for elem_id in PAGE_WORDS] + [status, reasoning_accordion]
+        worded = [by_id[elem_id] for elem_id in PAGE_WORDS] + [status, reasoning_accordion, notes]
         # The health badge speaks the page's language too, so it is checked once that is known.
-        app.load(page.detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, queue=False, **private).then(
-            page.relabel, [language, live], worded, queue=False, **private
+        # No progress timers: re-wording the page is not something to watch happen.
+        quiet = dict(queue=False, show_progress="hidden", **private)
+        app.load(page.detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, **quiet).then(
+            page.relabel, [language, live], worded, **quiet
         ).then(**checked)
-        language.input(page.relabel, [language, live], worded, queue=False, **private).then(**checked)
+        language.input(page.relabel, [language, live], worded, **quiet).then(**checked)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
     app.queue(
         # Only a backstop: the page's Admission turns people away with a clear "busy" first.

@@ -1,0 +1,382 @@
+"""The reasoning pane: a long, LaTeX-heavy trace that renders its math and follows the stream.
+
+A browser that re-renders all of a long trace's Markdown and math every 80 ms janks
+(gradio#7883), and so does a text box holding it all. Here the reasoning is cut at
+paragraph breaks and laid out on a column of Markdown "shelves": a finished paragraph is
+rendered once, and each update re-renders only the paragraph still growing (the tail).
+A cut never falls inside display math (``$$…$$``, ``\\[…\\]``) or a fenced code block,
+which may span blank lines: those stay in the tail until they close.
+
+``ParagraphCutter`` and ``ReasoningPane`` are pure (no Gradio) and incremental: an update
+costs O(new text) to cut and O(one shelf) to send. ``build_reasoning_pane`` makes the
+components; the page's CSS and its script, which keeps the newest line in view, are the
+two strings at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+# Display math or a code fence still open this many characters after its opening is taken
+# for a stray delimiter: otherwise one lone "$$" would keep the rest of the trace in the
+# tail, which is re-rendered on every update.
+OPEN_SPAN_LIMIT = 6_000
+# A paragraph this long is also cut at a line end, so a trace without blank lines still
+# gets a short tail.
+LONG_PARAGRAPH = 2_000
+
+_TEXT, _DOLLARS, _BRACKETS, _FENCED = "text", "$$", "\\[", "fence"
+_TOKENS = {_TEXT: re.compile(r"[\\$\n]"), _DOLLARS: re.compile(r"[\\$]"), _BRACKETS: re.compile(r"\\")}
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
+_INDENT = re.compile(r"[ \t]*")
+_FENCE = re.compile(r" {0,3}(```|~~~)")
+_FENCE_STARTS = frozenset({"`", "``", "~", "~~"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """``finished``: the paragraphs this call finished; the paragraphs of all calls so far
+    plus ``tail`` make up the text given to the last call."""
+
+    finished: list[str]
+    tail: str
+
+
+class ParagraphCutter:
+    """Cuts one run's reasoning; give it the whole text so far on every update.
+
+    Each call scans only what arrived since the last one (plus the few characters it
+    could not decide on yet), so any way of chunking a stream gives the same paragraphs.
+    Each call's text must extend the previous call's (a run's reasoning only grows); a
+    new run takes a new cutter.
+    """
+
+    __slots__ = (
+        "_at_line_start", "_fence", "_finished", "_long_paragraph", "_open_span_limit",
+        "_opened_at", "_position", "_reopen_at", "_start", "_state",
+    )  # fmt: skip
+
+    def __init__(self, open_span_limit: int = OPEN_SPAN_LIMIT, long_paragraph: int = LONG_PARAGRAPH) -> None:
+        self._open_span_limit, self._long_paragraph = open_span_limit, long_paragraph
+        self._finished: list[str] = []  # by the call going on
+        self._start = 0  # where the tail (the paragraph still growing) begins
+        self._position = 0  # everything before this has been read
+        self._at_line_start = True  # _position starts a line not looked at yet
+        self._state = _TEXT  # or inside display math or a fence, opened at _opened_at
+        self._opened_at = 0
+        self._reopen_at = 0  # where to read on, as text, if the opening proves stray
+        self._fence = ""  # the open fence's character
+
+    def cut(self, text: str) -> Cut:
+        if len(text) < self._position:
+            raise ValueError("a run's reasoning only grows: a new run takes a new ParagraphCutter")
+        position = self._position
+        self._finished = []
+        # Each step reads on from ``position`` and says where to go on, or None when what
+        # comes next cannot be told yet ("$" may become "$$", a blank line may go on…).
+        while position < len(text):
+            if self._state is not _TEXT and position >= self._opened_at + self._open_span_limit:
+                self._state, self._at_line_start, position = _TEXT, False, self._reopen_at
+                continue
+            # Inside math or a fence, read no further than where the opening would prove stray.
+            end = len(text) if self._state is _TEXT else min(len(text), self._opened_at + self._open_span_limit)
+            if self._at_line_start:
+                after = self._line(text, position)
+            elif self._state is _FENCED:
+                newline = text.find("\n", position, end)
+                after = end if newline < 0 else self._newline(newline)
+            else:
+                after = self._token(text, position, end)
+            if after is None:
+                break
+            position = after
+        self._position = position
+        return Cut(self._finished, text[self._start :])
+
+    def _newline(self, at: int) -> int:
+        self._at_line_start = True
+        return at + 1
+
+    def _token(self, text: str, position: int, end: int) -> int | None:
+        """Text or math: skip to the next character that matters and act on it."""
+        state = self._state
+        match = _TOKENS[state].search(text, position, end)
+        if match is None:
+            return end
+        at = match.start()
+        if at > position:
+            return at
+        char = text[at]
+        if char == "\n":
+            return self._newline(at)
+        if at + 1 == len(text):
+            return None
+        following = text[at + 1]
+        if char == "$":
+            if following != "$":
+                return at + 1
+            if state is _TEXT:
+                self._open(_DOLLARS, at, at + 2)
+            else:
+                self._state = _TEXT
+            return at + 2
+        # A backslash escapes the next character: "\\[" is a line break with spacing, not math.
+        if following == "\n":
+            return at + 1
+        if state is _TEXT and following == "[":
+            self._open(_BRACKETS, at, at + 2)
+        elif state is _BRACKETS and following == "]":
+            self._state = _TEXT
+        return at + 2
+
+    def _line(self, text: str, position: int) -> int | None:
+        """At a line start: skip blank lines, cut before a paragraph, open or close a fence."""
+        line = _BLANK_LINES.match(text, position).end()
+        if _INDENT.match(text, line).end() == len(text):
+            return None  # blank so far
+        fence = _FENCE.match(text, line)
+        if fence is None and _may_become_fence(text, line):
+            return None
+        self._at_line_start = False
+        state = self._state
+        # Never before an indented line: it may continue a list item, and alone it would be
+        # a code block. A long paragraph's line ends are cut too, but not inside a table.
+        cuttable = state is _TEXT and position > self._start and text[line] not in " \t"
+        if cuttable and (line > position or (line - self._start >= self._long_paragraph and text[line] != "|")):
+            self._finished.append(text[self._start : line])
+            self._start = line
+        if fence is None:
+            return line
+        char = fence.group(1)[0]
+        if state is _TEXT:
+            self._open(_FENCED, line, fence.end())
+            self._fence = char
+        elif char == self._fence:
+            self._state = _TEXT
+        return fence.end()
+
+    def _open(self, state: str, at: int, reopen_at: int) -> None:
+        self._state, self._opened_at, self._reopen_at = state, at, reopen_at
+
+
+def _may_become_fence(text: str, line: int) -> bool:
+    """A line start so short that more text may make it ``` or ~~~."""
+    head = text[line : line + 6]
+    if "\n" in head or len(head) == 6:
+        return False
+    body = head.lstrip(" ")
+    return body in _FENCE_STARTS
+
+
+# --- the pane's values ------------------------------------------------------------------
+
+# The pane is a column of shelves, each a Markdown component holding finished paragraphs;
+# the paragraph still growing (the tail) sits at the end of the shelf being filled. Gradio's
+# Markdown re-renders only the top-level blocks whose text changed, but it lexes its whole
+# value on every update (and a value spanning two components would render in two steps,
+# the moved paragraph missing for a frame): the shelves bound the lexing, and a paragraph
+# never moves once shown. Each output costs on every update, changed or not, so there are
+# few shelves (measured: tests/test_browser_reasoning.py). A shelf takes paragraphs until it
+# holds 5,000 characters; 32 of them hold a 40,960-token trace, and past that the last
+# shelf takes the rest.
+SHELVES = 32
+SHELF_CHARS = 5_000
+
+
+class ReasoningPane:
+    """One run's reasoning as the pane shows it, one value per shelf.
+
+    ``update`` gives None where the page already shows the value; the first call gives
+    them all, so a new run clears the last one's.
+    """
+
+    def __init__(self, raw: bool = False, shelves: int = SHELVES, shelf_chars: int = SHELF_CHARS) -> None:
+        self.raw = raw  # plain text instead of Markdown and math
+        self._shelf_chars = shelf_chars
+        self._cutter = ParagraphCutter()
+        self._shelves = [""] * shelves  # finished paragraphs
+        self._filling = 0  # the shelf that gets the next paragraph, and shows the tail
+        self._tail = ""
+        self._changed: set[int] = set(range(shelves))
+
+    def update(self, text: str) -> list[str | None]:
+        cut = self._cutter.cut(text)
+        filling = self._filling
+        for paragraph in cut.finished:
+            # A paragraph stays on the shelf that showed it growing; a full shelf sends the
+            # next one to the next shelf, so all that ever moves is a paragraph's first characters.
+            shelf = self._filling
+            self._shelves[shelf] += paragraph
+            self._changed.add(shelf)
+            if len(self._shelves[shelf]) >= self._shelf_chars and shelf + 1 < len(self._shelves):
+                self._filling = shelf + 1
+        if cut.tail != self._tail or self._filling != filling:
+            self._tail = cut.tail
+            self._changed.add(self._filling)
+        values = [self._value(i) if i in self._changed else None for i in range(len(self._shelves))]
+        self._changed = set()
+        return values
+
+    def show_raw(self, raw: bool) -> list[str]:
+        """Every value again, as plain text or rendered; a run still streaming sends them
+        all on its next update too, so an update built before the switch cannot linger."""
+        self.raw = raw
+        self._changed = set(range(len(self._shelves)))
+        return [self._value(i) for i in range(len(self._shelves))]
+
+    def _value(self, shelf: int) -> str:
+        text = self._shelves[shelf] + (self._tail if shelf == self._filling else "")
+        return _as_plain_text(text) if self.raw and text else text
+
+
+def _as_plain_text(text: str) -> str:
+    """Markdown that shows ``text`` as it is: a code block, which the math renderer skips,
+    fenced longer than any run of tildes inside."""
+    longest = max((len(run) for run in re.findall(r"~{3,}", text)), default=2)
+    fence = "~" * (longest + 1)
+    return f"{fence}text\n{text.rstrip()}\n{fence}"
+
+
+# --- the components, their style and their script ---------------------------------------
+
+PANE_ID, SCROLL_ID, CONTENT_ID, LATEST_ID, RAW_ID = (
+    "reasoning-pane",
+    "reasoning-scroll",
+    "reasoning-content",
+    "reasoning-latest",
+    "reasoning-raw",
+)
+
+
+@dataclass(frozen=True)
+class PaneComponents:
+    outputs: list[gr.Markdown]  # the shelves: one per value of ReasoningPane.update
+    raw: gr.Checkbox  # plain text instead of Markdown and math (ReasoningPane.show_raw)
+    latest: gr.Button  # "↓ latest": the script shows it while following is paused
+
+
+def build_reasoning_pane(latest_label: str = "↓ latest", raw_label: str = "raw") -> PaneComponents:
+    """The pane's components, created in the ``gr.Blocks`` being built. The page needs
+    ``REASONING_PANE_CSS`` and ``REASONING_PANE_JS`` (``launch(css=…, js=…)``).
+
+    An event streaming into the pane should pass ``show_progress_on=[one component]``:
+    without it every output an update skips stays "pending", and each runs a progress
+    timer on every frame, hidden or not (measured: most of the page's script time).
+    """
+    import gradio as gr
+
+    from .view import LATEX_DELIMITERS
+
+    with gr.Column(elem_id=PANE_ID, min_width=0):
+        raw = gr.Checkbox(False, label=raw_label, container=False, min_width=0, elem_id=RAW_ID)
+        with gr.Column(elem_id=SCROLL_ID, min_width=0), gr.Column(elem_id=CONTENT_ID, min_width=0):
+            outputs = [
+                gr.Markdown("", latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_classes="reasoning-shelf")
+                for _ in range(SHELVES)
+            ]
+        latest = gr.Button(latest_label, size="sm", elem_id=LATEST_ID)
+    return PaneComponents(outputs=outputs, raw=raw, latest=latest)
+
+
+def as_updates(values: list[str | None]) -> list:
+    """``ReasoningPane`` values as Gradio outputs: what the page already shows is skipped."""
+    import gradio as gr
+
+    return [gr.skip() if value is None else value for value in values]
+
+
+REASONING_PANE_CSS = """
+#reasoning-pane { position: relative; gap: var(--spacing-sm); }
+#reasoning-raw { align-self: flex-end; width: auto; padding: 0; margin: 0 0 0 auto !important; }
+#reasoning-scroll {
+  display: block !important; height: var(--reasoning-pane-height, min(60vh, 34rem));
+  overflow-y: auto; overscroll-behavior: contain; contain: strict;
+  border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg);
+  padding: 0 var(--spacing-lg) var(--spacing-lg);
+}
+#reasoning-content { gap: 0 !important; }
+/* A shelf out of view costs no style, layout or paint: what keeps 150,000 characters
+   (80,000 elements of rendered math) smooth. */
+#reasoning-content > .reasoning-shelf {
+  content-visibility: auto; contain-intrinsic-size: auto 40rem;
+  padding: 0 !important; margin: 0 !important; overflow: visible !important;
+}
+#reasoning-content .prose { font-size: var(--reasoning-size, 0.95rem) !important; opacity: var(--reasoning-opacity, 0.85); }
+#reasoning-content .prose > .md > :first-child { margin-top: var(--spacing-xxl); }
+#reasoning-content .katex-display { margin: 0.6em 0 !important; }
+#reasoning-content pre, #reasoning-content pre code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+#reasoning-latest {
+  display: none; position: absolute; bottom: var(--spacing-xl); left: 50%; transform: translateX(-50%);
+  z-index: 2; width: auto; border-radius: 999px; padding: var(--spacing-sm) var(--spacing-xl);
+  font-weight: 600; box-shadow: var(--shadow-drop-lg);
+}
+#reasoning-pane.paused #reasoning-latest { display: inline-flex; }
+"""
+
+# Follows the stream: the newest line stays in view until the person scrolls up (wheel,
+# touch, keys or the scroll bar), which pauses following and shows "↓ latest"; scrolling
+# back to the bottom or clicking it resumes. Intent is read from the person's own input,
+# not from positions, so an update landing mid-scroll never pulls the pane back down.
+REASONING_PANE_JS = """
+() => {
+  const SLACK = 24;  // px from the bottom that still count as the bottom
+  function attach(pane) {
+    const scroller = pane.querySelector("#reasoning-scroll");
+    const content = pane.querySelector("#reasoning-content");
+    const latest = pane.querySelector("#reasoning-latest");
+    if (!scroller || !content || !latest) return null;
+    scroller.dataset.follows = "yes";
+    scroller.tabIndex = 0;  // a scrolling region must be reachable by keyboard
+    let following = true, dragging = false, touchY = null;
+    const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= SLACK;
+    const canScrollUp = () => scroller.scrollTop > 0;
+    const show = () => pane.classList.toggle("paused", !following);
+    const stick = () => { if (following && !dragging) scroller.scrollTop = scroller.scrollHeight; };
+    const pause = () => { if (following && canScrollUp()) { following = false; show(); } };
+    const resume = () => { following = true; show(); stick(); };
+    new ResizeObserver(stick).observe(content);
+    new ResizeObserver(stick).observe(scroller);
+    scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) pause(); }, { passive: true });
+    scroller.addEventListener("touchstart", (e) => { touchY = e.touches[0].clientY; }, { passive: true });
+    scroller.addEventListener("touchmove", (e) => {
+      if (touchY !== null && e.touches[0].clientY > touchY + 4) pause();
+    }, { passive: true });
+    scroller.addEventListener("keydown", (e) => {
+      if (["ArrowUp", "PageUp", "Home"].includes(e.key) || (e.key === " " && e.shiftKey)) pause();
+    });
+    scroller.addEventListener("pointerdown", (e) => { if (e.target === scroller) dragging = true; });  // the scroll bar
+    window.addEventListener("pointerup", () => {
+      if (!dragging) return;
+      dragging = false;
+      if (atBottom()) resume(); else pause();
+    });
+    // A scroll nobody asked for (the page clamping a pane whose content shrank for a
+    // frame while a paragraph moves to its shelf) must not pause: only the person's
+    // own input does. Reaching the bottom, however it happened, resumes.
+    scroller.addEventListener("scroll", () => {
+      if (atBottom()) { if (!following) resume(); }
+      else if (dragging) pause();
+      else stick();
+    }, { passive: true });
+    latest.addEventListener("click", resume);
+    show();
+    stick();
+    return scroller;
+  }
+  // Gradio may mount the pane late, or again (a re-render): look whenever the page changes,
+  // which costs a check of one element while the pane is there.
+  let attached = null;
+  const find = () => {
+    if (attached && attached.isConnected) return;
+    const pane = document.getElementById("reasoning-pane");
+    attached = pane && attach(pane);
+  };
+  new MutationObserver(find).observe(document.body, { childList: true, subtree: true });
+  find();
+}
+"""
