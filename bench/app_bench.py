@@ -1,4 +1,4 @@
-"""Measurements 3–6: the real app (``python app.py`` in a subprocess) driven by gradio_client.
+"""Measurements 3–7: the real app (``python app.py`` in a subprocess) driven by gradio_client.
 
 Clients reach the app through the harness's wiretap, which timestamps every byte the
 app sends back: latency is measured from the model server writing a token to the
@@ -127,7 +127,9 @@ def make_clients(url: str, n: int) -> list[Any]:
     from gradio_client import Client
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda _: Client(url, verbose=False), range(n)))
+        # A browser waits for its join request as long as it takes; gradio_client's default gives
+        # up after 5 s, which a class of 128 joining at once on a busy 2-core machine can exceed.
+        return list(pool.map(lambda _: Client(url, verbose=False, httpx_kwargs={"timeout": 60}), range(n)))
 
 
 # --- reading one run off the wire ------------------------------------------------------------
@@ -356,6 +358,35 @@ def a_class(app: AppProcess, harness: Harness, clients: list[Any], quick: bool, 
     return out
 
 
+# --- measurement 7: a bigger class, the update interval adapting or fixed ----------------------
+
+
+def adaptive_vs_fixed(quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
+    """One session, then a class of 128, on an app whose update interval adapts to the load
+    (the default) and on one fixed at today's 80 ms; each app is its own process."""
+    biggest, count = (4, 100) if quick else (128, 2000)
+    out: dict[str, Any] = {}
+    for interval in ("adaptive", "0.08"):
+        progress(f"  MAGISTRAL_UPDATE_INTERVAL={interval}")
+        with Harness() as harness:
+            app = AppProcess({
+                "MAGISTRAL_OLLAMA_URL": harness.url,
+                "MAGISTRAL_UPDATE_INTERVAL": interval,
+                "MAGISTRAL_CONCURRENCY_LIMIT": str(biggest),
+                "MAGISTRAL_QUEUE_MAX_SIZE": str(biggest * 2),
+            })
+            try:
+                app.wait_until_served()
+                clients = make_clients(f"http://127.0.0.1:{harness.tap(app.port)}/", biggest)
+                out[interval] = a_class(app, harness, clients, quick, progress, sizes=(1, biggest), count=count)
+                for client in clients:
+                    with contextlib.suppress(Exception):
+                        client.close()
+            finally:
+                app.close()
+    return out
+
+
 # --- measurement 5: stop ---------------------------------------------------------------------
 
 
@@ -483,11 +514,14 @@ def cold_start(quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
 
 
 def run(quick: bool, pipeline: dict | None, progress: Callable[[str], None] = print,
-        only: set[int] = frozenset({3, 4, 5, 6})) -> dict[str, Any]:
+        only: set[int] = frozenset({3, 4, 5, 6, 7})) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if 6 in only:
         progress("6. cold start")
         out["cold_start"] = cold_start(quick, progress)
+    if 7 in only:
+        progress("7. a class of 128, update interval adaptive vs fixed at 80 ms")
+        out["interval"] = adaptive_vs_fixed(quick, progress)
     if not only & {3, 4, 5}:
         return out
     biggest = 4 if quick else 64

@@ -53,6 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--model", help="model name (default: magistral, the server's first model, or mistral-small-latest)"
     )
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
+    parser.add_argument(
+        "--thinking-budget",
+        type=float,
+        metavar="SECONDS",
+        help="after this many seconds of thinking the model must answer from its reasoning so far (0: no limit)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON event per line on stdout")
     parser.add_argument("--ui", action="store_true", help="start the web UI instead")
     return parser.parse_args(argv)
@@ -66,6 +72,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["model"] = args.model
     if args.max_tokens:
         overrides["max_tokens"] = args.max_tokens
+    if args.thinking_budget is not None:
+        overrides["thinking_budget"] = args.thinking_budget
     if args.replay:
         overrides.update(backend="replay", replay_file=args.replay)
     if args.speed:

@@ -47,7 +47,7 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
             if state.model:
                 return f"⏳ {t('status_waiting', lang, model=state.model, duration=waited)}"
             return f"⏳ {t('status_waiting_model', lang, duration=waited)}"
-        doing = t("status_thinking" if state.answer_started_at is None else "status_answering", lang)
+        doing = t("status_thinking" if state.thinking else "status_answering", lang)
         return f"⏳ {doing} · {stats_text(state, lang)}"
     icon = {"stop": "✅", "length": "⚠️", "cancelled": "⏹️", "error": "❌"}[state.finish_reason or "error"]
     if state.finish_reason == "stop" and not state.answer:

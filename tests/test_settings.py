@@ -127,3 +127,12 @@ def test_auth_pairs_are_parsed_and_the_password_kept_secret():
     assert "pw1" not in repr(s)
     with pytest.raises(ValueError, match="user:pass"):
         Settings(auth="no-colon").auth_pairs()
+
+
+def test_root_path_gets_one_leading_slash_and_no_trailing_one():
+    def root(value: str) -> str:
+        return Settings(_env_file=None, root_path=value).root_path
+
+    assert root("/debugger") == root("debugger/") == root(" /debugger/ ") == "/debugger"
+    assert root("") == root("/") == ""
+    assert root("https://uni.example/debugger/") == "https://uni.example/debugger"

@@ -7,7 +7,8 @@ without the capability (the library ``ministral-3`` is the instruct model) runs 
 ``think``, and the person is told. ``/api/show``'s template says which think tags the
 model was made for, which decides the prompt format before the model's name does.
 Every request goes through :meth:`OllamaBackend._send`, the one place where transport
-failures and error statuses become a :class:`BackendError`.
+failures and error statuses become a :class:`BackendError`. A trailing assistant message is
+continued where the model's template leaves it open (``template_continues_last_turn``).
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ class OllamaBackend(Backend):
         return [m.get("name") or m.get("model", "") for m in data.get("models", []) if isinstance(m, dict)]
 
     async def model_info(self, model: str = "") -> ModelInfo:
-        """From ``/api/show``'s capabilities and template. Ollama does not report the context it
-        runs a model with, so that stays unknown. A server too old to list capabilities says
-        nothing of vision and thinking."""
+        """From ``/api/show``'s capabilities and template (the prompt format it writes, and whether
+        it lets the model continue its own last turn). Ollama does not report the context it runs
+        a model with, so that stays unknown. A server too old to list capabilities says nothing of
+        vision and thinking."""
         model = model or await self.default_model()
         try:
             data = await self._get_json("POST", "/api/show", {"model": model})
@@ -79,10 +81,11 @@ class OllamaBackend(Backend):
             # No server, or no model: say so now rather than wait out a second connect.
             if error.kind in ("model_missing", "unreachable", "timeout"):
                 raise
-            return ModelInfo(name=model)
+            return ModelInfo(name=model, prefill=False)
         capabilities = data.get("capabilities") or None
         family = family_of(model)
-        version = _template_format(str(data.get("template") or ""), family)
+        template = str(data.get("template") or "")
+        version = _template_format(template, family)
         reason = Message("format_ollama_template", format=format_label(version), model=model) if version else None
         return ModelInfo(
             name=model,
@@ -91,6 +94,7 @@ class OllamaBackend(Backend):
             prompt_format=version,
             prompt_format_reason=reason,
             keeps_reasoning=family.keeps_reasoning,
+            prefill=template_continues_last_turn(template),
         )
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
@@ -202,6 +206,19 @@ def _template_format(template: str, family: Family) -> Version | None:
     if "<think>" in template:
         return "2506"
     return None
+
+
+# How a Go template tells the last message apart: ``$last := eq (len (slice $.Messages $i)) 1``.
+_LAST_MESSAGE_TEST = re.compile(r"\$last\b|slice \$\.Messages\b")
+
+
+def template_continues_last_turn(template: str) -> bool:
+    """Whether a trailing assistant message with ``thinking`` is rendered as an open turn the
+    model goes on with (a prefill): the template must write an assistant's ``.Thinking`` and
+    treat the last message apart, as Ollama's Magistral and Qwen 3 templates do to leave the
+    end-of-turn token off it. Any other template closes the turn, and the model would start a
+    new one."""
+    return ".Thinking" in template and bool(_LAST_MESSAGE_TEST.search(template))
 
 
 # Ollama tokenizes special-token text inside message content as real control tokens

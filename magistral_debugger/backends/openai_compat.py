@@ -16,6 +16,8 @@ the start of the answer.
 Which prompt format a model wants is asked of the server before its name is read:
 vLLM's ``/tokenize`` says whether ``[THINK]`` is one control token of the tokenizer, and
 ``/v1/models``' ``root`` names the checkpoint behind an alias.
+A continuation ("Answer now") carries vLLM's ``continue_final_message`` and
+``add_generation_prompt`` in the body.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ _THINK_PROBE = [
     },
     {"role": "user", "content": "?"},
 ]
+# vLLM's fields for "continue the last, assistant message" (it refuses both flags true with a 400).
+CONTINUE_FINAL = {"continue_final_message": True, "add_generation_prompt": False}
 
 
 class OpenAICompatBackend(Backend):
@@ -201,6 +205,7 @@ class OpenAICompatBackend(Backend):
                 stream=True,
                 stream_options=self.stream_options,
                 reasoning_effort=request.reasoning_effort or openai.omit,  # type: ignore[arg-type]
+                extra_body=CONTINUE_FINAL if request.continue_final else None,
             ) as response:
                 raw = response.http_response
                 if looks_like_html(b"", raw.headers.get("content-type", "")):

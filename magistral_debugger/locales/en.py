@@ -10,6 +10,7 @@ PAGE = {
     "proof_placeholder": "Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
     "debug_button": "Debug",
     "stop_button": "Stop",
+    "answer_now_button": "Answer now",
     "clear_button": "Clear",
     "examples_label": "Examples (✓ = a correct proof, as a control)",
     "topic_algebra": "Algebra",
@@ -334,4 +335,20 @@ ENGINE = {
         "Mistral's API at {url} has no model {model!r} for this key: {detail}. Try {default} or mistral-medium-3-5."
     ),
     "mistral_model_hint": "Pick a model your key can use, e.g. {default} or mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Thinking stopped by you (Answer now).",
+    "thinking_budget_reached": "Thinking stopped at the {seconds:g} s budget.",
+    "answer_now_prefill": (
+        "The model answers from its reasoning so far: its own turn was sent back, closed, for it to "
+        "continue."
+    ),
+    "answer_now_second_turn": (
+        "This model's template cannot continue the model's own turn, so its reasoning so far was "
+        "sent back as a finished turn, with a new question asking it to answer now."
+    ),
+    "answer_now_no_answer": (
+        "No answer came after the thinking was stopped: the server at {url} ended the continued "
+        "turn without a word. On vLLM, a mistral-common older than 1.11.3 closes that turn instead "
+        "of continuing it: upgrade it on the server. The reasoning so far is kept."
+    ),
 }

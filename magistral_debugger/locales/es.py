@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "Supongamos x = y. Entonces x² = xy, así que x² − y² = xy − y² …   (Shift+Enter ejecuta Depurar)",
     "debug_button": "Depurar",
     "stop_button": "Detener",
+    "answer_now_button": "Responder ahora",
     "clear_button": "Borrar",
     "examples_label": "Ejemplos (✓ = una demostración correcta, como control)",
     "topic_algebra": "Álgebra",
@@ -355,4 +356,22 @@ ENGINE = {
         "mistral-medium-3-5."
     ),
     "mistral_model_hint": "Elige un modelo que tu clave pueda usar, p. ej. {default} o mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Razonamiento detenido por ti (Responder ahora).",
+    "thinking_budget_reached": "Razonamiento detenido en el límite de {seconds:g} s.",
+    "answer_now_prefill": (
+        "El modelo responde a partir de su razonamiento hasta ahora: su propio turno se le "
+        "devolvió, cerrado, para que lo continúe."
+    ),
+    "answer_now_second_turn": (
+        "La plantilla de este modelo no permite continuar su propio turno, así que su razonamiento "
+        "hasta ahora se envió como un turno terminado, con una nueva pregunta que le pide responder "
+        "ya."
+    ),
+    "answer_now_no_answer": (
+        "No llegó ninguna respuesta después de detener el razonamiento: el servidor en {url} "
+        "terminó el turno continuado sin una palabra. En vLLM, un mistral-common anterior a 1.11.3 "
+        "cierra ese turno en lugar de continuarlo: actualízalo en el servidor. Se conserva el "
+        "razonamiento hasta ahora."
+    ),
 }

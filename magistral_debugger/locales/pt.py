@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "Suponha x = y. Então x² = xy, logo x² − y² = xy − y² …   (Shift+Enter executa Depurar)",
     "debug_button": "Depurar",
     "stop_button": "Parar",
+    "answer_now_button": "Responder agora",
     "clear_button": "Limpar",
     "examples_label": "Exemplos (✓ = uma demonstração correta, como controle)",
     "topic_algebra": "Álgebra",
@@ -345,4 +346,21 @@ ENGINE = {
         "mistral-medium-3-5."
     ),
     "mistral_model_hint": "Escolha um modelo que a sua chave possa usar, p. ex. {default} ou mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Raciocínio interrompido por você (Responder agora).",
+    "thinking_budget_reached": "Raciocínio interrompido no limite de {seconds:g} s.",
+    "answer_now_prefill": (
+        "O modelo responde a partir do raciocínio feito até aqui: o turno dele foi devolvido, "
+        "fechado, para que ele continue."
+    ),
+    "answer_now_second_turn": (
+        "O template deste modelo não permite continuar o próprio turno; por isso o raciocínio até "
+        "aqui foi enviado como um turno concluído, com uma nova pergunta pedindo a resposta agora."
+    ),
+    "answer_now_no_answer": (
+        "Nenhuma resposta veio depois que o raciocínio foi interrompido: o servidor em {url} "
+        "encerrou o turno continuado sem nenhuma palavra. No vLLM, um mistral-common anterior à "
+        "1.11.3 fecha esse turno em vez de continuá-lo: atualize-o no servidor. O raciocínio até "
+        "aqui foi mantido."
+    ),
 }

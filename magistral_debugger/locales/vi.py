@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "Giả sử x = y. Khi đó x² = xy, nên x² − y² = xy − y² …   (Shift+Enter để chạy Gỡ lỗi)",
     "debug_button": "Gỡ lỗi",
     "stop_button": "Dừng",
+    "answer_now_button": "Trả lời ngay",
     "clear_button": "Xóa",
     "examples_label": "Ví dụ (✓ = một chứng minh đúng, dùng để đối chứng)",
     "topic_algebra": "Đại số",
@@ -347,4 +348,20 @@ ENGINE = {
         "mistral-medium-3-5."
     ),
     "mistral_model_hint": "Hãy chọn một mô hình mà khóa của bạn dùng được, ví dụ {default} hoặc mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Bạn đã dừng suy luận (Trả lời ngay).",
+    "thinking_budget_reached": "Suy luận đã dừng ở giới hạn {seconds:g} giây.",
+    "answer_now_prefill": (
+        "Mô hình trả lời dựa trên phần suy luận đến lúc này: lượt của chính nó được gửi lại, đã "
+        "đóng, để nó viết tiếp."
+    ),
+    "answer_now_second_turn": (
+        "Template của mô hình này không cho viết tiếp lượt của chính nó, nên phần suy luận đến lúc "
+        "này được gửi lại như một lượt đã xong, kèm một câu hỏi mới yêu cầu trả lời ngay."
+    ),
+    "answer_now_no_answer": (
+        "Không có câu trả lời nào sau khi dừng suy luận: máy chủ tại {url} kết thúc lượt được viết "
+        "tiếp mà không có chữ nào. Trên vLLM, mistral-common cũ hơn 1.11.3 đóng lượt đó thay vì "
+        "viết tiếp: hãy nâng cấp nó trên máy chủ. Phần suy luận đến lúc này được giữ lại."
+    ),
 }

@@ -9,6 +9,7 @@ PAGE = {
     "proof_placeholder": "设 x = y。则 x² = xy，所以 x² − y² = xy − y² …   （Shift+Enter 开始调试）",
     "debug_button": "调试",
     "stop_button": "停止",
+    "answer_now_button": "立即回答",
     "clear_button": "清空",
     "examples_label": "示例（✓ = 正确的证明，作为对照）",
     "topic_algebra": "代数",
@@ -310,4 +311,13 @@ ENGINE = {
     "mistral_offline": "无法连接 {url} 上的 Mistral API：这台机器似乎没有联网（或被防火墙、代理拦截）。请联网，或改用本地服务器（Ollama 或 vLLM）。",
     "mistral_model_missing": "{url} 上的 Mistral API 没有此密钥可用的模型 {model!r}：{detail}。请试试 {default} 或 mistral-medium-3-5。",
     "mistral_model_hint": "请选择你的密钥可用的模型，例如 {default} 或 mistral-medium-3-5。",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "你已停止思考（立即回答）。",
+    "thinking_budget_reached": "思考已在 {seconds:g} 秒的预算处停止。",
+    "answer_now_prefill": "模型根据目前的推理作答：它自己的回合已闭合后发回，由它接着写下去。",
+    "answer_now_second_turn": "此模型的模板无法接续模型自己的回合，因此目前的推理作为已结束的回合发回，并附上一个新问题，要求它立即作答。",
+    "answer_now_no_answer": (
+        "停止思考后没有收到回答：{url} 的服务器没有输出任何内容就结束了接续的回合。在 vLLM 上，早于 1.11.3 的 mistral-common "
+        "会关闭该回合而不是接续它：请在服务器上升级。目前的推理已保留。"
+    ),
 }

@@ -120,6 +120,7 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "photo": {"label": "photo_label"},
     "debug": {"value": "debug_button"},
     "stop": {"value": "stop_button"},
+    "answer-now": {"value": "answer_now_button"},
     "clear": {"value": "clear_button"},
     "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
     "reasoning": {"label": "reasoning_label", "placeholder": "reasoning_placeholder"},
@@ -289,6 +290,12 @@ class DebuggerPage:
         live.run.cancel()  # a finished run stays finished: the first ending wins
         state = live.run.state
         return status_markdown(state, lang), gr.Accordion(label=reasoning_header(state, lang))
+
+    async def answer_now(self, live: LiveRun) -> None:
+        """The model stops thinking and answers from its reasoning so far; the run's own
+        updates show the rest (a run not reasoning any more ignores it)."""
+        if live.run is not None:
+            live.run.answer_now()
 
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)

@@ -77,6 +77,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 with gr.Row():
                     debug_button = gr.Button(WORDS("debug_button"), variant="primary", elem_id="debug")
                     stop_button = gr.Button(WORDS("stop_button"), variant="stop", elem_id="stop")
+                    answer_now_button = gr.Button(WORDS("answer_now_button"), elem_id="answer-now")
                     clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
                 # The numbered proof: a preview while it is typed, then the verdict's marks.
                 proof_view = gr.HTML("", elem_id="proof-view", js_on_load=None)
@@ -179,6 +180,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         stop_button.click(
             page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
         ).then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
+        answer_now_button.click(page.answer_now, [live], None, queue=False, **private)
         clear_button.click(
             page.clear,
             [live, language],
