@@ -69,7 +69,8 @@ def silent_url(srv):
 
 def test_guess_first_covers_answer_verdict_and_reasoning_in_the_dom_until_the_r_key_reveals_them(browser, verdict_url):  # noqa: F811
     context, page = open_page(browser, verdict_url, "?presenter&reveal")
-    page.locator("#reveal").wait_for()  # the session knows the mode once its button shows
+    page.locator("#reveal").wait_for(state="attached")  # the session knows the mode once its button is there
+    assert not page.locator("#reveal").is_visible()  # nothing to reveal before a run
     assert page.locator("#guess-first input").is_checked()
     start(page)
     page.locator("#status", has_text=READY).wait_for()
@@ -91,6 +92,7 @@ def test_guess_first_covers_answer_verdict_and_reasoning_in_the_dom_until_the_r_
     assert "Step 4" in page.locator("#proof-view .verdict-badge").inner_text()
     assert "multiplies" in page.locator("#reasoning textarea").input_value()
     assert READY not in page.locator("#status").inner_text()
+    assert not page.locator("#reveal").is_visible()
     page.screenshot(path=str(ARTIFACTS / "guess_first_revealed_1280x720.png"))
     context.close()
 

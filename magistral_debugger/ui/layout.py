@@ -30,6 +30,7 @@ from .theme import (
     PRESENTER_TOGGLE_JS,
     RUN_ENDED_JS,
     RUN_STARTED_JS,
+    UNCOVERED_JS,
 )
 
 MODEL_CONCURRENCY_ID = "model"
@@ -56,7 +57,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 # The model server's state from the first second: is it up, is the model there?
                 health = gr.Markdown(t("health_checking"), elem_id="health")
                 gr.Markdown(WORDS("intro"), elem_id="intro-text")
-            with gr.Column(scale=1, min_width=300, elem_id="header-side"), gr.Row(equal_height=True):
+            with gr.Column(scale=1, min_width=440, elem_id="header-side"), gr.Row(equal_height=True):
                 presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), min_width=190, elem_id="presenter")
                 guess_first = gr.Checkbox(False, label=WORDS("guess_first_mode"), min_width=150, elem_id="guess-first")
                 # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
@@ -208,6 +209,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
         ).then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
         answer_now_button.click(page.answer_now, [live], None, queue=False, **private)
+        reveal_button.click(None, js=UNCOVERED_JS)
         reveal_button.click(
             page.reveal, [live, language], [reasoning, answer, status, reasoning_accordion, verdict], queue=False, **private
         ).then(page.after_run, [live, language], finished_outputs, **private)
@@ -222,7 +224,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             cancels=runs,
             queue=False,
             **private,
-        ).then(None, js=RUN_ENDED_JS)
+        ).then(None, js=RUN_ENDED_JS).then(None, js=UNCOVERED_JS)
         examples.input(page.pick_example, [examples], [text], queue=False, **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
         # The header's health is checked again whenever what it describes may have changed.

@@ -100,6 +100,8 @@ body.presenter:has(#proof-view li[data-state]) #proof { display: none !important
 .keys-dialog kbd { font-family: var(--font-mono); border: 1px solid #6b7280; border-radius: .3rem; padding: .05rem .4rem; }
 .keys-dialog .keys-close { margin-top: .8rem; padding: .4rem 1rem; border: 1px solid #6b7280; border-radius: .4rem; }
 #reveal { font-size: 1.2rem; }
+/* Reveal shows only over a covered run: from Debug (or Ask) until it is pressed, or Clear. */
+body:not(.magistral-covered) #reveal { display: none !important; }
 #proof-view .verdict-badge[data-verdict="missing"] { color: #4b5563; font-weight: 400; }
 """
 # Outline the step the reasoning is on, from the API's last output ({"type": "focus", "step": N}).
@@ -116,6 +118,7 @@ PRESENTER_TOGGLE_JS = "(on) => { document.body.classList.toggle('presenter', on)
 # The browser's languages, most preferred first, as an Accept-Language list for pick_language.
 BROWSER_LANGUAGES_JS = "() => (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en']).join(',')"
 RUN_STARTED_JS = "() => { window.magistralRun && window.magistralRun(true); return []; }"
+UNCOVERED_JS = "() => { document.body.classList.remove('magistral-covered'); return []; }"
 RUN_ENDED_JS = "() => { window.magistralRun && window.magistralRun(false); return []; }"
 # Run once when the page loads: what the server cannot do for a person in the room.
 PAGE_JS = """
@@ -133,6 +136,7 @@ PAGE_JS = """
     if (button) button.setAttribute('aria-busy', String(running));
     if (!running) return;
     answerOnStage = false;
+    document.body.classList.add('magistral-covered');  // the server covers it only in guess-first mode
     const status = find('#status');
     if (status && !nearTop(status, 0.75)) status.scrollIntoView({ block: 'start', behavior: 'smooth' });
   };
