@@ -86,6 +86,25 @@ def render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tu
     return reasoning, answer, f"{label}\n\n{status}" if label else status, header, notes_markdown(state, lang)
 
 
+def covered_status(state: RunState, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Guess-first mode's progress line: time and tokens while the model works, then that the
+    answer is ready; never a word of the reasoning or the answer."""
+    stats = "" if state.first_token_at is None else f" · {stats_text(state, lang)}"
+    if not state.done:
+        return status_markdown(state, lang) if state.first_token_at is None else f"🙈 {t('covered_working', lang)}{stats}"
+    if state.finish_reason == "stop" and state.answer:
+        return f"✅ {t('covered_ready', lang)}{stats}"
+    return status_markdown(state, lang)  # stopped or failed: nothing to guess against
+
+
+def covered_render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tuple[str, str, str, str, str]:
+    """:func:`render` for guess-first mode: placeholders where the reasoning and the answer
+    would be, so nothing of them reaches the browser before Reveal."""
+    _, _, _, header, notes = render(state, "", lang)
+    status = covered_status(state, lang)
+    return t("covered_reasoning", lang), t("covered_answer", lang), f"{label}\n\n{status}" if label else status, header, notes
+
+
 def outcome_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """How the run ended, said for a person in ``lang`` (empty while it runs)."""
     return outcome_words(

@@ -12,7 +12,7 @@ from magistral_debugger.prompt import Turn
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from magistral_debugger.ui.handlers import invalid_settings_message, session_settings
-from magistral_debugger.view import health_markdown, notes_markdown, reasoning_header, status_markdown, thread_markdown
+from magistral_debugger.view import covered_render, health_markdown, notes_markdown, reasoning_header, status_markdown, thread_markdown
 
 
 class Clock:
@@ -124,3 +124,17 @@ def test_session_settings_refuse_values_the_environment_would_refuse():
     assert invalid_settings_message(caught.value) == (
         "❌ Invalid setting (top_p: Input should be greater than 0). Fix it in the Backend panel."
     )
+
+
+def test_guess_first_shows_time_and_tokens_then_that_the_answer_is_ready_but_none_of_its_words():
+    clock = Clock()
+    state = RunState(model="magistral", clock=clock)
+    state.apply(Reasoning("Step 4 divides by x - y"))
+    clock.now += 3
+    working = covered_render(state)
+    assert "3 sec" in working[2] and "divides" not in " ".join(working)
+    state.apply(Answer("The flaw is step 4."))
+    state.finish("stop")
+    reasoning, answer, status, header, _ = covered_render(state, lang="pt")
+    assert "pronta" in status and "tokens" in status
+    assert not any(word in " ".join((reasoning, answer, status, header)) for word in ("divides", "flaw"))

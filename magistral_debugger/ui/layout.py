@@ -13,8 +13,26 @@ import gradio as gr
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
 from ..reasoning_pane import build_reasoning_pane
 from ..view import LATEX_DELIMITERS
-from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, example_choices, skip_link, version_choices
-from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS, RUN_ENDED_JS, RUN_STARTED_JS
+from .handlers import (
+    PAGE_WORDS,
+    DebuggerPage,
+    LiveRun,
+    backend_choices,
+    example_choices,
+    keys_dialog,
+    skip_link,
+    version_choices,
+)
+from .theme import (
+    BROWSER_LANGUAGES_JS,
+    FOCUS_JS,
+    GUESS_FIRST_FROM_URL_JS,
+    PRESENTER_FROM_URL_JS,
+    PRESENTER_TOGGLE_JS,
+    RUN_ENDED_JS,
+    RUN_STARTED_JS,
+    UNCOVERED_JS,
+)
 
 MODEL_CONCURRENCY_ID = "model"
 # Static words, translated by the browser from the first frame in the languages Gradio's
@@ -33,14 +51,16 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         live = gr.State(LiveRun())
         browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
         gr.HTML(skip_link(DEFAULT_LANGUAGE), js_on_load=None, elem_id="skip")
+        gr.HTML(keys_dialog(DEFAULT_LANGUAGE), js_on_load=None, elem_id="keys-help")  # the ? key opens it
         with gr.Row(equal_height=False, elem_id="header"):
             with gr.Column(scale=4, min_width=280, elem_id="intro"):
                 gr.Markdown("# " + WORDS("app_title"), elem_id="title")
                 # The model server's state from the first second: is it up, is the model there?
                 health = gr.Markdown(t("health_checking"), elem_id="health")
                 gr.Markdown(WORDS("intro"), elem_id="intro-text")
-            with gr.Column(scale=1, min_width=300, elem_id="header-side"), gr.Row(equal_height=True):
+            with gr.Column(scale=1, min_width=440, elem_id="header-side"), gr.Row(equal_height=True):
                 presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), min_width=190, elem_id="presenter")
+                guess_first = gr.Checkbox(False, label=WORDS("guess_first_mode"), min_width=150, elem_id="guess-first")
                 # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
                 # Its label stays the input's accessible name; on screen the language names say enough.
                 language = gr.Dropdown(
@@ -96,6 +116,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     pane = build_reasoning_pane(WORDS("reasoning_latest"), WORDS("reasoning_raw"))
                 # The reasoning as one plain text: the API's first output (the page reads the pane).
                 reasoning = gr.Textbox(label=t("reasoning_label"), visible=False, elem_id="reasoning")
+                # Guess-first mode: the reasoning, the answer and the verdict arrive only when this is pressed.
+                reveal_button = gr.Button(WORDS("reveal_button"), variant="primary", visible=False, elem_id="reveal")
                 gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
                 answer = gr.Markdown(
                     label=t("answer_label"),
@@ -148,6 +170,12 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 max_tokens = gr.Number(
                     value=settings.max_tokens, precision=0, minimum=1, label=WORDS("max_tokens_label"), elem_id="max-tokens"
                 )
+                thinking_budget = gr.Number(
+                    value=settings.thinking_budget,
+                    minimum=0,
+                    label=WORDS("thinking_budget_label"),
+                    elem_id="thinking-budget",
+                )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
         # The API's events give the reasoning as one text; the page's put it on the pane's shelves.
@@ -189,6 +217,13 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
         ).then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
         answer_now_button.click(page.answer_now, [live], None, queue=False, **private)
+        reveal_button.click(None, js=UNCOVERED_JS)
+        reveal_button.click(
+            page.reveal, [live, language], [answer, status, reasoning_accordion, verdict, *pane.outputs], queue=False, **private
+        ).then(page.after_run, [live, language], finished_outputs, **private)
+        # Page-only choices live in the session, not in the debug API's inputs.
+        guess_first.change(page.set_guess_first, [guess_first, live], [reveal_button], queue=False, **private)
+        thinking_budget.change(page.set_thinking_budget, [thinking_budget, live], None, queue=False, **private)
         clear_button.click(
             page.clear,
             [live, language],
@@ -197,7 +232,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             cancels=runs,
             queue=False,
             **private,
-        ).then(None, js=RUN_ENDED_JS)
+        ).then(None, js=RUN_ENDED_JS).then(None, js=UNCOVERED_JS)
         examples.input(page.pick_example, [examples], [text], queue=False, **private)
         pane.raw.change(page.show_raw, [pane.raw, live], pane.outputs, queue=False, show_progress="hidden", **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
@@ -221,6 +256,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         ).then(**checked)
         language.input(page.relabel, [language, live], worded, **quiet).then(**checked)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
+        app.load(None, None, [guess_first], js=GUESS_FIRST_FROM_URL_JS)
     app.queue(
         # Only a backstop: the page's Admission turns people away with a clear "busy" first.
         max_size=settings.concurrency_limit + settings.queue_max_size + 256,
