@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import serve_app
 from tests.loopback import Reply, Sleep, chat_stream, paced
 from tests.runs import SILENCE
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the module-scoped Chromium)
+from tests.test_browser import ARTIFACTS, browser, reasoning_text  # noqa: F401  (the module-scoped Chromium)
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def test_guess_first_covers_answer_verdict_and_reasoning_in_the_dom_until_the_r_
     flawed.wait_for()
     assert flawed.get_attribute("data-step") == "4"
     assert "Step 4" in page.locator("#proof-view .verdict-badge").inner_text()
-    assert "multiplies" in page.locator("#reasoning textarea").input_value()
+    assert "multiplies" in reasoning_text(page)
     assert READY not in page.locator("#status").inner_text()
     assert not page.locator("#reveal").is_visible()
     page.screenshot(path=str(ARTIFACTS / "guess_first_revealed_1280x720.png"))
@@ -109,7 +109,7 @@ def test_without_guess_first_the_answer_shows_as_it_streams(browser, verdict_url
 def test_the_a_key_answers_now_with_a_continuation_of_the_reasoning_so_far(browser, silent_url, srv):  # noqa: F811
     context, page = open_page(browser, silent_url)
     start(page)
-    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('multiplies')")
+    page.wait_for_function("(document.querySelector('#reasoning-content') || {}).innerText?.includes('multiplies')")
     first = srv.wait_for_request("/api/chat").json
     page.keyboard.press("a")
     assert srv.wait_for_hangup(10) is not None
@@ -117,14 +117,14 @@ def test_the_a_key_answers_now_with_a_continuation_of_the_reasoning_so_far(brows
     assert second["messages"][: len(first["messages"])] == first["messages"]
     assert len(second["messages"]) > len(first["messages"])  # the reasoning so far comes back to be continued
     page.locator("#answer", has_text="cancels a factor").wait_for()
-    assert "multiplies" in page.locator("#reasoning textarea").input_value()  # what came before stays
+    assert "multiplies" in reasoning_text(page)  # what came before stays
     context.close()
 
 
 def test_the_s_key_stops_the_run_and_hangs_up(browser, silent_url, srv):  # noqa: F811
     context, page = open_page(browser, silent_url)
     start(page)
-    page.wait_for_function("document.querySelector('#reasoning textarea').value.includes('multiplies')")
+    page.wait_for_function("(document.querySelector('#reasoning-content') || {}).innerText?.includes('multiplies')")
     page.keyboard.press("s")
     page.locator("#status", has_text="Stopped").wait_for()
     assert srv.wait_for_hangup(10) is not None
