@@ -12,7 +12,8 @@ import asyncio
 import json
 import re
 import sys
-from typing import AsyncIterator, Callable, TextIO
+from collections.abc import AsyncIterator, Callable
+from typing import TextIO
 
 from .backends import BACKENDS
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
@@ -42,8 +43,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
     parser.add_argument("--backend", choices=list(BACKENDS), help="model server kind (default: ollama)")
-    parser.add_argument("--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server")
-    parser.add_argument("--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)")
+    parser.add_argument(
+        "--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server"
+    )
+    parser.add_argument(
+        "--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)"
+    )
     parser.add_argument(
         "--url",
         help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1, "

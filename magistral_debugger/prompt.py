@@ -22,10 +22,11 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, ThinkChunk
 from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
@@ -62,7 +63,7 @@ def detect_version(model: str, configured: str = "auto", server: Version | None 
     return server or family_of(model).version or "2506"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prompt_file(name: str) -> str:
     return (PROMPTS_DIR / name).read_text(encoding="utf-8")
 

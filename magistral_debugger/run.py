@@ -15,9 +15,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import AsyncIterator, Sequence, Union
 
 from .backends import Backend, BackendError, ChatRequest, ModelInfo, make_backend
 from .backends.recording import Recording
@@ -31,8 +31,8 @@ from .pacing import LIVE_RUNS, update_interval
 from .prompt import Turn, answer_now_messages, build_messages, clean_argument, detect_version, has_images
 from .settings import Settings
 from .splitter import ReasoningSplitter
-from .steps import split_steps
 from .state import RunState
+from .steps import split_steps
 from .verdict import FocusTracker, NoVerdict, Verdict, VerdictReader
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Ended:
     state: RunState
 
 
-RunEvent = Union[Reasoning, Answer, AnswerWasReasoning, Notice, Focused, Judged, Ended]
+RunEvent = Reasoning | Answer | AnswerWasReasoning | Notice | Focused | Judged | Ended
 
 
 class DebugRun:
@@ -210,10 +210,14 @@ class DebugRun:
                 drop_oldest=drop_oldest,
             )
 
-        fitted = fit_to_context(build, len(self.history), settings.max_tokens, info.context_tokens, settings.context_tokens)
+        fitted = fit_to_context(
+            build, len(self.history), settings.max_tokens, info.context_tokens, settings.context_tokens
+        )
         self.dropped_turns = fitted.dropped_turns
         if has_images(fitted.messages) and not info.takes_images(settings.vision):
-            message = Message("images_turned_off") if settings.vision == "false" else backend.no_vision_message(info.name)
+            message = (
+                Message("images_turned_off") if settings.vision == "false" else backend.no_vision_message(info.name)
+            )
             raise InputError(message)
         request = ChatRequest(
             model=info.name,
@@ -241,7 +245,9 @@ class DebugRun:
             prefill=info.prefill,
         )
         left = max(1, request.max_tokens - state.reasoning_tokens())
-        max_tokens = fit_to_context(lambda _: messages, 0, left, info.context_tokens, settings.context_tokens).max_tokens
+        max_tokens = fit_to_context(
+            lambda _: messages, 0, left, info.context_tokens, settings.context_tokens
+        ).max_tokens
         if info.prefill:
             continuation = replace(request, messages=messages, max_tokens=max_tokens, continue_final=True)
             return continuation, (why, Message("answer_now_prefill"))

@@ -12,7 +12,6 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-
 class BackendEntry(NamedTuple):
     """Where a kind of server's backend class lives (``module:Class``, imported when first
     used), and which setting holds its server URL ("" for none)."""

@@ -1,4 +1,4 @@
-""""Answer now" and the thinking budget through a whole run, on both backends against loopback
+""" "Answer now" and the thinking budget through a whole run, on both backends against loopback
 servers: the reasoning stream is hung up on, a continuation asks the model to answer from the
 reasoning so far (its own turn, closed, continued; or, on Ollama templates that cannot continue
 a turn, a second turn), the reasoning keeps what came before, the answer fills, the verdict is
@@ -53,7 +53,9 @@ def reasoning_then_silence(backend: str, reasoning: list[str] = REASONING) -> Re
 
 def serve_answer_now(srv: ModelServer, backend: str, answer: list[str] = ANSWER) -> None:
     """The first request gets reasoning and silence; the continuation gets the answer."""
-    srv.route("POST", chat_path(backend), [reasoning_then_silence(backend), Reply(body=chat_stream(backend, (), answer))])
+    srv.route(
+        "POST", chat_path(backend), [reasoning_then_silence(backend), Reply(body=chat_stream(backend, (), answer))]
+    )
 
 
 def show_template(srv: ModelServer, template: str) -> None:
@@ -181,7 +183,9 @@ def test_mistrals_api_is_asked_in_a_second_turn_without_vllms_flags(srv):
     srv.route("POST", "/v1/chat/completions", [
         Reply(body=[*thinking, Sleep(SILENCE)]), Reply(body=mistral_sse_events(ANSWER)),
     ])  # fmt: skip
-    settings = settings_for(srv, "mistral", mistral_api_key="mistral-loopback-key-0123456789", model="magistral-medium-2509")
+    settings = settings_for(
+        srv, "mistral", mistral_api_key="mistral-loopback-key-0123456789", model="magistral-medium-2509"
+    )
     _, state = answer_now_after(settings, 4)
     first = srv.wait_for_request("/v1/chat/completions").json
     assert srv.wait_for_hangup(5) is not None

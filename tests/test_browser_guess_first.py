@@ -16,8 +16,13 @@ from tests.test_browser import ARTIFACTS, browser, reasoning_text  # noqa: F401 
 pytestmark = pytest.mark.browser
 
 PROOF = "Let x = y.\nThen x² = xy.\nSo x² − y² = xy − y².\nDivide both sides by x − y: x + y = y.\nSo 2 = 1."
-REASONING = ["Step 1 sets x = y. ", "Step 2 multiplies by x. ", "Step 3 subtracts y². ", "Step 4 divides by x − y, ",
-             "which vanishes. "]
+REASONING = [
+    "Step 1 sets x = y. ",
+    "Step 2 multiplies by x. ",
+    "Step 3 subtracts y². ",
+    "Step 4 divides by x − y, ",
+    "which vanishes. ",
+]
 ANSWER = ["Step 4 cancels a factor that vanishes: $x - y = 0$.\n\n", "Flawed step: 4 (division by zero)"]
 # Words of the reasoning and the answer found nowhere else on the page (nor in its words for any language).
 SPOILERS = ["multiplies", "subtracts", "vanishes", "cancels a factor"]
@@ -38,7 +43,11 @@ def spoilers_in(page) -> list[str]:
     markup = page.content().lower()
     found = [word for word in SPOILERS if word in text or word in markup]
     # the stylesheet names these marks too: look for elements that carry them
-    found += [mark for mark in ("[data-state]", ".verdict-badge", "[data-flawed]", "[data-focus]") if page.locator(mark).count()]
+    found += [
+        mark
+        for mark in ("[data-state]", ".verdict-badge", "[data-flawed]", "[data-focus]")
+        if page.locator(mark).count()
+    ]
     return found
 
 
@@ -60,8 +69,10 @@ def silent_url(srv):
     srv.route(
         "POST",
         "/api/chat",
-        [Reply(body=[*chat_stream("ollama", REASONING[:2], complete=False), Sleep(SILENCE)]),
-         Reply(body=chat_stream("ollama", (), ANSWER))],
+        [
+            Reply(body=[*chat_stream("ollama", REASONING[:2], complete=False), Sleep(SILENCE)]),
+            Reply(body=chat_stream("ollama", (), ANSWER)),
+        ],
     )
     with serve_app(ollama_url=srv.url, model="magistral") as url:
         yield url

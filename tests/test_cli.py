@@ -33,7 +33,9 @@ MODEL = "mistralai/Magistral-Small-2509"
 
 
 def ollama_env(server: ModelServer, **more: str) -> dict[str, str]:
-    return child_env(**{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more})
+    return child_env(
+        **{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more}
+    )
 
 
 def openai_env(server: ModelServer, **more: str) -> dict[str, str]:
@@ -58,7 +60,9 @@ def test_answer_goes_to_stdout_and_reasoning_to_stderr_with_no_tags_on_ollama(sr
     srv.route(
         "POST",
         "/api/chat",
-        Reply(body=ollama_chat_lines(["Step 5 divides ", "by x − y."], ["<think>stray</think>", "Step 5 divides by 0."])),
+        Reply(
+            body=ollama_chat_lines(["Step 5 divides ", "by x − y."], ["<think>stray</think>", "Step 5 divides by 0."])
+        ),
     )
     result = run_cli([FLAWED], ollama_env(srv), tmp_path)
     assert result.returncode == 0, result.stderr
@@ -73,7 +77,9 @@ def test_answer_goes_to_stdout_and_reasoning_to_stderr_with_no_tags_on_ollama(sr
 
 
 def test_openai_backend_with_inline_tags_and_the_servers_first_model(srv, tmp_path):
-    events = openai_sse_events(content=["[THINK]x − y ", "is 0[/TH", "INK]Step 5 ", "divides by 0."], reasoning_field=None)
+    events = openai_sse_events(
+        content=["[THINK]x − y ", "is 0[/TH", "INK]Step 5 ", "divides by 0."], reasoning_field=None
+    )
     srv.route("POST", "/v1/chat/completions", Reply(body=events))
     result = run_cli([FLAWED], openai_env(srv), tmp_path)
     assert result.returncode == 0, result.stderr
@@ -88,7 +94,11 @@ def test_reasoning_a_template_opened_never_reaches_a_redirected_stdout(srv, tmp_
     """The server's template opened the thinking block: only the closing tag comes back. Piped
     to a file, answer text is held until that tag shows it was reasoning, which then goes to
     stderr; ``> answer.md`` gets only the answer."""
-    srv.route("POST", "/api/show", json_reply({"template": "[INST]{{ .Prompt }}[/INST][THINK]", "capabilities": ["completion"]}))
+    srv.route(
+        "POST",
+        "/api/show",
+        json_reply({"template": "[INST]{{ .Prompt }}[/INST][THINK]", "capabilities": ["completion"]}),
+    )
     content = ["Step 5 divides ", "by x − y, which is 0.[/THI", "NK]Step 5 divides ", "by 0."]
     srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(content=content)))
     result = run_cli([FLAWED], ollama_env(srv), tmp_path)
@@ -226,7 +236,9 @@ def test_ctrl_c_exits_130_and_hangs_up_on_the_server(srv, tmp_path, when):
     """Ctrl-C must stop generation on the server, not just the printing, including while
     the server is still silent (loading the model)."""
     lines = ollama_chat_lines(["Step 5 divides ", "by zero."], ["Answer."])
-    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(lines) if when == "mid-stream" else silent_then(lines)))
+    srv.route(
+        "POST", "/api/chat", Reply(body=stalled_after_first(lines) if when == "mid-stream" else silent_then(lines))
+    )
 
     def ready(proc: subprocess.Popen) -> None:
         if when == "mid-stream":
@@ -272,7 +284,9 @@ def test_thinking_budget_makes_the_model_answer_from_its_reasoning_so_far(srv, t
         Reply(body=ollama_chat_lines([], ["Step 5 divides by 0."])),
     ])  # fmt: skip
     if how == "flag":
-        result = run_cli(["--thinking-budget", "0.5", FLAWED], ollama_env(srv, MAGISTRAL_THINKING_BUDGET="60"), tmp_path)
+        result = run_cli(
+            ["--thinking-budget", "0.5", FLAWED], ollama_env(srv, MAGISTRAL_THINKING_BUDGET="60"), tmp_path
+        )
     else:
         result = run_cli([FLAWED], ollama_env(srv, MAGISTRAL_THINKING_BUDGET="0.5"), tmp_path)
     assert result.returncode == 0, result.stderr
@@ -282,5 +296,7 @@ def test_thinking_budget_makes_the_model_answer_from_its_reasoning_so_far(srv, t
     assert srv.wait_for_hangup(timeout=5) is not None
     first, second = (r.json for r in srv.requests if r.path == "/api/chat")
     assert second["messages"][len(first["messages"])] == {
-        "role": "assistant", "content": "", "thinking": "Step 5 divides by x − y."
+        "role": "assistant",
+        "content": "",
+        "thinking": "Step 5 divides by x − y.",
     }

@@ -25,7 +25,11 @@ def clean_environment(monkeypatch, tmp_path):
 
 def test_defaults_match_the_design_and_the_model_cards():
     s = Settings()
-    assert (s.backend, s.ollama_url, s.openai_base_url) == ("ollama", "http://localhost:11434", "http://localhost:8000/v1")
+    assert (s.backend, s.ollama_url, s.openai_base_url) == (
+        "ollama",
+        "http://localhost:11434",
+        "http://localhost:8000/v1",
+    )
     assert s.openai_api_key.get_secret_value() == "EMPTY"
     assert (s.model, s.model_version) == ("", "auto")
     assert (s.temperature, s.top_p, s.max_tokens) == (0.7, 0.95, 40960)
@@ -111,8 +115,14 @@ def test_reasoning_effort_is_high_by_default_and_only_the_known_levels_are_taken
 
 @pytest.mark.parametrize(
     "value, makers_say, kept",
-    [("auto", True, True), ("auto", False, False), ("true", False, True), ("false", True, False),
-     (True, False, True), ("FALSE", True, False)],
+    [
+        ("auto", True, True),
+        ("auto", False, False),
+        ("true", False, True),
+        ("false", True, False),
+        (True, False, True),
+        ("FALSE", True, False),
+    ],
 )
 def test_keeping_reasoning_in_follow_ups_is_the_makers_call_unless_set(monkeypatch, value, makers_say, kept):
     assert Settings(keep_reasoning_in_history=value).keeps_reasoning(makers_say) is kept

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 
@@ -148,7 +149,9 @@ class OllamaBackend(Backend):
             except ValueError:
                 if looks_like_html(line, response.headers.get("content-type", "")):
                     raise html_error(self.url, response.status_code) from None
-                raise BackendError(Message("ollama_not_json", url=self.url, line=repr(line[:60])), kind="protocol") from None
+                raise BackendError(
+                    Message("ollama_not_json", url=self.url, line=repr(line[:60])), kind="protocol"
+                ) from None
             if not isinstance(data, dict) or not isinstance(data.get("message") or {}, dict):
                 raise BackendError(Message("ollama_odd_line", url=self.url, line=repr(line[:60])), kind="protocol")
             if "error" in data:
@@ -169,7 +172,12 @@ class OllamaBackend(Backend):
 
     def _status_error(self, status: int, detail: str, model: str, sent_images: bool = False) -> BackendError:
         lowered = detail.lower()
-        if sent_images and status in (400, 500) and looks_like_image_rejection(detail) and not looks_like_context_overflow(detail):
+        if (
+            sent_images
+            and status in (400, 500)
+            and looks_like_image_rejection(detail)
+            and not looks_like_context_overflow(detail)
+        ):
             return images_refused(self.url, model, detail, Message("ollama_vision_hint"))
         if status == 404 and "model" not in lowered:  # the route itself is missing: not Ollama's API
             return BackendError(Message("ollama_wrong_url", url=self.url, detail=detail[:80]), kind="protocol")
@@ -183,7 +191,9 @@ class OllamaBackend(Backend):
             return BackendError(
                 Message("ollama_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
-        return BackendError(Message("ollama_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
+        return BackendError(
+            Message("ollama_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server"
+        )
 
     async def _get_json(self, method: str, path: str, payload: dict | None = None) -> dict:
         model = str((payload or {}).get("model", ""))

@@ -22,8 +22,9 @@ A continuation ("Answer now") carries vLLM's ``continue_final_message`` and
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing
-from typing import Any, AsyncIterator, ClassVar, Iterator
+from typing import Any, ClassVar
 
 import httpx
 import openai
@@ -262,7 +263,9 @@ class OpenAICompatBackend(Backend):
         Authorization header back in their error bodies."""
         key = self._api_key
         if len(key) >= 8 and key in error.message:
-            return BackendError(error.message.with_values(lambda text: text.replace(key, "[API key hidden]")), kind=error.kind)
+            return BackendError(
+                error.message.with_values(lambda text: text.replace(key, "[API key hidden]")), kind=error.kind
+            )
         return error
 
     def _mid_stream_error(self, error: object) -> BackendError:
@@ -316,11 +319,15 @@ class OpenAICompatBackend(Backend):
             )
         if status in (400, 422):  # 422: a request the server's schema refuses (Mistral's API)
             if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
-                return BackendError(Message("openai_too_large", url=self.url, detail=detail.rstrip(".")), kind="too_large")
+                return BackendError(
+                    Message("openai_too_large", url=self.url, detail=detail.rstrip(".")), kind="too_large"
+                )
             return BackendError(
                 Message("openai_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
-        return BackendError(Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
+        return BackendError(
+            Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server"
+        )
 
 
 def _typed_chunks(chunks: Any) -> Iterator[StreamEvent]:

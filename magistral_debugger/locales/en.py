@@ -99,14 +99,14 @@ PAGE = {
     "stats_tokens": "{reasoning} reasoning + {answer} answer tokens",
     "stats_rate": "{rate} tokens/s",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': 'Photo of the proof (optional)',
-    'question_label': 'Ask about this proof',
-    'question_placeholder': "Why can't we cancel x − y?   (Shift+Enter asks)",
-    'ask_button': 'Ask',
-    'conversation_label': 'Conversation',
-    'thread_proof': 'The proof',
-    'thread_asked': 'You asked',
-    'thread_photo': '(a photo)',
+    "photo_label": "Photo of the proof (optional)",
+    "question_label": "Ask about this proof",
+    "question_placeholder": "Why can't we cancel x − y?   (Shift+Enter asks)",
+    "ask_button": "Ask",
+    "conversation_label": "Conversation",
+    "thread_proof": "The proof",
+    "thread_asked": "You asked",
+    "thread_photo": "(a photo)",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "division by zero",
     "kind_invalid_cancellation": "invalid cancellation",
@@ -355,8 +355,7 @@ ENGINE = {
     "thinking_stopped_by_you": "Thinking stopped by you (Answer now).",
     "thinking_budget_reached": "Thinking stopped at the {seconds:g} s budget.",
     "answer_now_prefill": (
-        "The model answers from its reasoning so far: its own turn was sent back, closed, for it to "
-        "continue."
+        "The model answers from its reasoning so far: its own turn was sent back, closed, for it to continue."
     ),
     "answer_now_second_turn": (
         "This model's template cannot continue the model's own turn, so its reasoning so far was "

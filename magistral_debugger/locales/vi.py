@@ -93,14 +93,14 @@ PAGE = {
     "stats_tokens": "{reasoning} token suy luận + {answer} token trả lời",
     "stats_rate": "{rate} token/giây",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': 'Ảnh chụp chứng minh (không bắt buộc)',
-    'question_label': 'Hỏi về chứng minh này',
-    'question_placeholder': 'Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)',
-    'ask_button': 'Hỏi',
-    'conversation_label': 'Cuộc trò chuyện',
-    'thread_proof': 'Chứng minh',
-    'thread_asked': 'Bạn đã hỏi',
-    'thread_photo': '(một ảnh chụp)',
+    "photo_label": "Ảnh chụp chứng minh (không bắt buộc)",
+    "question_label": "Hỏi về chứng minh này",
+    "question_placeholder": "Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)",
+    "ask_button": "Hỏi",
+    "conversation_label": "Cuộc trò chuyện",
+    "thread_proof": "Chứng minh",
+    "thread_asked": "Bạn đã hỏi",
+    "thread_photo": "(một ảnh chụp)",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "chia cho không",
     "kind_invalid_cancellation": "giản ước sai",
@@ -227,8 +227,7 @@ ENGINE = {
         "Ollama tại {url} gửi một dòng không phải JSON ({line}…). URL đó có thật là máy chủ Ollama không?"
     ),
     "ollama_odd_line": (
-        "Ollama tại {url} gửi một dòng có dạng không như mong đợi ({line}…). "
-        "URL đó có thật là máy chủ Ollama không?"
+        "Ollama tại {url} gửi một dòng có dạng không như mong đợi ({line}…). URL đó có thật là máy chủ Ollama không?"
     ),
     "ollama_error_mid_answer": (
         "Ollama tại {url} báo lỗi khi đang trả lời: {detail}. Phần đã nhận vẫn được giữ; hãy thử lại."
@@ -368,8 +367,7 @@ ENGINE = {
     "thinking_stopped_by_you": "Bạn đã dừng suy luận (Trả lời ngay).",
     "thinking_budget_reached": "Suy luận đã dừng ở giới hạn {seconds:g} giây.",
     "answer_now_prefill": (
-        "Mô hình trả lời dựa trên phần suy luận đến lúc này: lượt của chính nó được gửi lại, đã "
-        "đóng, để nó viết tiếp."
+        "Mô hình trả lời dựa trên phần suy luận đến lúc này: lượt của chính nó được gửi lại, đã đóng, để nó viết tiếp."
     ),
     "answer_now_second_turn": (
         "Template của mô hình này không cho viết tiếp lượt của chính nó, nên phần suy luận đến lúc "

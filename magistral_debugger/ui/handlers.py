@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import tempfile
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import gradio as gr
 from pydantic import ValidationError
@@ -60,7 +61,7 @@ class LiveRun:
         # debug API's inputs stay as they are.
         self.thinking_budget: float | None = None
 
-    def __deepcopy__(self, memo: dict) -> "LiveRun":
+    def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
 
 
@@ -87,7 +88,12 @@ def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
 
 
 def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
-    return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
+    return [
+        (t("prompt_format_auto", lang), "auto"),
+        ("2506 (<think>)", "2506"),
+        ("2507 ([THINK])", "2507"),
+        ("2509 ([THINK], vision)", "2509"),
+    ]
 
 
 def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None) -> list[tuple[str, str]]:
@@ -117,8 +123,14 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
 
 def keys_dialog(lang: str = DEFAULT_LANGUAGE) -> str:
     """The presenter's keys, in a dialog the ``?`` key opens (the page's script opens and closes it)."""
-    keys = [("Shift+Enter", "keys_run"), ("S", "keys_stop"), ("A", "keys_answer_now"), ("R", "keys_reveal"),
-            ("F", "keys_fullscreen"), ("?", "keys_help")]
+    keys = [
+        ("Shift+Enter", "keys_run"),
+        ("S", "keys_stop"),
+        ("A", "keys_answer_now"),
+        ("R", "keys_reveal"),
+        ("F", "keys_fullscreen"),
+        ("?", "keys_help"),
+    ]
     rows = "".join(f"<tr><td><kbd>{key}</kbd></td><td>{html.escape(t(word, lang))}</td></tr>" for key, word in keys)
     title = html.escape(t("keys_title", lang))
     return (
@@ -171,8 +183,16 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "max-tokens": {"label": "max_tokens_label"},
 }
 
+
 def session_settings(
-    base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
+    base: Settings,
+    backend: str,
+    url: str,
+    model: str,
+    temperature: float,
+    top_p: float,
+    max_tokens: float,
+    version: str,
 ) -> Settings:
     """The settings one browser session (or API caller) chose, validated like the environment's."""
     update: dict[str, Any] = {
@@ -204,7 +224,9 @@ class DebuggerPage:
         """The backend panel's values, with this page's settings where an API caller left one out."""
         s = self.settings
         defaults = (s.backend, "", s.model, s.temperature, s.top_p, s.max_tokens, s.model_version)
-        return tuple(default if value is PAGE_SETTING else value for value, default in zip(chosen, defaults, strict=True))
+        return tuple(
+            default if value is PAGE_SETTING else value for value, default in zip(chosen, defaults, strict=True)
+        )
 
     async def run_turn(
         self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
@@ -362,9 +384,17 @@ class DebuggerPage:
         run's next updates, if it goes on, are real too; ``after_run`` then marks the proof)."""
         live.covered = False
         if live.run is None:
-            return (gr.update(), gr.update(), gr.Accordion(), gr.update(), *as_updates([None] * len(live.pane.show_raw(live.pane.raw))))
+            return (
+                gr.update(),
+                gr.update(),
+                gr.Accordion(),
+                gr.update(),
+                *as_updates([None] * len(live.pane.show_raw(live.pane.raw))),
+            )
         state = live.run.state
-        reasoning, answer, status, header, _ = render(state, replay_label(live.run, language_of(lang)), language_of(lang))
+        reasoning, answer, status, header, _ = render(
+            state, replay_label(live.run, language_of(lang)), language_of(lang)
+        )
         # The pane held the placeholder: it starts again from the real reasoning, which the
         # run's next updates (if it goes on) extend.
         live.pane = ReasoningPane(raw=live.pane.raw)
@@ -390,7 +420,18 @@ class DebuggerPage:
         texts = ("", None, "", "")  # proof, photo, question, answer
         header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         shelves = live.pane.show_raw(live.pane.raw)  # all empty
-        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False), "", *shelves)
+        return (
+            *texts,
+            status_markdown(None, lang),
+            header,
+            "",
+            "",
+            hidden,
+            hidden,
+            gr.Group(visible=False),
+            "",
+            *shelves,
+        )
 
     def pick_example(self, slug: str | None) -> Any:
         chosen = next((example for example in self.examples if example.slug == slug), None)
@@ -432,7 +473,9 @@ class DebuggerPage:
         lang = language_of(lang)
         settings = self.settings
         try:
-            chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
+            chosen = session_settings(
+                settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto"
+            )
         except ValidationError as error:
             return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
         async with make_backend(chosen) as server:

@@ -107,11 +107,17 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 # The conversation in order: the proof, its answer, each question, its answer; the
                 # question being answered now comes last, right above the live panes.
                 thread = gr.Markdown(
-                    "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+                    "",
+                    label=t("conversation_label"),
+                    latex_delimiters=LATEX_DELIMITERS,
+                    sanitize_html=True,
+                    elem_id="thread",
                 )
                 status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
                 notes = gr.Markdown("", label=t("notes_label"), elem_id="run-notes")
-                with gr.Accordion(WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
+                with gr.Accordion(
+                    WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion"
+                ) as reasoning_accordion:
                     # Rendered Markdown and math on shelves that follow the stream (see reasoning_pane).
                     pane = build_reasoning_pane(WORDS("reasoning_latest"), WORDS("reasoning_raw"))
                 # The reasoning as one plain text: the API's first output (the page reads the pane).
@@ -146,7 +152,9 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     ask_button = gr.Button(WORDS("ask_button"), elem_id="ask")
         with gr.Accordion(WORDS("backend_panel"), open=False, elem_id="backend-panel"):
             with gr.Row():
-                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend")
+                backend = gr.Radio(
+                    BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend"
+                )
                 # Empty means "the configured URL": Gradio puts default values in the API
                 # description that even its login page embeds, so the server URL stays out of it.
                 url = gr.Textbox(value="", placeholder=settings.server_url, label=WORDS("url_label"), elem_id="url")
@@ -164,11 +172,22 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 )
             with gr.Row():
                 temperature = gr.Slider(
-                    0.0, 1.5, value=settings.temperature, step=0.05, label=WORDS("temperature_label"), elem_id="temperature"
+                    0.0,
+                    1.5,
+                    value=settings.temperature,
+                    step=0.05,
+                    label=WORDS("temperature_label"),
+                    elem_id="temperature",
                 )
-                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label=WORDS("top_p_label"), elem_id="top-p")
+                top_p = gr.Slider(
+                    0.05, 1.0, value=settings.top_p, step=0.05, label=WORDS("top_p_label"), elem_id="top-p"
+                )
                 max_tokens = gr.Number(
-                    value=settings.max_tokens, precision=0, minimum=1, label=WORDS("max_tokens_label"), elem_id="max-tokens"
+                    value=settings.max_tokens,
+                    precision=0,
+                    minimum=1,
+                    label=WORDS("max_tokens_label"),
+                    elem_id="max-tokens",
                 )
                 thinking_budget = gr.Number(
                     value=settings.thinking_budget,
@@ -219,7 +238,11 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         answer_now_button.click(page.answer_now, [live], None, queue=False, **private)
         reveal_button.click(None, js=UNCOVERED_JS)
         reveal_button.click(
-            page.reveal, [live, language], [answer, status, reasoning_accordion, verdict, *pane.outputs], queue=False, **private
+            page.reveal,
+            [live, language],
+            [answer, status, reasoning_accordion, verdict, *pane.outputs],
+            queue=False,
+            **private,
         ).then(page.after_run, [live, language], finished_outputs, **private)
         # Page-only choices live in the session, not in the debug API's inputs.
         guess_first.change(page.set_guess_first, [guess_first, live], [reveal_button], queue=False, **private)
@@ -227,8 +250,21 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         clear_button.click(
             page.clear,
             [live, language],
-            [text, image, question, answer, status, reasoning_accordion, thread, notes, download_md, download_json,
-             follow_up_group, proof_view, *pane.outputs],
+            [
+                text,
+                image,
+                question,
+                answer,
+                status,
+                reasoning_accordion,
+                thread,
+                notes,
+                download_md,
+                download_json,
+                follow_up_group,
+                proof_view,
+                *pane.outputs,
+            ],
             cancels=runs,
             queue=False,
             **private,
@@ -238,7 +274,11 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
         # The header's health is checked again whenever what it describes may have changed.
         checked = dict(
-            fn=page.refresh_models, inputs=[backend, url, model, language], outputs=[model, health, image], show_progress="hidden", **private
+            fn=page.refresh_models,
+            inputs=[backend, url, model, language],
+            outputs=[model, health, image],
+            show_progress="hidden",
+            **private,
         )
         for trigger in (refresh.click, backend.change, url.submit, url.blur, model.input):
             trigger(**checked)

@@ -20,7 +20,9 @@ THEME = gr.themes.Soft(
     body_text_color_subdued="*neutral_600",
     input_placeholder_color="*neutral_500",
 )
-CSS = REASONING_PANE_CSS + """
+CSS = (
+    REASONING_PANE_CSS
+    + """
 #answer .prose { font-size: var(--answer-size, 1.08rem) !important; line-height: 1.6; padding-right: 2rem; }
 #answer .katex { font-size: 1.15em !important; }
 /* A display formula wider than a phone scrolls sideways instead of running off the screen. */
@@ -105,6 +107,7 @@ body.presenter:has(#proof-view li[data-state]) #proof { display: none !important
 body:not(.magistral-covered) #reveal { display: none !important; }
 #proof-view .verdict-badge[data-verdict="missing"] { color: #4b5563; font-weight: 400; }
 """
+)
 # Outline the step the reasoning is on, from the API's last output ({"type": "focus", "step": N}).
 FOCUS_JS = """(value) => {
   const step = value && value.type === "focus" ? String(value.step) : null;

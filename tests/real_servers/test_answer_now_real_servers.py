@@ -1,4 +1,4 @@
-""""Answer now" against a real vLLM: the proof that it accepts the continuation (the reasoning so
+""" "Answer now" against a real vLLM: the proof that it accepts the continuation (the reasoning so
 far as the assistant's closed thinking part, ``continue_final_message`` and no generation prompt)
 through the Mistral tokenizer, and continues the model's own turn.
 
@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from make_puppet_model import PUPPET_VERDICT_KIND, PUPPET_VERDICT_STEP
 
 from magistral_debugger.events import Reasoning
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
+from make_puppet_model import PUPPET_VERDICT_KIND, PUPPET_VERDICT_STEP
 
 pytestmark = pytest.mark.real_server
 
