@@ -121,8 +121,8 @@ def open_page(browser):
         context.close()
 
 
-def stream_trace(model_server, text: str, tokens_per_second: float) -> None:
-    model_server.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=tokens(text)), 1 / tokens_per_second)))
+def stream_trace(srv, text: str, tokens_per_second: float) -> None:
+    srv.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=tokens(text)), 1 / tokens_per_second)))
 
 
 # Where the pane's newest text is, against the pane's visible box (the last line box of
@@ -196,9 +196,9 @@ def scroll_up_by_hand(page, pixels: int = 900, step: int = 100) -> None:
         page.wait_for_timeout(40)
 
 
-def test_the_pane_follows_the_stream_pauses_when_scrolled_up_and_resumes(open_page, model_server):
-    stream_trace(model_server, TRACE + "\n\n" + AGAIN + TRACE, tokens_per_second=150)
-    with PaneApp(model_server.url) as url:
+def test_the_pane_follows_the_stream_pauses_when_scrolled_up_and_resumes(open_page, srv):
+    stream_trace(srv, TRACE + "\n\n" + AGAIN + TRACE, tokens_per_second=150)
+    with PaneApp(srv.url) as url:
         page = open_page(url)
         latest = page.locator("#reasoning-latest")
         page.locator("#debug").click()
@@ -243,9 +243,9 @@ def test_the_pane_follows_the_stream_pauses_when_scrolled_up_and_resumes(open_pa
         assert latest.is_visible()
 
 
-def test_the_pane_follows_on_a_phone(open_page, model_server):
-    stream_trace(model_server, TRACE, tokens_per_second=150)
-    with PaneApp(model_server.url) as url:
+def test_the_pane_follows_on_a_phone(open_page, srv):
+    stream_trace(srv, TRACE, tokens_per_second=150)
+    with PaneApp(srv.url) as url:
         page = open_page(url, 390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
         page.locator("#debug").tap()
         page.locator("#reasoning-scroll").scroll_into_view_if_needed()
@@ -255,9 +255,9 @@ def test_the_pane_follows_on_a_phone(open_page, model_server):
         page.screenshot(path=str(ARTIFACTS / "reasoning_following_390x844.png"))
 
 
-def test_raw_shows_the_reasoning_as_written_and_back(open_page, model_server):
-    stream_trace(model_server, TRACE, tokens_per_second=2000)
-    with PaneApp(model_server.url) as url:
+def test_raw_shows_the_reasoning_as_written_and_back(open_page, srv):
+    stream_trace(srv, TRACE, tokens_per_second=2000)
+    with PaneApp(srv.url) as url:
         page = open_page(url)
         page.locator("#debug").click()
         page.wait_for_function("() => document.querySelectorAll('#reasoning-content .katex').length > 100")
@@ -288,17 +288,17 @@ IDLE_JS = "() => window.__frames.recent.length >= 30 && Math.max(...window.__fra
 CALIBRATE_JS = "() => { const t = performance.now(); let x = 0; for (let i = 0; i < 2e7; i++) x += Math.sqrt(i); return performance.now() - t; }"
 
 
-def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(open_page, model_server):
+def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(open_page, srv):
     """Most of the trace arrives at once, then the rest at 48 tokens/s (a real Magistral
     on a good GPU); once the page has rendered the bulk, each 80 ms update is measured."""
     text = long_trace(150_000)
     bulk, rest = text[:147_000], text[147_000:]
-    model_server.route(
+    srv.route(
         "POST",
         "/api/chat",
         Reply(body=[ollama_chat_lines(thinking=[bulk])[0], Sleep(3), *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48)]),
     )
-    app = PaneApp(model_server.url)
+    app = PaneApp(srv.url)
     with app as url:
         page = open_page(url)
         cdp = page.context.new_cdp_session(page)
