@@ -320,11 +320,13 @@ REASONING_PANE_CSS = """
 
 # Follows the stream: the newest line stays in view until the person scrolls up (wheel,
 # touch, keys or the scroll bar), which pauses following and shows "↓ latest"; scrolling
-# back to the bottom or clicking it resumes. Intent is read from the person's own input,
-# not from positions, so an update landing mid-scroll never pulls the pane back down.
+# back down to the bottom or clicking it resumes. Pausing is read from the person's own
+# input, never from positions, so an update landing mid-scroll cannot pull the pane back
+# down; resuming from a position needs a move downwards, as the first frames of a scroll
+# up still sit near the bottom.
 REASONING_PANE_JS = """
 () => {
-  const SLACK = 24;  // px from the bottom that still count as the bottom
+  const SLACK = 48;  // px from the bottom that still count as the bottom
   function attach(pane) {
     const scroller = pane.querySelector("#reasoning-scroll");
     const content = pane.querySelector("#reasoning-content");
@@ -332,34 +334,48 @@ REASONING_PANE_JS = """
     if (!scroller || !content || !latest) return null;
     scroller.dataset.follows = "yes";
     scroller.tabIndex = 0;  // a scrolling region must be reachable by keyboard
-    let following = true, dragging = false, touchY = null;
-    const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= SLACK;
-    const canScrollUp = () => scroller.scrollTop > 0;
+    let following = true, dragging = false, touchY = null, lastTop = 0;
+    // Whether scrolling down by ``by`` px reaches the bottom (0: whether it is there now).
+    const reaches = (by = 0) => scroller.scrollTop + scroller.clientHeight + by >= scroller.scrollHeight - SLACK;
     const show = () => pane.classList.toggle("paused", !following);
-    const stick = () => { if (following && !dragging) scroller.scrollTop = scroller.scrollHeight; };
-    const pause = () => { if (following && canScrollUp()) { following = false; show(); } };
+    const stick = () => {
+      if (!following || dragging) return;
+      scroller.scrollTop = scroller.scrollHeight;
+      lastTop = scroller.scrollTop;
+    };
+    const pause = () => { if (following && scroller.scrollTop > 0) { following = false; show(); } };
     const resume = () => { following = true; show(); stick(); };
-    new ResizeObserver(stick).observe(content);
-    new ResizeObserver(stick).observe(scroller);
-    scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) pause(); }, { passive: true });
+    // A gesture down that aims past the bottom resumes at once: its smooth scroll would
+    // end short of a bottom that keeps moving.
+    const aimsDown = (by) => { if (!following && reaches(by)) resume(); };
+    const resized = () => {
+      if (scroller.scrollHeight - scroller.clientHeight <= SLACK && !following) resume();  // all in view again
+      stick();
+    };
+    new ResizeObserver(resized).observe(content);
+    new ResizeObserver(resized).observe(scroller);
+    scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) pause(); else aimsDown(e.deltaY); }, { passive: true });
     scroller.addEventListener("touchstart", (e) => { touchY = e.touches[0].clientY; }, { passive: true });
     scroller.addEventListener("touchmove", (e) => {
       if (touchY !== null && e.touches[0].clientY > touchY + 4) pause();
     }, { passive: true });
     scroller.addEventListener("keydown", (e) => {
+      const page = scroller.clientHeight;
       if (["ArrowUp", "PageUp", "Home"].includes(e.key) || (e.key === " " && e.shiftKey)) pause();
+      else aimsDown({ ArrowDown: 40, PageDown: page, " ": page, End: Infinity }[e.key] ?? -Infinity);
     });
     scroller.addEventListener("pointerdown", (e) => { if (e.target === scroller) dragging = true; });  // the scroll bar
     window.addEventListener("pointerup", () => {
       if (!dragging) return;
       dragging = false;
-      if (atBottom()) resume(); else pause();
+      if (reaches()) resume(); else pause();
     });
-    // A scroll nobody asked for (the page clamping a pane whose content shrank for a
-    // frame while a paragraph moves to its shelf) must not pause: only the person's
-    // own input does. Reaching the bottom, however it happened, resumes.
+    // A scroll nobody asked for (the page clamping a pane whose content shrank) must not
+    // pause: only the person's own input does (or a drag of the scroll bar).
     scroller.addEventListener("scroll", () => {
-      if (atBottom()) { if (!following) resume(); }
+      const movedDown = scroller.scrollTop > lastTop;
+      lastTop = scroller.scrollTop;
+      if (reaches()) { if (!following && movedDown) resume(); }
       else if (dragging) pause();
       else stick();
     }, { passive: true });

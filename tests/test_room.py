@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from magistral_debugger.i18n import number, t
 from magistral_debugger.settings import Settings
 from tests.accessibility import assert_no_serious_violations
 from tests.conftest import serve_app
-from tests.loopback import ModelServer, Reply, Sleep, dead_url, openai_sse_events, paced
+from tests.loopback import ModelServer, Reply, Sleep, dead_url, ollama_chat_lines, openai_sse_events, paced
 from tests.runs import backend_url
 from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the module-scoped Chromium)
 
@@ -415,3 +416,75 @@ def test_numbers_and_durations_are_written_as_the_pages_language_writes_them(
     assert number(REASONING_TOKENS, lang) in status
     rate = re.search(r"(\d+)([.,])(\d) ", status.split("·")[-1].strip() + " ")
     assert rate and rate.group(2) == ("," if lang in ("pt", "vi") else "."), status
+
+
+# --- 150,000 characters in the whole page ----------------------------------------------------------
+
+
+def test_the_whole_page_follows_150000_characters_of_reasoning_and_its_cost_is_printed(open_page, srv):
+    """The pane's own test measures it alone; here it is inside the page, with the status, the
+    header's clock, the notes and the room's script around it. Most of the trace arrives at
+    once, the rest at 48 tokens/s; then, over ten seconds of 80 ms updates, the newest text must
+    be in view in every frame that shows new text. What the browser spent is printed, not asserted."""
+    from tests.test_browser_reasoning import CALIBRATE_JS, IDLE_JS, MEASURE_JS, WATCH_JS, long_trace, painted, tokens
+
+    text = long_trace(150_000)
+    bulk, rest = text[:147_000], text[147_000:]
+    srv.route(
+        "POST",
+        "/api/chat",
+        Reply(
+            body=[
+                ollama_chat_lines(thinking=[bulk])[0],
+                Sleep(3),
+                *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48),
+            ]
+        ),
+    )
+    with serve_app(ollama_url=srv.url) as address:
+        page = open_page(address)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        page.evaluate(WATCH_JS)
+        page.evaluate(MEASURE_JS)
+        page.locator("#proof textarea").fill(PROOF)
+        page.locator("#debug").click()
+        page.wait_for_function(
+            "() => document.getElementById('reasoning-content').textContent.length > 146000", timeout=120_000
+        )
+        page.wait_for_function(IDLE_JS, polling=100, timeout=120_000)
+        page.locator("#status").get_by_text("Thinking").wait_for()
+
+        def metrics() -> dict:
+            return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
+        before = metrics()
+        # Each update the server sends changes the status (its token count): count them there.
+        page.evaluate(
+            "() => { window.__updates = 0; new MutationObserver(() => window.__updates++)"
+            ".observe(document.getElementById('status'), { childList: true, subtree: true, characterData: true }); }"
+        )
+        page.evaluate("() => { window.__frames.on = true; window.__frames.last = performance.now(); }")
+        shown = []
+        for _ in range(4):
+            frames = painted(page, 2500)
+            assert all(frame["visible"] for frame in frames), frames  # the newest text, in view
+            shown += frames
+        page.evaluate("() => { window.__frames.on = false; }")
+        after = metrics()
+        measured = page.evaluate("() => window.__frames")
+        updates = page.evaluate("() => window.__updates")
+        calibration = page.evaluate(CALIBRATE_JS)
+        assert page.locator("#status").get_by_text("Thinking").count() == 1  # still streaming all along
+
+    seconds = sum(measured["gaps"]) / 1000
+    gaps = sorted(measured["gaps"])
+    busy = after["TaskDuration"] - before["TaskDuration"]
+    print(
+        f"\nthe whole page with {len(bulk):,} characters of reasoning and more at 48 tokens/s, {updates} updates in {seconds:.1f} s:"
+        f"\n  main thread per update: {1000 * busy / max(updates, 1):.1f} ms; busy {100 * busy / seconds:.0f} %"
+        f"\n  frames: {len(gaps)}, median {statistics.median(gaps):.1f} ms, p95 {gaps[int(0.95 * len(gaps))]:.1f} ms, "
+        f"max {gaps[-1]:.1f} ms, {sum(gap > 50 for gap in gaps)} over 50 ms"
+        f"\n  long tasks: {len(measured['longtasks'])}, longest {max(measured['longtasks'], default=0):.0f} ms"
+        f"\n  machine load: a fixed 2e7-step loop took {calibration:.0f} ms"
+    )

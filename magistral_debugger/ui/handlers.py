@@ -101,24 +101,16 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
     a topic, a language or a word of the title finds it (✓ marks a correct control proof; in
     talk mode, how the rehearsal went follows)."""
     order = {topic: index for index, topic in enumerate(TOPICS)}
-    examples = sorted(load_examples(), key=lambda example: order[example.topic])
-    return [
-        (
-            " ".join(
-                filter(
-                    None,
-                    [
-                        f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
-                        example.title,
-                        "✓" if example.kind == "correct" else "",
-                        mark_words(rehearsal, example.slug, lang),
-                    ],
-                )
-            ),
-            example.slug,
-        )
-        for example in examples
-    ]
+    choices = []
+    for example in sorted(load_examples(), key=lambda example: order[example.topic]):
+        words = [
+            f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
+            example.title,
+            "✓" if example.kind == "correct" else "",
+            mark_words(rehearsal, example.slug, lang),
+        ]
+        choices.append((" ".join(word for word in words if word), example.slug))
+    return choices
 
 
 def keys_dialog(lang: str = DEFAULT_LANGUAGE) -> str:
@@ -419,7 +411,7 @@ class DebuggerPage:
         live.pane = ReasoningPane(raw=live.pane.raw)
         texts = ("", None, "", "")  # proof, photo, question, answer
         header = gr.Accordion(label=t("reasoning_label", lang), open=True)
-        shelves = live.pane.show_raw(live.pane.raw)  # all empty
+        shelves = live.pane.update("")  # a new pane sends every shelf, empty
         return (
             *texts,
             status_markdown(None, lang),

@@ -72,8 +72,9 @@ body.presenter {
 body.presenter #intro-text, body.presenter #backend-panel, body.presenter #run-notes,
 body.presenter #examples .info-text, body.presenter #photo:not(:has(img)) { display: none !important; }
 body.presenter #title h1 { font-size: 1.5rem; margin: 0; }
-/* The proof stays on screen while the room reads down a long answer. */
-body.presenter #input { position: sticky; top: 0.5rem; align-self: flex-start; }
+/* The proof stays on screen while the room reads down a long answer (when it fits the screen:
+   a taller column would hide its last steps until the end of the answer). */
+body.presenter.input-fits #input { position: sticky; top: 0.5rem; align-self: flex-start; }
 /* The numbered proof: every mark is an icon and words, never colour alone. */
 #proof-view ol { list-style: none; margin: 0; padding: 0; }
 #proof-view li { display: flex; flex-wrap: wrap; gap: 0 .5em; padding: .25em .5em; margin: .15em 0;
@@ -128,6 +129,12 @@ RUN_ENDED_JS = "() => { window.magistralRun && window.magistralRun(false); retur
 ROOM_JS = """
 () => {
   const find = (selector) => document.querySelector(selector);
+  // Gradio mounts the components after this runs: do ``then`` once they are all there.
+  const once = (selectors, then) => {
+    const found = selectors.map(find);
+    if (found.some((element) => !element)) return setTimeout(() => once(selectors, then), 200);
+    then(...found);
+  };
   const nearTop = (element, fraction) => {
     const top = element.getBoundingClientRect().top;
     return top >= 0 && top <= window.innerHeight * fraction;
@@ -146,56 +153,43 @@ ROOM_JS = """
   };
   // The answer takes the stage: when its first words arrive (and the reasoning folds away),
   // the status, the folded reasoning and the answer's start come into view.
-  const watchAnswer = () => {
-    const answer = find('#answer');
-    const status = find('#status');
-    if (!answer || !status) return setTimeout(watchAnswer, 200);
+  once(['#answer', '#status', '#reasoning-accordion'], (answer, status, reasoning) => {
     new MutationObserver(() => {
       if (answerOnStage || !document.body.classList.contains('magistral-running') || !answer.textContent.trim()) return;
       answerOnStage = true;
       // Judge where the answer is once the reasoning has folded away (or after a second).
-      const reasoning = find('#reasoning-accordion');
       let waited = 0;
       const judge = () => {
-        const folded = !reasoning || reasoning.getBoundingClientRect().height < 120;  // just its header left
+        const folded = reasoning.getBoundingClientRect().height < 120;  // just its header left
         if (!folded && (waited += 50) < 1000) return setTimeout(judge, 50);
-        const heading = find('#answer-heading') || answer;
-        if (!nearTop(heading, 0.6)) status.scrollIntoView({ block: 'start', behavior: 'smooth' });
+        if (!nearTop(find('#answer-heading') || answer, 0.6)) status.scrollIntoView({ block: 'start', behavior: 'smooth' });
       };
       setTimeout(judge, 50);
     }).observe(answer, { childList: true, subtree: true, characterData: true });
-  };
-  watchAnswer();
+  });
   // The skip link's target takes focus, so the next Tab goes on from the output.
-  const focusable = () => {
-    const output = find('#output');
-    if (!output) return setTimeout(focusable, 200);
-    output.setAttribute('tabindex', '-1');
-  };
-  focusable();
-  // Gradio names the photo box "Drop an image file here to upload" while it shows "Drop Image
-  // Here - or - Click to Upload": a person using speech says what they see, so the words it
-  // shows become its name (axe-core: label-content-name-mismatch).
-  const nameUploadsByTheirWords = () => {
-    const input = find('#input');
-    if (!input) return setTimeout(nameUploadsByTheirWords, 200);
+  once(['#output'], (output) => output.setAttribute('tabindex', '-1'));
+  once(['#input'], (input) => {
+    // Gradio names the photo box "Drop an image file here to upload" while it shows "Drop
+    // Image Here - or - Click to Upload": a person using speech says what they see, so the
+    // words it shows become its name (axe-core: label-content-name-mismatch).
     const rename = () => input.querySelectorAll('button.upload-container[aria-label]').forEach((box) => box.removeAttribute('aria-label'));
     rename();
     new MutationObserver(rename).observe(input, { childList: true, subtree: true });
-  };
-  nameUploadsByTheirWords();
+    // Whether the input column (the proof and its numbered steps) fits the screen, for presenter mode.
+    const fits = () => document.body.classList.toggle('input-fits', input.offsetHeight <= window.innerHeight - 16);
+    new ResizeObserver(fits).observe(input);
+    window.addEventListener('resize', fits);
+  });
   // A display formula wider than the screen scrolls sideways; a keyboard must reach it to
   // scroll it (axe-core: scrollable-region-focusable), so a formula that overflows takes focus.
-  const reachWideFormulas = () => {
-    const blocks = ['#answer', '#thread'].map(find);
-    if (blocks.some((block) => !block)) return setTimeout(reachWideFormulas, 200);
+  once(['#answer', '#thread'], (...blocks) => {
     const reach = () => blocks.forEach((block) => block.querySelectorAll('.katex-display').forEach((formula) => {
       if (formula.scrollWidth > formula.clientWidth) formula.setAttribute('tabindex', '0');
     }));
     blocks.forEach((block) => new MutationObserver(reach).observe(block, { childList: true, subtree: true }));
     window.addEventListener('resize', reach);
-  };
-  reachWideFormulas();
+  });
   // The presenter's keys, where focus is not in a text box: S stops, A answers now, R reveals,
   // F toggles full screen, ? lists them (Shift+Enter in the proof box runs, as Gradio does).
   const typing = (element) => element instanceof HTMLElement &&
