@@ -193,7 +193,7 @@ def verdict_line(outcome: Verdict | NoVerdict) -> str:
         return "note: the model gave no step verdict"
     if outcome.step is None:
         return "verdict: none (no flaw found)"
-    kind = f"other: {outcome.words}" if outcome.kind == "other" and outcome.words else outcome.kind
+    kind = f"other: {outcome.words}" if outcome.words else outcome.kind  # words: a kind outside the list
     return f"verdict: step {outcome.step} ({printable(kind)})"
 
 

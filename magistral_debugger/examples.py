@@ -22,6 +22,9 @@ EXAMPLES_DIR = PROMPTS_DIR / "examples"
 TOPICS = ("algebra", "geometry", "analysis", "number_theory", "induction", "logic", "probability")
 
 
+CONTROL_KINDS = frozenset({"correct"})
+
+
 @dataclass(frozen=True)
 class Example:
     slug: str
@@ -32,6 +35,11 @@ class Example:
     argument: str
     flaw: str
     flawed_step: int  # 1-based, as split_steps numbers the argument; 0: no flaw
+
+    @property
+    def control(self) -> bool:
+        """A correct proof, in the set so that accusing it shows: the model should find no flaw."""
+        return self.kind in CONTROL_KINDS
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +69,7 @@ def _check(example: Example, path: Path) -> None:
     step, count = example.flawed_step, len(split_steps(example.argument))
     if type(step) is not int or not 0 <= step <= count:
         raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")
-    if (step == 0) != (example.kind == "correct"):
+    if (step == 0) != example.control:
         raise ValueError(
             f'{path.name}: flawed_step = 0 is for kind = "correct" and only for it (kind = {example.kind!r})'
         )

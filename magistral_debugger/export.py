@@ -292,13 +292,13 @@ def _turns(record: RunRecord) -> tuple[EarlierTurn, ...]:
 # --- files, for a Download button --------------------------------------------------------------
 
 
-def export_filename(record: RunRecord, kind: Literal["md", "json"]) -> str:
-    return f"magistral-{record.started:%Y%m%d-%H%M%S}-{file_slug(record.model)}.{kind}"
+def export_filename(record: RunRecord, form: Literal["md", "json"]) -> str:
+    return f"magistral-{record.started:%Y%m%d-%H%M%S}-{file_slug(record.model)}.{form}"
 
 
-def write_export(record: RunRecord, directory: str | Path, kind: Literal["md", "json"] = "md") -> Path:
+def write_export(record: RunRecord, directory: str | Path, form: Literal["md", "json"] = "md") -> Path:
     """Writes the export into ``directory`` under a telling name, and returns its path."""
-    path = Path(directory) / export_filename(record, kind)
+    path = Path(directory) / export_filename(record, form)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(export_markdown(record) if kind == "md" else export_json(record), encoding="utf-8")
+    path.write_text(export_markdown(record) if form == "md" else export_json(record), encoding="utf-8")
     return path

@@ -217,7 +217,7 @@ class StepMark:
 
 def kind_words(verdict: Verdict, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """The kind of flaw in ``lang``; a kind outside the list in the model's own words."""
-    if verdict.kind == "other" and verdict.words:
+    if verdict.words:  # the model named a kind outside the list
         return t("kind_other_named", lang, words=verdict.words)
     return t(KIND_IDS.get(verdict.kind, "kind_other"), lang)
 

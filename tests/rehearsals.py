@@ -60,7 +60,8 @@ def write_gallery(folder: Path, gallery: list[Scripted] = GALLERY) -> Path:
     for example in gallery:
         kind = "correct" if example.flawed_step == 0 else "flawed"
         (folder / f"{example.slug}.toml").write_text(
-            f'title = "{example.marker}"\nlanguage = "en"\nkind = "{kind}"\nflawed_step = {example.flawed_step}\n'
+            f'title = "{example.marker}"\nlanguage = "en"\nkind = "{kind}"\ntopic = "algebra"\n'
+            f"flawed_step = {example.flawed_step}\n"
             f'argument = """\n{argument(example)}\n"""\nflaw = "No flaw" \n',
             encoding="utf-8",
         )

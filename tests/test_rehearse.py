@@ -284,7 +284,7 @@ def test_parallel_n_keeps_n_examples_in_flight_at_once(srv, tmp_path):
 
 def test_only_picks_examples_by_file_name_or_its_start():
     gallery = [BY_SLUG[slug] for slug in ("a_right", "b_wrong", "e_cleared")]
-    examples = [Example(e.slug, e.marker, "en", "flawed", argument(e), "", 1) for e in gallery]
+    examples = [Example(e.slug, e.marker, "en", "flawed", "algebra", argument(e), "", 1) for e in gallery]
     assert [e.slug for e in pick_examples(examples, ["e_cleared", "a"])] == ["e_cleared", "a_right"]
     assert [e.slug for e in pick_examples(examples, None)] == ["a_right", "b_wrong", "e_cleared"]
     with pytest.raises(ValueError, match="--only z"):

@@ -138,7 +138,7 @@ def test_the_page_replays_a_rehearsed_example_when_its_server_is_down(srv, tmp_p
     script_server(srv, "ollama")
     out = rehearsal_of(srv, tmp_path)
     page = DebuggerPage(settings_for(dead_url(), rehearsal_dir=str(out), replay_speed="instant"))
-    reasoning, answer, status, _, _, verdict = last_update(page, argument(RIGHT), lang)
+    reasoning, answer, status, *_, verdict = last_update(page, argument(RIGHT), lang)
     assert status.startswith(f"🎞️ {label}")
     assert answer == "The proof breaks here." and verdict["step"] == 2
     _, answer, status, *_ = last_update(page, argument(NOT_RUN), lang)  # not rehearsed: the server's own error

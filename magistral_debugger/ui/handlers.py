@@ -106,7 +106,7 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
         words = [
             f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
             example.title,
-            "✓" if example.kind == "correct" else "",
+            "✓" if example.control else "",
             mark_words(rehearsal, example.slug, lang),
         ]
         choices.append((" ".join(word for word in words if word), example.slug))
@@ -348,7 +348,7 @@ class DebuggerPage:
             return hidden, hidden, follow_up_box, "", proof
         folder = tempfile.mkdtemp(prefix="magistral-export-")
         record = RunRecord.from_run(run, language_of(lang))
-        markdown, json_file = (str(write_export(record, folder, kind)) for kind in ("md", "json"))
+        markdown, json_file = (str(write_export(record, folder, form)) for form in ("md", "json"))
         return (
             gr.DownloadButton(value=markdown, visible=True),
             gr.DownloadButton(value=json_file, visible=True),
