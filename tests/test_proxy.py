@@ -146,7 +146,7 @@ def run_a_proof(context, url: str) -> str:
         page.locator("#proof textarea").fill("Assume x = y. Then x² = xy … so 2 = 1.")
         page.locator("#debug").click()
         page.locator("#status").get_by_text("Finished").wait_for()
-        assert page.locator("#reasoning textarea").input_value() == "".join(THINKING)
+        assert page.locator("#reasoning-content").inner_text().strip() == "".join(THINKING).strip()
         assert "The flaw is step 5" in page.locator("#answer").inner_text()
     finally:
         page.close()
