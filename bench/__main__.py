@@ -44,8 +44,13 @@ def machine() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory_gb, "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(), "versions": versions, "load_start": _load(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": versions,
+        "load_start": _load(),
     }
 
 
@@ -71,15 +76,23 @@ def run_pipeline(quick: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run in well under a minute: small sizes, one repetition")
-    parser.add_argument("--only", default="1,2,3,4,5,6", help="measurements to run, e.g. 1,2 or 3,4,5,6 (1 and 2 run together)")
-    parser.add_argument("--out", default=os.path.join(_project_root(), "bench", "results"), help="where latest.md and latest.json go")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke run in well under a minute: small sizes, one repetition"
+    )
+    parser.add_argument(
+        "--only", default="1,2,3,4,5,6,7", help="measurements to run, e.g. 1,2 or 3,4,5,6,7 (1 and 2 run together)"
+    )
+    parser.add_argument(
+        "--out", default=os.path.join(_project_root(), "bench", "results"), help="where latest.md and latest.json go"
+    )
     args = parser.parse_args(argv)
     only = {int(x) for x in args.only.split(",") if x.strip()}
 
     started = time.monotonic()
     results: dict[str, Any] = {
-        "command": "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if only != {1, 2, 3, 4, 5, 6} else ""),
+        "command": "python -m bench"
+        + (" --quick" if args.quick else "")
+        + (f" --only {args.only}" if only != {1, 2, 3, 4, 5, 6, 7} else ""),
         "quick": args.quick,
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
@@ -91,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if only & {1, 2}:
         progress("1–2. pipeline throughput and the tutorial's loop (pinned to one core)")
         results["pipeline"] = run_pipeline(args.quick)
-    if only & {3, 4, 5, 6}:
+    if only & {3, 4, 5, 6, 7}:
         results["app"] = app_bench.run(args.quick, results.get("pipeline"), progress, only=only)
     results["duration_s"] = time.monotonic() - started
     results["machine"]["load_end"] = _load()
@@ -104,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     with open(os.path.join(args.out, "latest.json"), "w") as f:
         json.dump(_strict(results), f, indent=1, default=str)
     print(text)
-    print(f"wrote {os.path.join(args.out, 'latest.md')} and latest.json in {results['duration_s']:.0f} s", file=sys.stderr)
+    print(
+        f"wrote {os.path.join(args.out, 'latest.md')} and latest.json in {results['duration_s']:.0f} s", file=sys.stderr
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Measurements 3–6: the real app (``python app.py`` in a subprocess) driven by gradio_client.
+"""Measurements 3–7: the real app (``python app.py`` in a subprocess) driven by gradio_client.
 
 Clients reach the app through the harness's wiretap, which timestamps every byte the
 app sends back: latency is measured from the model server writing a token to the
@@ -21,7 +21,8 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -48,13 +49,23 @@ class AppProcess:
         self.dir = tempfile.mkdtemp(prefix="bench-app-")
         root = _project_root()
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
-        full_env.update(PYTHONPATH=root, GRADIO_ANALYTICS_ENABLED="False", MAGISTRAL_PORT=str(self.port),
-                        MAGISTRAL_HOST="127.0.0.1", **env)
+        full_env.update(
+            PYTHONPATH=root,
+            GRADIO_ANALYTICS_ENABLED="False",
+            MAGISTRAL_PORT=str(self.port),
+            MAGISTRAL_HOST="127.0.0.1",
+            **env,
+        )
         self.log = open(os.path.join(self.dir, "app.log"), "wb")
         argv = argv or [sys.executable, os.path.join(root, "app.py")]
         self.started = time.monotonic()
-        self.process = subprocess.Popen([a.replace("{port}", str(self.port)) for a in argv], cwd=self.dir,
-                                        env=full_env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [a.replace("{port}", str(self.port)) for a in argv],
+            cwd=self.dir,
+            env=full_env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self.pid = self.process.pid
         self.url = f"http://127.0.0.1:{self.port}/"
 
@@ -112,7 +123,7 @@ class Sampler:
                 self.max_rss = max(self.max_rss, self.app.rss_mb())
             self._stop.wait(0.2)
 
-    def __enter__(self) -> "Sampler":
+    def __enter__(self) -> Sampler:
         self._thread.start()
         return self
 
@@ -127,7 +138,9 @@ def make_clients(url: str, n: int) -> list[Any]:
     from gradio_client import Client
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda _: Client(url, verbose=False), range(n)))
+        # A browser waits for its join request as long as it takes; gradio_client's default gives
+        # up after 5 s, which a class of 128 joining at once on a busy 2-core machine can exceed.
+        return list(pool.map(lambda _: Client(url, verbose=False, httpx_kwargs={"timeout": 60}), range(n)))
 
 
 # --- reading one run off the wire ------------------------------------------------------------
@@ -176,8 +189,10 @@ def run_on_wire(report: dict[str, Any], session_hash: str, sid: str) -> dict[str
         if grew:
             update_times.append(t)
     visible_tokens = len(index.token_ids["reasoning"]) + len(index.token_ids["answer"])
-    gaps = [b - a for a, b in zip(update_times, update_times[1:])]
-    queued_rank = max((m["msg"].get("rank") or 0 for m in event_messages if m["msg"].get("msg") == "estimation"), default=0)
+    gaps = [b - a for a, b in zip(update_times, update_times[1:], strict=False)]
+    queued_rank = max(
+        (m["msg"].get("rank") or 0 for m in event_messages if m["msg"].get("msg") == "estimation"), default=0
+    )
     # Time in Gradio's queue: from the first message about this event to "process_starts".
     starts = [m["t"] for m in event_messages if m["msg"].get("msg") == "process_starts"]
     queue_wait = (starts[0] - event_messages[0]["t"]) if starts else float("nan")
@@ -215,13 +230,23 @@ async def _snapshots_latency(url: str, rate: float, count: int, sid: str) -> lis
     return seen_times
 
 
-def through_gradio(app: AppProcess, harness: Harness, client: Any, quick: bool, pipeline: dict | None,
-                   progress: Callable[[str], None]) -> dict[str, Any]:
+def through_gradio(
+    app: AppProcess, harness: Harness, client: Any, quick: bool, pipeline: dict | None, progress: Callable[[str], None]
+) -> dict[str, Any]:
     reps = 1 if quick else 3
     plans = [(50, 50 if quick else 300), (1000, 1000 if quick else 6000)]
     out: dict[str, Any] = {}
     for rate, count in plans:
-        p50s, p95s, bytes_per_token, cpu_per_token, base_p50, base_p95, gaps95, base_cpu = [], [], [], [], [], [], [], []
+        p50s, p95s, bytes_per_token, cpu_per_token, base_p50, base_p95, gaps95, base_cpu = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         for rep in range(reps):
             sid = f"m3-{rate}-{rep}"
             since = time.monotonic()
@@ -273,17 +298,26 @@ def through_gradio(app: AppProcess, harness: Harness, client: Any, quick: bool, 
             "pipeline_us_per_token": None if path_cost is None else path_cost * 1e6,
             "in_process_cpu_us_per_token": summary([x * 1e6 for x in base_cpu]),
         }
-        progress(f"  through Gradio at {rate} tokens/s: p50 {statistics.median(p50s)*1000:.0f} ms, p95 "
-                 f"{statistics.median(p95s)*1000:.0f} ms (in-process {statistics.median(base_p95)*1000:.0f} ms), "
-                 f"{statistics.median(bytes_per_token):.1f} B/token, {statistics.median(cpu_per_token)*1e6:.0f} µs CPU/token")
+        progress(
+            f"  through Gradio at {rate} tokens/s: p50 {statistics.median(p50s) * 1000:.0f} ms, p95 "
+            f"{statistics.median(p95s) * 1000:.0f} ms (in-process {statistics.median(base_p95) * 1000:.0f} ms), "
+            f"{statistics.median(bytes_per_token):.1f} B/token, {statistics.median(cpu_per_token) * 1e6:.0f} µs CPU/token"
+        )
     return out
 
 
 # --- measurement 4: a class at once ---------------------------------------------------------
 
 
-def a_class(app: AppProcess, harness: Harness, clients: list[Any], quick: bool, progress: Callable[[str], None],
-            sizes: tuple[int, ...] | None = None, count: int | None = None) -> dict[str, Any]:
+def a_class(
+    app: AppProcess,
+    harness: Harness,
+    clients: list[Any],
+    quick: bool,
+    progress: Callable[[str], None],
+    sizes: tuple[int, ...] | None = None,
+    count: int | None = None,
+) -> dict[str, Any]:
     sizes = sizes or ((1, 4) if quick else (1, 8, 32, 64))
     count, rate = count or (100 if quick else 2000), 50
     out: dict[str, Any] = {}
@@ -317,19 +351,27 @@ def a_class(app: AppProcess, harness: Harness, clients: list[Any], quick: bool, 
             total += wire["tokens"]
             session_on_time = sum(1 for x in wire["latencies"] if x <= ON_TIME)
             on_time += session_on_time
-            per_session.append({"on_time": session_on_time / max(wire["tokens"], 1), "delivered": wire["delivered"],
-                                "latency_p95_ms": percentile(wire["latencies"], 95) * 1000,
-                                "latency_max_ms": max(wire["latencies"], default=float("nan")) * 1000,
-                                "start_delay_s": wire["record"]["t_request"] - submitted[sid],
-                                "t_request": wire["record"]["t_request"] - since, "t_end": (wire["record"]["t_end"] or since) - since})
+            per_session.append(
+                {
+                    "on_time": session_on_time / max(wire["tokens"], 1),
+                    "delivered": wire["delivered"],
+                    "latency_p95_ms": percentile(wire["latencies"], 95) * 1000,
+                    "latency_max_ms": max(wire["latencies"], default=float("nan")) * 1000,
+                    "start_delay_s": wire["record"]["t_request"] - submitted[sid],
+                    "t_request": wire["record"]["t_request"] - since,
+                    "t_end": (wire["record"]["t_end"] or since) - since,
+                }
+            )
             gap95s.append(percentile(wire["gaps"], 95))
             p95s.append(percentile(wire["latencies"], 95))
             starts.append(wire["record"]["t_request"] - submitted[sid])
             waits.append(wire["queue_wait"])
             ranks.append(wire["max_rank"])
         # Held behind a limit: the model server saw this run only after another run of the class had ended.
-        first_end = min((r["t_end"] for r in report["sessions"].values() if r["id"].startswith(f"m4-{n}-") and r["t_end"]),
-                        default=float("inf"))
+        first_end = min(
+            (r["t_end"] for r in report["sessions"].values() if r["id"].startswith(f"m4-{n}-") and r["t_end"]),
+            default=float("inf"),
+        )
         queued = sum(1 for i in range(n) if report["sessions"][f"m4-{n}-{i}"]["t_request"] > first_end)
         out[str(n)] = {
             "sessions": n,
@@ -349,10 +391,43 @@ def a_class(app: AppProcess, harness: Harness, clients: list[Any], quick: bool, 
             "per_session": per_session,
         }
         o = out[str(n)]
-        progress(f"  a class of {n:2d}: {o['on_time_share']:.1%} on time, p95 gap {o['gap_p95_ms']['median']:.0f} ms "
-                 f"(worst {o['gap_p95_ms']['max']:.0f}), queued {queued}, RSS {sampler.max_rss:.0f} MB, "
-                 f"app CPU {o['app_cpu_share']:.0%}, bench clients CPU {o['bench_cpu_share']:.0%} "
-                 f"[{elapsed:.0f} s streaming, {parsed_at - since - elapsed:.1f} s report]")
+        progress(
+            f"  a class of {n:2d}: {o['on_time_share']:.1%} on time, p95 gap {o['gap_p95_ms']['median']:.0f} ms "
+            f"(worst {o['gap_p95_ms']['max']:.0f}), queued {queued}, RSS {sampler.max_rss:.0f} MB, "
+            f"app CPU {o['app_cpu_share']:.0%}, bench clients CPU {o['bench_cpu_share']:.0%} "
+            f"[{elapsed:.0f} s streaming, {parsed_at - since - elapsed:.1f} s report]"
+        )
+    return out
+
+
+# --- measurement 7: a bigger class, the update interval adapting or fixed ----------------------
+
+
+def adaptive_vs_fixed(quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
+    """One session, then a class of 128, on an app whose update interval adapts to the load
+    (the default) and on one fixed at today's 80 ms; each app is its own process."""
+    biggest, count = (4, 100) if quick else (128, 2000)
+    out: dict[str, Any] = {}
+    for interval in ("adaptive", "0.08"):
+        progress(f"  MAGISTRAL_UPDATE_INTERVAL={interval}")
+        with Harness() as harness:
+            app = AppProcess(
+                {
+                    "MAGISTRAL_OLLAMA_URL": harness.url,
+                    "MAGISTRAL_UPDATE_INTERVAL": interval,
+                    "MAGISTRAL_CONCURRENCY_LIMIT": str(biggest),
+                    "MAGISTRAL_QUEUE_MAX_SIZE": str(biggest * 2),
+                }
+            )
+            try:
+                app.wait_until_served()
+                clients = make_clients(f"http://127.0.0.1:{harness.tap(app.port)}/", biggest)
+                out[interval] = a_class(app, harness, clients, quick, progress, sizes=(1, biggest), count=count)
+                for client in clients:
+                    with contextlib.suppress(Exception):
+                        client.close()
+            finally:
+                app.close()
     return out
 
 
@@ -383,6 +458,7 @@ async def _direct_stop(harness: Harness, protocol: str, mode: str, sid: str) -> 
 
     task = asyncio.create_task(consume())
     async with httpx.AsyncClient(timeout=5) as http:
+
         async def session() -> dict | None:
             return (await http.get(f"{harness.url}/_bench/session", params={"id": sid})).json()
 
@@ -411,7 +487,9 @@ def _stop_marker(sid: str, mode: str) -> str:
     return tk.marker(id=sid, form="field", tokens=10, rate=50, pause=10)
 
 
-def stop(app: AppProcess, harness: Harness, client: Any, quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
+def stop(
+    app: AppProcess, harness: Harness, client: Any, quick: bool, progress: Callable[[str], None]
+) -> dict[str, Any]:
     reps = 1 if quick else 5
     protocols = ("ollama",) if quick else ("ollama", "openai")
     out: dict[str, Any] = {}
@@ -423,19 +501,24 @@ def stop(app: AppProcess, harness: Harness, client: Any, quick: bool, progress: 
                 kwargs = {} if protocol == "ollama" else {"backend": "openai", "url": harness.url + "/v1"}
                 job = client.submit(_stop_marker(sid, mode), api_name="/debug", **kwargs)
                 key = "t_first" if mode == "flowing" else "t_request"
-                if not _wait_for(lambda: (harness.session(sid) or {}).get(key), 30):
+                if not _wait_for(lambda sid=sid, key=key: (harness.session(sid) or {}).get(key), 30):
                     raise RuntimeError(f"measurement 5: the model server never saw {sid}")
                 time.sleep(0.5)
                 cancelled_at = time.monotonic()
                 job.cancel()
-                record = _wait_for(lambda: (r := harness.session(sid)) and r.get("hangup") and r, 10)
+                record = _wait_for(lambda sid=sid: (r := harness.session(sid)) and r.get("hangup") and r, 10)
                 report = harness.report(since=cancelled_at)
                 if not record:
                     from_cancel.append(float("inf"))
                     continue
                 from_cancel.append(record["hangup"] - cancelled_at)
-                resets = [c["t_request"] for c in report["taps"]
-                          if c["t_request"] and c["t_request"] >= cancelled_at and ("/reset" in c["request"] or "/cancel" in c["request"])]
+                resets = [
+                    c["t_request"]
+                    for c in report["taps"]
+                    if c["t_request"]
+                    and c["t_request"] >= cancelled_at
+                    and ("/reset" in c["request"] or "/cancel" in c["request"])
+                ]
                 if resets:
                     from_wire.append(record["hangup"] - min(resets))
                 with contextlib.suppress(Exception):
@@ -451,8 +534,10 @@ def stop(app: AppProcess, harness: Harness, client: Any, quick: bool, progress: 
                 "missed": sum(1 for x in from_cancel if x == float("inf")) + sum(1 for x in direct if x is None),
             }
             out[f"{protocol}/{mode}"] = entry
-            progress(f"  stop {protocol:6s} {mode:7s}: p50 {entry['from_cancel_ms']['median']:.0f} ms, p95 "
-                     f"{entry['from_cancel_p95_ms']:.0f} ms from job.cancel() (in-process {entry['direct_ms']['median']:.0f} ms)")
+            progress(
+                f"  stop {protocol:6s} {mode:7s}: p50 {entry['from_cancel_ms']['median']:.0f} ms, p95 "
+                f"{entry['from_cancel_p95_ms']:.0f} ms from job.cancel() (in-process {entry['direct_ms']['median']:.0f} ms)"
+            )
     return out
 
 
@@ -464,8 +549,12 @@ def cold_start(quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
     dead = free_port()  # nothing listens here: the backend is down
     ours, minimal = [], []
     for _ in range(reps):
-        app = AppProcess({"MAGISTRAL_OLLAMA_URL": f"http://127.0.0.1:{dead}",
-                          "MAGISTRAL_OPENAI_BASE_URL": f"http://127.0.0.1:{dead}/v1"})
+        app = AppProcess(
+            {
+                "MAGISTRAL_OLLAMA_URL": f"http://127.0.0.1:{dead}",
+                "MAGISTRAL_OPENAI_BASE_URL": f"http://127.0.0.1:{dead}/v1",
+            }
+        )
         try:
             ours.append(app.wait_until_served())
         finally:
@@ -476,29 +565,42 @@ def cold_start(quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
         finally:
             base.close()
         progress(f"  cold start: app {ours[-1]:.2f} s, minimal Gradio app {minimal[-1]:.2f} s")
-    return {"app_s": summary(ours), "minimal_gradio_s": summary(minimal), "ratio": summary([a / b for a, b in zip(ours, minimal)])}
+    return {
+        "app_s": summary(ours),
+        "minimal_gradio_s": summary(minimal),
+        "ratio": summary([a / b for a, b in zip(ours, minimal, strict=False)]),
+    }
 
 
 # --- all of it ---------------------------------------------------------------------------------
 
 
-def run(quick: bool, pipeline: dict | None, progress: Callable[[str], None] = print,
-        only: set[int] = frozenset({3, 4, 5, 6})) -> dict[str, Any]:
+def run(
+    quick: bool,
+    pipeline: dict | None,
+    progress: Callable[[str], None] = print,
+    only: set[int] = frozenset({3, 4, 5, 6, 7}),
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if 6 in only:
         progress("6. cold start")
         out["cold_start"] = cold_start(quick, progress)
+    if 7 in only:
+        progress("7. a class of 128, update interval adaptive vs fixed at 80 ms")
+        out["interval"] = adaptive_vs_fixed(quick, progress)
     if not only & {3, 4, 5}:
         return out
     biggest = 4 if quick else 64
     with Harness() as harness:
-        app = AppProcess({
-            "MAGISTRAL_OLLAMA_URL": harness.url,
-            "MAGISTRAL_OPENAI_BASE_URL": harness.url + "/v1",
-            # A class of 64 at once: let every run start (the default limit is 16).
-            "MAGISTRAL_CONCURRENCY_LIMIT": str(biggest),
-            "MAGISTRAL_QUEUE_MAX_SIZE": str(biggest * 2),
-        })
+        app = AppProcess(
+            {
+                "MAGISTRAL_OLLAMA_URL": harness.url,
+                "MAGISTRAL_OPENAI_BASE_URL": harness.url + "/v1",
+                # A class of 64 at once: let every run start (the default limit is 16).
+                "MAGISTRAL_CONCURRENCY_LIMIT": str(biggest),
+                "MAGISTRAL_QUEUE_MAX_SIZE": str(biggest * 2),
+            }
+        )
         try:
             app.wait_until_served()
             tap_port = harness.tap(app.port)

@@ -27,7 +27,8 @@ import socket
 import sys
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import tokens as tk
@@ -46,7 +47,9 @@ def _json_response(obj: Any, status: int = 200) -> bytes:
 
 def _stream_head(protocol: str) -> bytes:
     ctype = "application/x-ndjson" if protocol == "ollama" else "text/event-stream; charset=utf-8"
-    return f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
+    return (
+        f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
+    )
 
 
 class ModelServer:
@@ -90,8 +93,16 @@ class ModelServer:
         elif path == "/api/show":
             writer.write(_json_response({"capabilities": ["completion", "thinking"], "details": {}, "model_info": {}}))
         elif path == "/v1/models":
-            writer.write(_json_response({"object": "list", "data": [
-                {"id": tk.OPENAI_MODEL, "object": "model", "owned_by": "vllm", "max_model_len": 1_000_000}]}))
+            writer.write(
+                _json_response(
+                    {
+                        "object": "list",
+                        "data": [
+                            {"id": tk.OPENAI_MODEL, "object": "model", "owned_by": "vllm", "max_model_len": 1_000_000}
+                        ],
+                    }
+                )
+            )
         elif path in ("/api/chat", "/v1/chat/completions"):
             protocol = "ollama" if path == "/api/chat" else "openai"
             await self.stream(protocol, tk.parse_marker(body), received, reader, writer)
@@ -128,8 +139,15 @@ class ModelServer:
         pause = float(fields.get("pause", "0"))
         framed, joined = self.frames(protocol, form, count)
         record: dict[str, Any] = {
-            "id": sid, "protocol": protocol, "form": form, "tokens": count, "rate": rate,
-            "t_request": received, "t_first": None, "t_end": None, "hangup": None,
+            "id": sid,
+            "protocol": protocol,
+            "form": form,
+            "tokens": count,
+            "rate": rate,
+            "t_request": received,
+            "t_first": None,
+            "t_end": None,
+            "hangup": None,
             "emits": [] if rate else None,
         }
         self.sessions[sid] = record
@@ -203,8 +221,15 @@ class Tap:
         self.port = server.sockets[0].getsockname()[1]
 
     async def handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        conn: dict[str, Any] = {"t_open": time.monotonic(), "request": "", "t_request": None,
-                                "up_bytes": 0, "down_bytes": 0, "down": [], "t_close": None}
+        conn: dict[str, Any] = {
+            "t_open": time.monotonic(),
+            "request": "",
+            "t_request": None,
+            "up_bytes": 0,
+            "down_bytes": 0,
+            "down": [],
+            "t_close": None,
+        }
         self.connections.append(conn)
         try:
             app_reader, app_writer = await asyncio.open_connection("127.0.0.1", self.target)
@@ -216,7 +241,9 @@ class Tap:
             if sock is not None:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-        async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, seen: Callable[[bytes], None]) -> None:
+        async def pump(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, seen: Callable[[bytes], None]
+        ) -> None:
             """Copy one direction, telling ``seen`` of each piece; close the far side at the end."""
             try:
                 while data := await reader.read(65536):
@@ -300,7 +327,7 @@ class Harness:
         except Exception:
             self.process.kill()
 
-    def __enter__(self) -> "Harness":
+    def __enter__(self) -> Harness:
         return self
 
     def __exit__(self, *exc: Any) -> None:

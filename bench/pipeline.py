@@ -27,7 +27,8 @@ import re
 import statistics
 import sys
 import time
-from typing import Any, AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 from . import tokens as tk
 from .harness import Harness
@@ -42,7 +43,10 @@ BLOCK = 4096  # tokens per timing block, for cost per token along the stream
 def ready_made_events(count: int, form: str) -> list:
     from magistral_debugger.events import ContentText, ReasoningText
 
-    return [ReasoningText(text) if separate else ContentText(text) for separate, text in tk.chunks_for_splitter(tk.stream(count, form), form)]
+    return [
+        ReasoningText(text) if separate else ContentText(text)
+        for separate, text in tk.chunks_for_splitter(tk.stream(count, form), form)
+    ]
 
 
 def our_code(events: list) -> tuple[float, list[float]]:
@@ -162,9 +166,15 @@ async def client_alone(url: str, protocol: str, form: str, count: int, how: str)
 
     content = tk.marker(form=form, tokens=count)
     if protocol == "ollama":
-        path, body = "/api/chat", {"model": "magistral", "messages": [{"role": "user", "content": content}], "stream": True}
+        path, body = (
+            "/api/chat",
+            {"model": "magistral", "messages": [{"role": "user", "content": content}], "stream": True},
+        )
     else:
-        path, body = "/v1/chat/completions", {"model": tk.OPENAI_MODEL, "messages": [{"role": "user", "content": content}], "stream": True}
+        path, body = (
+            "/v1/chat/completions",
+            {"model": tk.OPENAI_MODEL, "messages": [{"role": "user", "content": content}], "stream": True},
+        )
     start = time.perf_counter()
     async with httpx.AsyncClient(timeout=httpx.Timeout(None)) as http:
         if how == "openai client":
@@ -178,8 +188,13 @@ async def client_alone(url: str, protocol: str, form: str, count: int, how: str)
             from magistral_debugger.backends import ChatRequest, make_backend
 
             backend = make_backend(_settings(backend=protocol, ollama_url=url, openai_base_url=url + "/v1"))
-            request = ChatRequest(model=tk.OPENAI_MODEL if protocol == "openai" else "magistral",
-                                  messages=body["messages"], temperature=0.7, top_p=0.95, max_tokens=count + 10)
+            request = ChatRequest(
+                model=tk.OPENAI_MODEL if protocol == "openai" else "magistral",
+                messages=body["messages"],
+                temperature=0.7,
+                top_p=0.95,
+                max_tokens=count + 10,
+            )
             async for _event in backend.stream(request):
                 pass
         else:
@@ -209,7 +224,7 @@ def _block_costs(start: float, marks: list[float], sizes: list[int]) -> list[flo
     """Seconds per token in each block."""
     costs = []
     previous = start
-    for mark, size in zip(marks, sizes):
+    for mark, size in zip(marks, sizes, strict=False):
         costs.append((mark - previous) / size)
         previous = mark
     return costs
@@ -271,7 +286,7 @@ def tutorial_loop(chunks: list[Any], sleep: bool) -> tuple[float, list[float], s
     last = ""
     n = 0
     start = time.perf_counter()
-    for last in debug_faulty_logic_stream(chunks, {"stop": False}, sleep=sleep):
+    for last in debug_faulty_logic_stream(chunks, {"stop": False}, sleep=sleep):  # noqa: B007  (the last one is read after)
         n += 1
         if n % BLOCK == 0:
             marks.append(time.perf_counter())
@@ -291,7 +306,15 @@ def run(quick: bool, progress=print) -> dict[str, Any]:
     tutorial_tokens = 2048 if quick else 40960
     tutorial_reps = 1 if quick else 3
     sleep_sample = 10 if quick else 100
-    out: dict[str, Any] = {"sizes": list(sizes), "block": BLOCK, "alone": {}, "alone_in_run": {}, "path": {}, "client": {}, "tutorial": {}}
+    out: dict[str, Any] = {
+        "sizes": list(sizes),
+        "block": BLOCK,
+        "alone": {},
+        "alone_in_run": {},
+        "path": {},
+        "client": {},
+        "tutorial": {},
+    }
 
     # Our code alone.
     for form in tk.FORMS:
@@ -304,7 +327,10 @@ def run(quick: bool, progress=print) -> dict[str, Any]:
                 rates.append(count / elapsed)
                 ratios.append(end_over_start(costs))
             rates, ratios = rates[1:], ratios[1:]
-            out["alone"][f"{form}/{count}"] = {"tokens_per_s": summary(rates), "end_over_start": summary([r for r in ratios if r])}
+            out["alone"][f"{form}/{count}"] = {
+                "tokens_per_s": summary(rates),
+                "end_over_start": summary([r for r in ratios if r]),
+            }
             progress(f"  our code alone {form:7s} {count:>7,}: {statistics.median(rates):>12,.0f} tokens/s")
     for form in tk.FORMS:
         count = sizes[0]
@@ -328,8 +354,12 @@ def run(quick: bool, progress=print) -> dict[str, Any]:
                         rates.append(count / elapsed)
                         ratios.append(end_over_start(costs))
                     out["path"][f"{protocol}/{form}/{count}"] = {
-                        "tokens_per_s": summary(rates), "end_over_start": summary([r for r in ratios if r])}
-                    progress(f"  whole path {protocol:6s} {form:7s} {count:>7,}: {statistics.median(rates):>10,.0f} tokens/s")
+                        "tokens_per_s": summary(rates),
+                        "end_over_start": summary([r for r in ratios if r]),
+                    }
+                    progress(
+                        f"  whole path {protocol:6s} {form:7s} {count:>7,}: {statistics.median(rates):>10,.0f} tokens/s"
+                    )
         # Where the whole path's time goes (separate-field form).
         for protocol in ("ollama", "openai"):
             harness.prepare(protocol, "field", breakdown_tokens)
@@ -340,7 +370,10 @@ def run(quick: bool, progress=print) -> dict[str, Any]:
                 rates = []
                 for _ in range(reps_path):
                     gc.collect()
-                    rates.append(breakdown_tokens / asyncio.run(client_alone(harness.url, protocol, "field", breakdown_tokens, how)))
+                    rates.append(
+                        breakdown_tokens
+                        / asyncio.run(client_alone(harness.url, protocol, "field", breakdown_tokens, how))
+                    )
                 out["client"][f"{protocol}/{how}"] = {"tokens_per_s": summary(rates), "tokens": breakdown_tokens}
                 progress(f"  client alone {protocol:6s} {how:25s}: {statistics.median(rates):>10,.0f} tokens/s")
             out["client"][f"{protocol}/whole path"] = out["path"][f"{protocol}/field/{sizes[0]}"]
@@ -370,14 +403,16 @@ def run(quick: bool, progress=print) -> dict[str, Any]:
         "no_sleep_tokens_per_s": summary(theirs),
         "no_sleep_end_over_start": summary([r for r in theirs_ratio if r]),
         "ours_tokens_per_s": summary(ours),
-        "speedup_no_sleep": summary([o / t for o, t in zip(ours, theirs)]),
+        "speedup_no_sleep": summary([o / t for o, t in zip(ours, theirs, strict=False)]),
         "sleep_sample_chunks": len(sample),
         "sleep_seconds_per_chunk": sleep_per_chunk,
         "with_sleep_tokens_per_s_extrapolated": tutorial_tokens / with_sleep_seconds,
         "with_sleep_seconds_extrapolated": with_sleep_seconds,
         "speedup_with_sleep": statistics.median(ours) / (tutorial_tokens / with_sleep_seconds),
     }
-    progress(f"  tutorial loop with sleep: {tutorial_tokens / with_sleep_seconds:,.1f} tokens/s (extrapolated from {len(sample)} chunks)")
+    progress(
+        f"  tutorial loop with sleep: {tutorial_tokens / with_sleep_seconds:,.1f} tokens/s (extrapolated from {len(sample)} chunks)"
+    )
     return out
 
 

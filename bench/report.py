@@ -34,26 +34,37 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
         worst_key = min(alone, key=lambda k: _med(alone[k]["tokens_per_s"]))
         worst = alone[worst_key]["tokens_per_s"]
         tut = p["tutorial"]
-        rows.append({
-            "id": "1", "what": f"Our code alone (splitter + run state), worst of 3 forms × 2 sizes ({worst_key})",
-            "result": fmt_summary(worst, "tokens/s"), "baseline": f"tutorial loop, no sleep: {fmt(_med(tut['no_sleep_tokens_per_s']))} tokens/s",
-            "ratio": _ratio(_med(worst), _med(tut["no_sleep_tokens_per_s"])), "goal": "≥ 1,000,000 tokens/s",
-            "met": _med(worst) >= 1_000_000,
-        })
-        for protocol, client_key, client_name in (("ollama", "ollama/httpx lines + json.loads", "httpx lines + json.loads alone"),
-                                                  ("openai", "openai/openai client", "openai client alone")):
+        rows.append(
+            {
+                "id": "1",
+                "what": f"Our code alone (splitter + run state), worst of 3 forms × 2 sizes ({worst_key})",
+                "result": fmt_summary(worst, "tokens/s"),
+                "baseline": f"tutorial loop, no sleep: {fmt(_med(tut['no_sleep_tokens_per_s']))} tokens/s",
+                "ratio": _ratio(_med(worst), _med(tut["no_sleep_tokens_per_s"])),
+                "goal": "≥ 1,000,000 tokens/s",
+                "met": _med(worst) >= 1_000_000,
+            }
+        )
+        for protocol, client_key, client_name in (
+            ("ollama", "ollama/httpx lines + json.loads", "httpx lines + json.loads alone"),
+            ("openai", "openai/openai client", "openai client alone"),
+        ):
             paths = {k: v for k, v in p["path"].items() if k.startswith(protocol + "/")}
             if not paths:
                 continue
             wk = min(paths, key=lambda k: _med(paths[k]["tokens_per_s"]))
             client = p["client"].get(client_key, {}).get("tokens_per_s")
-            rows.append({
-                "id": "1", "what": f"Whole path, bytes on loopback → run state, {'Ollama NDJSON' if protocol == 'ollama' else 'OpenAI SSE'}, worst ({wk.split('/', 1)[1]})",
-                "result": fmt_summary(paths[wk]["tokens_per_s"], "tokens/s"),
-                "baseline": f"{client_name}: {fmt(_med(client))} tokens/s" if client else "–",
-                "ratio": _ratio(_med(paths[wk]["tokens_per_s"]), _med(client)) if client else "–",
-                "goal": "≥ 20,000 tokens/s per stream", "met": _med(paths[wk]["tokens_per_s"]) >= 20_000,
-            })
+            rows.append(
+                {
+                    "id": "1",
+                    "what": f"Whole path, bytes on loopback → run state, {'Ollama NDJSON' if protocol == 'ollama' else 'OpenAI SSE'}, worst ({wk.split('/', 1)[1]})",
+                    "result": fmt_summary(paths[wk]["tokens_per_s"], "tokens/s"),
+                    "baseline": f"{client_name}: {fmt(_med(client))} tokens/s" if client else "–",
+                    "ratio": _ratio(_med(paths[wk]["tokens_per_s"]), _med(client)) if client else "–",
+                    "goal": "≥ 20,000 tokens/s per stream",
+                    "met": _med(paths[wk]["tokens_per_s"]) >= 20_000,
+                }
+            )
         lin = []
         for kind, table in (("our code", p["alone"]), ("whole path", p["path"])):
             for key, value in table.items():
@@ -61,95 +72,220 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
                     lin.append((f"{kind} {key.rsplit('/', 1)[0]}", value["end_over_start"]))
         if lin:
             name, worst_lin = max(lin, key=lambda item: _med(item[1]))
-            rows.append({
-                "id": "1", "what": f"Cost per token, end ÷ start of a {big:,}-token stream, worst of {len(lin)} ({name})",
-                "result": fmt_summary(worst_lin, "×"),
-                "baseline": f"tutorial loop at {tut['tokens']:,}: {fmt(_med(tut['no_sleep_end_over_start']))}×", "ratio": "–",
-                "goal": "≤ 1.2×", "met": _med(worst_lin) <= 1.2,
-            })
-        rows.append({
-            "id": "2", "what": f"Speed-up over the tutorial's loop without its sleep, {tut['tokens']:,} tokens, <think> inline",
-            "result": fmt_summary(tut["speedup_no_sleep"], "×"),
-            "baseline": f"tutorial loop: {fmt(_med(tut['no_sleep_tokens_per_s']))} tokens/s; ours {fmt(_med(tut['ours_tokens_per_s']))}",
-            # The loop is quadratic, so the goal only means something at the size it names.
-            "ratio": fmt(_med(tut["speedup_no_sleep"])) + "×", "goal": "≥ 100× at 40,960 tokens",
-            "met": _med(tut["speedup_no_sleep"]) >= 100 if tut["tokens"] == 40_960 else None,
-        })
-        rows.append({
-            "id": "2", "what": "Speed-up over the tutorial's loop with its time.sleep(0.02) (extrapolated)",
-            "result": f"{fmt(tut['speedup_with_sleep'])}×",
-            "baseline": f"tutorial loop: {fmt(tut['with_sleep_tokens_per_s_extrapolated'])} tokens/s", "ratio": f"{fmt(tut['speedup_with_sleep'])}×",
-            "goal": "–", "met": None,
-        })
+            rows.append(
+                {
+                    "id": "1",
+                    "what": f"Cost per token, end ÷ start of a {big:,}-token stream, worst of {len(lin)} ({name})",
+                    "result": fmt_summary(worst_lin, "×"),
+                    "baseline": f"tutorial loop at {tut['tokens']:,}: {fmt(_med(tut['no_sleep_end_over_start']))}×",
+                    "ratio": "–",
+                    "goal": "≤ 1.2×",
+                    "met": _med(worst_lin) <= 1.2,
+                }
+            )
+        rows.append(
+            {
+                "id": "2",
+                "what": f"Speed-up over the tutorial's loop without its sleep, {tut['tokens']:,} tokens, <think> inline",
+                "result": fmt_summary(tut["speedup_no_sleep"], "×"),
+                "baseline": f"tutorial loop: {fmt(_med(tut['no_sleep_tokens_per_s']))} tokens/s; ours {fmt(_med(tut['ours_tokens_per_s']))}",
+                # The loop is quadratic, so the goal only means something at the size it names.
+                "ratio": fmt(_med(tut["speedup_no_sleep"])) + "×",
+                "goal": "≥ 100× at 40,960 tokens",
+                "met": _med(tut["speedup_no_sleep"]) >= 100 if tut["tokens"] == 40_960 else None,
+            }
+        )
+        rows.append(
+            {
+                "id": "2",
+                "what": "Speed-up over the tutorial's loop with its time.sleep(0.02) (extrapolated)",
+                "result": f"{fmt(tut['speedup_with_sleep'])}×",
+                "baseline": f"tutorial loop: {fmt(tut['with_sleep_tokens_per_s_extrapolated'])} tokens/s",
+                "ratio": f"{fmt(tut['speedup_with_sleep'])}×",
+                "goal": "–",
+                "met": None,
+            }
+        )
     a = results.get("app") or {}
     g = a.get("gradio")
     if g:
         for rate in sorted(g, key=int):
             entry = g[rate]
-            rows.append({
-                "id": "3", "what": f"Added latency server → client through Gradio, p95, {rate} tokens/s (p50 {fmt(_med(entry['p50_ms']))} ms)",
-                "result": fmt_summary(entry["p95_ms"], "ms"),
-                "baseline": f"our run loop in-process (80 ms coalescing), p95 {fmt(_med(entry['baseline_p95_ms']))} ms",
-                "ratio": _ratio(_med(entry["p95_ms"]), _med(entry["baseline_p95_ms"])),
-                "goal": "≤ 100 ms", "met": _med(entry["p95_ms"]) <= 100,
-            })
+            rows.append(
+                {
+                    "id": "3",
+                    "what": f"Added latency server → client through Gradio, p95, {rate} tokens/s (p50 {fmt(_med(entry['p50_ms']))} ms)",
+                    "result": fmt_summary(entry["p95_ms"], "ms"),
+                    "baseline": f"our run loop in-process (80 ms coalescing), p95 {fmt(_med(entry['baseline_p95_ms']))} ms",
+                    "ratio": _ratio(_med(entry["p95_ms"]), _med(entry["baseline_p95_ms"])),
+                    "goal": "≤ 100 ms",
+                    "met": _med(entry["p95_ms"]) <= 100,
+                }
+            )
         for rate in sorted(g, key=int):
             entry = g[rate]
-            rows.append({
-                "id": "3", "what": f"Bytes on the wire per token to the client, {rate} tokens/s",
-                "result": fmt_summary(entry["bytes_per_token"], "B"),
-                "baseline": f"model server's own wire: {fmt(entry['model_server_bytes_per_token'])} B/token",
-                "ratio": _ratio(_med(entry["bytes_per_token"]), entry["model_server_bytes_per_token"]),
-                "goal": "≤ 40 B" if rate == "1000" else "–", "met": _med(entry["bytes_per_token"]) <= 40 if rate == "1000" else None,
-            })
+            rows.append(
+                {
+                    "id": "3",
+                    "what": f"Bytes on the wire per token to the client, {rate} tokens/s",
+                    "result": fmt_summary(entry["bytes_per_token"], "B"),
+                    "baseline": f"model server's own wire: {fmt(entry['model_server_bytes_per_token'])} B/token",
+                    "ratio": _ratio(_med(entry["bytes_per_token"]), entry["model_server_bytes_per_token"]),
+                    "goal": "≤ 40 B" if rate == "1000" else "–",
+                    "met": _med(entry["bytes_per_token"]) <= 40 if rate == "1000" else None,
+                }
+            )
         for rate in sorted(g, key=int):
             entry = g[rate]
-            rows.append({
-                "id": "3", "what": f"App CPU per token, {rate} tokens/s",
-                "result": fmt_summary(entry["app_cpu_us_per_token"], "µs"),
-                "baseline": f"our run loop in-process at the same rate: {fmt(_med(entry['in_process_cpu_us_per_token']))} µs/token"
-                + (f" (bulk, measurement 1: {fmt(entry['pipeline_us_per_token'])} µs)" if entry.get("pipeline_us_per_token") else ""),
-                "ratio": _ratio(_med(entry["app_cpu_us_per_token"]), _med(entry["in_process_cpu_us_per_token"])),
-                "goal": "–", "met": None,
-            })
+            rows.append(
+                {
+                    "id": "3",
+                    "what": f"App CPU per token, {rate} tokens/s",
+                    "result": fmt_summary(entry["app_cpu_us_per_token"], "µs"),
+                    "baseline": f"our run loop in-process at the same rate: {fmt(_med(entry['in_process_cpu_us_per_token']))} µs/token"
+                    + (
+                        f" (bulk, measurement 1: {fmt(entry['pipeline_us_per_token'])} µs)"
+                        if entry.get("pipeline_us_per_token")
+                        else ""
+                    ),
+                    "ratio": _ratio(_med(entry["app_cpu_us_per_token"]), _med(entry["in_process_cpu_us_per_token"])),
+                    "goal": "–",
+                    "met": None,
+                }
+            )
     c = a.get("class")
     if c:
         n_max = max(c, key=int)
         top, one = c[n_max], c[min(c, key=int)]
         rows += [
-            {"id": "4", "what": f"{n_max} sessions × {top['tokens_per_session']:,} tokens at {top['rate']} tokens/s: tokens on time (≤ 300 ms)",
-             "result": f"{top['on_time_share']:.1%}", "baseline": f"1 session: {one['on_time_share']:.1%}", "ratio": "–",
-             "goal": "≥ 95 %", "met": top["on_time_share"] >= 0.95},
-            {"id": "4", "what": f"{n_max} sessions: p95 gap between updates, median over sessions [min–max]",
-             "result": fmt_summary(top["gap_p95_ms"], "ms"), "baseline": f"1 session: {fmt(_med(one['gap_p95_ms']))} ms",
-             "ratio": _ratio(_med(top["gap_p95_ms"]), _med(one["gap_p95_ms"])), "goal": "≤ 300 ms",
-             "met": _med(top["gap_p95_ms"]) <= 300},
-            {"id": "4", "what": f"{n_max} sessions: anyone queued, i.e. started only after another run had ended (Gradio queue wait max {fmt(top['queue_wait_s']['max'])} s; submit → request at the model server max {fmt(top['start_delay_s']['max'])} s)",
-             "result": "nobody" if not top["queued_sessions"] else f"{top['queued_sessions']} of {n_max}",
-             "baseline": f"1 session: max wait {fmt(one['queue_wait_s']['max'])} s", "ratio": "–", "goal": "nobody queued",
-             "met": top["queued_sessions"] == 0},
-            {"id": "4", "what": f"{n_max} sessions: app RSS (max)", "result": f"{top['app_rss_mb']:.0f} MB",
-             "baseline": f"1 session: {one['app_rss_mb']:.0f} MB", "ratio": _ratio(top["app_rss_mb"], one["app_rss_mb"]),
-             "goal": "≤ 600 MB", "met": top["app_rss_mb"] <= 600},
+            {
+                "id": "4",
+                "what": f"{n_max} sessions × {top['tokens_per_session']:,} tokens at {top['rate']} tokens/s: tokens on time (≤ 300 ms)",
+                "result": f"{top['on_time_share']:.1%}",
+                "baseline": f"1 session: {one['on_time_share']:.1%}",
+                "ratio": "–",
+                "goal": "≥ 95 %",
+                "met": top["on_time_share"] >= 0.95,
+            },
+            {
+                "id": "4",
+                "what": f"{n_max} sessions: p95 gap between updates, median over sessions [min–max]",
+                "result": fmt_summary(top["gap_p95_ms"], "ms"),
+                "baseline": f"1 session: {fmt(_med(one['gap_p95_ms']))} ms",
+                "ratio": _ratio(_med(top["gap_p95_ms"]), _med(one["gap_p95_ms"])),
+                "goal": "≤ 300 ms",
+                "met": _med(top["gap_p95_ms"]) <= 300,
+            },
+            {
+                "id": "4",
+                "what": f"{n_max} sessions: anyone queued, i.e. started only after another run had ended (Gradio queue wait max {fmt(top['queue_wait_s']['max'])} s; submit → request at the model server max {fmt(top['start_delay_s']['max'])} s)",
+                "result": "nobody" if not top["queued_sessions"] else f"{top['queued_sessions']} of {n_max}",
+                "baseline": f"1 session: max wait {fmt(one['queue_wait_s']['max'])} s",
+                "ratio": "–",
+                "goal": "nobody queued",
+                "met": top["queued_sessions"] == 0,
+            },
+            {
+                "id": "4",
+                "what": f"{n_max} sessions: app RSS (max)",
+                "result": f"{top['app_rss_mb']:.0f} MB",
+                "baseline": f"1 session: {one['app_rss_mb']:.0f} MB",
+                "ratio": _ratio(top["app_rss_mb"], one["app_rss_mb"]),
+                "goal": "≤ 600 MB",
+                "met": top["app_rss_mb"] <= 600,
+            },
         ]
     s = a.get("stop")
     if s:
         for key, entry in s.items():
             protocol, mode = key.split("/")
-            rows.append({
-                "id": "5", "what": f"Stop → model server sees the close, {protocol}, {'tokens flowing' if mode == 'flowing' else 'server silent'} (p95; median [min–max])",
-                "result": f"p95 {fmt(entry['from_cancel_p95_ms'])} ms; {fmt_summary(entry['from_cancel_ms'], 'ms')}",
-                "baseline": f"in-process cancel: p95 {fmt(entry['direct_p95_ms'])} ms",
-                "ratio": _ratio(entry["from_cancel_p95_ms"], entry["direct_p95_ms"]),
-                "goal": "p95 ≤ 250 ms", "met": entry["from_cancel_p95_ms"] <= 250 and not entry["missed"],
-            })
+            rows.append(
+                {
+                    "id": "5",
+                    "what": f"Stop → model server sees the close, {protocol}, {'tokens flowing' if mode == 'flowing' else 'server silent'} (p95; median [min–max])",
+                    "result": f"p95 {fmt(entry['from_cancel_p95_ms'])} ms; {fmt_summary(entry['from_cancel_ms'], 'ms')}",
+                    "baseline": f"in-process cancel: p95 {fmt(entry['direct_p95_ms'])} ms",
+                    "ratio": _ratio(entry["from_cancel_p95_ms"], entry["direct_p95_ms"]),
+                    "goal": "p95 ≤ 250 ms",
+                    "met": entry["from_cancel_p95_ms"] <= 250 and not entry["missed"],
+                }
+            )
+    iv = a.get("interval")
+    if iv:
+        adaptive, fixed = iv["adaptive"], iv["0.08"]
+        n_max = max(adaptive, key=int)
+        top, top_fixed = adaptive[n_max], fixed[n_max]
+        one, one_fixed = adaptive[min(adaptive, key=int)], fixed[min(fixed, key=int)]
+        rows += [
+            {
+                "id": "7",
+                "what": f"{n_max} sessions × {top['tokens_per_session']:,} tokens at {top['rate']} tokens/s, adaptive update interval: tokens on time (≤ 300 ms)",
+                "result": f"{top['on_time_share']:.1%}",
+                "baseline": f"fixed 80 ms: {top_fixed['on_time_share']:.1%}",
+                "ratio": "–",
+                "goal": "≥ 95 %",
+                "met": top["on_time_share"] >= 0.95,
+            },
+            {
+                "id": "7",
+                "what": f"{n_max} sessions, adaptive: p95 gap between updates, median over sessions [min–max]",
+                "result": fmt_summary(top["gap_p95_ms"], "ms"),
+                "baseline": f"fixed 80 ms: {fmt_summary(top_fixed['gap_p95_ms'], 'ms')}",
+                "ratio": _ratio(_med(top["gap_p95_ms"]), _med(top_fixed["gap_p95_ms"])),
+                "goal": "≤ 300 ms",
+                "met": _med(top["gap_p95_ms"]) <= 300,
+            },
+            {
+                "id": "7",
+                "what": f"{n_max} sessions, adaptive: app RSS (max)",
+                "result": f"{top['app_rss_mb']:.0f} MB",
+                "baseline": f"fixed 80 ms: {top_fixed['app_rss_mb']:.0f} MB",
+                "ratio": _ratio(top["app_rss_mb"], top_fixed["app_rss_mb"]),
+                "goal": "≤ 600 MB",
+                "met": top["app_rss_mb"] <= 600,
+            },
+            {
+                "id": "7",
+                "what": "1 session, adaptive: p95 latency server → client",
+                "result": fmt_summary(one["latency_p95_ms"], "ms"),
+                "baseline": f"fixed 80 ms: {fmt_summary(one_fixed['latency_p95_ms'], 'ms')}",
+                "ratio": _ratio(_med(one["latency_p95_ms"]), _med(one_fixed["latency_p95_ms"])),
+                "goal": "as fixed 80 ms (≤ 1.2×)",
+                "met": _med(one["latency_p95_ms"]) <= 1.2 * _med(one_fixed["latency_p95_ms"]),
+            },
+        ]
     cs = a.get("cold_start")
     if cs:
-        rows.append({
-            "id": "6", "what": "Cold start: process start → page served, backend down",
-            "result": fmt_summary(cs["app_s"], "s"), "baseline": f"minimal Gradio app: {fmt(_med(cs['minimal_gradio_s']))} s",
-            "ratio": fmt_summary(cs["ratio"], "×"), "goal": "≤ 5 s", "met": _med(cs["app_s"]) <= 5,
-        })
+        rows.append(
+            {
+                "id": "6",
+                "what": "Cold start: process start → page served, backend down",
+                "result": fmt_summary(cs["app_s"], "s"),
+                "baseline": f"minimal Gradio app: {fmt(_med(cs['minimal_gradio_s']))} s",
+                "ratio": fmt_summary(cs["ratio"], "×"),
+                "goal": "≤ 5 s",
+                "met": _med(cs["app_s"]) <= 5,
+            }
+        )
+    return rows
+
+
+CLASS_HEADER = (
+    "Sessions | On time (≤ 300 ms) | p95 gap between updates | p95 latency | Gradio queue wait | Queued "
+    "| Submit → request at model server | App RSS max | App CPU | App CPU/token | Bench clients CPU |"
+)
+
+
+def _class_rows(classes: dict[str, Any]) -> list[str]:
+    """One table row per class size of measurement 4 or 7."""
+    rows = []
+    for n in sorted(classes, key=int):
+        e = classes[n]
+        rows.append(
+            f"| {n} | {e['on_time_share']:.1%} | {fmt_summary(e['gap_p95_ms'], 'ms')} | {fmt_summary(e['latency_p95_ms'], 'ms')} "
+            f"| {fmt_summary(e['queue_wait_s'], 's')} | {e['queued_sessions']} | {fmt_summary(e['start_delay_s'], 's')} | {e['app_rss_mb']:.0f} MB | {e['app_cpu_share']:.0%} "
+            f"| {fmt(e['app_cpu_us_per_token'], 'µs')} | {e['bench_cpu_share']:.0%} |"
+        )
     return rows
 
 
@@ -173,7 +309,9 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in goals(results):
-        lines.append(f"| {row['id']} | {row['what']} | {row['result']} | {row['baseline']} | {row['ratio']} | {row['goal']} | {_met(row['met'])} |")
+        lines.append(
+            f"| {row['id']} | {row['what']} | {row['result']} | {row['baseline']} | {row['ratio']} | {row['goal']} | {_met(row['met'])} |"
+        )
     p = results.get("pipeline")
     if p:
         small, big = p["sizes"]
@@ -199,7 +337,8 @@ def markdown(results: dict[str, Any]) -> str:
                 lin = " / ".join(fmt_summary(x.get("end_over_start", {})) for x in (alone, ol, oa))
                 lines.append(
                     f"| {FORM_NAMES[form]} | {count:,} | {fmt_summary(alone.get('tokens_per_s', {}))} | {fmt_summary(in_run.get('tokens_per_s', {}))} "
-                    f"| {fmt_summary(ol.get('tokens_per_s', {}))} | {fmt_summary(oa.get('tokens_per_s', {}))} | {lin} |")
+                    f"| {fmt_summary(ol.get('tokens_per_s', {}))} | {fmt_summary(oa.get('tokens_per_s', {}))} | {lin} |"
+                )
         lines += [
             "",
             f"Where the whole path's time goes (separate-field form, tokens/s; each row reads the same stream and does "
@@ -208,7 +347,14 @@ def markdown(results: dict[str, Any]) -> str:
             "| Reader | Ollama NDJSON | OpenAI SSE |",
             "|---|---|---|",
         ]
-        for how in ("httpx raw bytes", "httpx lines", "httpx lines + json.loads", "openai client", "our backend", "whole path"):
+        for how in (
+            "httpx raw bytes",
+            "httpx lines",
+            "httpx lines + json.loads",
+            "openai client",
+            "our backend",
+            "whole path",
+        ):
             ol = p["client"].get(f"ollama/{how}", {}).get("tokens_per_s", {})
             oa = p["client"].get(f"openai/{how}", {}).get("tokens_per_s", {})
             lines.append(f"| {how} | {fmt_summary(ol)} | {fmt_summary(oa)} |")
@@ -239,7 +385,8 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {rate} | {e['tokens']:,} | {fmt_summary(e['p50_ms'], 'ms')} | {fmt_summary(e['p95_ms'], 'ms')} | {fmt_summary(e['baseline_p95_ms'], 'ms')} "
                 f"| {fmt_summary(e['update_gap_p95_ms'], 'ms')} | {fmt_summary(e['bytes_per_token'], 'B')} | {fmt(e['model_server_bytes_per_token'], 'B')} "
-                f"| {fmt_summary(e['app_cpu_us_per_token'], 'µs')} | {fmt_summary(e.get('in_process_cpu_us_per_token', {}), 'µs')} |")
+                f"| {fmt_summary(e['app_cpu_us_per_token'], 'µs')} | {fmt_summary(e.get('in_process_cpu_us_per_token', {}), 'µs')} |"
+            )
     if a.get("class"):
         settings = a.get("app_settings", {})
         lines += [
@@ -250,15 +397,23 @@ def markdown(results: dict[str, Any]) -> str:
             "Per-session figures are the median over sessions [min–max]. Bench clients CPU = the gradio_client load "
             "generator's own CPU, on the same 2 cores.",
             "",
-            "| Sessions | On time (≤ 300 ms) | p95 gap between updates | p95 latency | Gradio queue wait | Queued | Submit → request at model server | App RSS max | App CPU | App CPU/token | Bench clients CPU |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "| " + CLASS_HEADER,
+            "|---" * CLASS_HEADER.count("|") + "|",
         ]
-        for n in sorted(a["class"], key=int):
-            e = a["class"][n]
-            lines.append(
-                f"| {n} | {e['on_time_share']:.1%} | {fmt_summary(e['gap_p95_ms'], 'ms')} | {fmt_summary(e['latency_p95_ms'], 'ms')} "
-                f"| {fmt_summary(e['queue_wait_s'], 's')} | {e['queued_sessions']} | {fmt_summary(e['start_delay_s'], 's')} | {e['app_rss_mb']:.0f} MB | {e['app_cpu_share']:.0%} "
-                f"| {fmt(e['app_cpu_us_per_token'], 'µs')} | {e['bench_cpu_share']:.0%} |")
+        lines += _class_rows(a["class"])
+    if a.get("interval"):
+        lines += [
+            "",
+            "## 7. A bigger class: update interval adaptive (the default) vs fixed at 80 ms (each its own app process)",
+            "",
+            "| Interval | " + CLASS_HEADER,
+            "|---|" + "---|" * CLASS_HEADER.count("|"),
+        ]
+        for interval, classes in a["interval"].items():
+            lines += [
+                f"| {interval if interval == 'adaptive' else 'fixed ' + interval + ' s'} {row}"
+                for row in _class_rows(classes)
+            ]
     if a.get("stop"):
         lines += [
             "",
@@ -274,7 +429,8 @@ def markdown(results: dict[str, Any]) -> str:
             protocol, mode = key.split("/")
             lines.append(
                 f"| {protocol} | {'tokens flow (50/s)' if mode == 'flowing' else 'server silent (10 s pause)'} | {fmt(e['from_cancel_p95_ms'], 'ms')} "
-                f"| {fmt_summary(e['from_cancel_ms'], 'ms')} | {fmt_summary(e['from_wire_ms'], 'ms')} | {fmt_summary(e['direct_ms'], 'ms')} |")
+                f"| {fmt_summary(e['from_cancel_ms'], 'ms')} | {fmt_summary(e['from_wire_ms'], 'ms')} | {fmt_summary(e['direct_ms'], 'ms')} |"
+            )
     if a.get("cold_start"):
         cs = a["cold_start"]
         lines += [

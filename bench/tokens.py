@@ -47,7 +47,9 @@ def stream(tokens: int, form: str, seed: int = 8) -> tuple[Token, ...]:
     if form not in FORMS:
         raise ValueError(f"unknown wire form {form!r}")
     rng = random.Random(seed)
-    open_tag, close_tag = {"field": ("", ""), "bracket": ("[THINK]", "[/THINK]"), "angle": ("<think>", "</think>")}[form]
+    open_tag, close_tag = {"field": ("", ""), "bracket": ("[THINK]", "[/THINK]"), "angle": ("<think>", "</think>")}[
+        form
+    ]
     head = [Token(open_tag, "")] if open_tag else []
     tail_sep = [Token(close_tag, "")] if close_tag else []
     body = tokens - len(head) - len(tail_sep)
@@ -133,11 +135,18 @@ def ollama_lines(tokens: tuple[Token, ...], form: str) -> list[bytes]:
         if form == "field" and token.pane == "reasoning":
             lines.append(f'{head}"","thinking":{text}}},"done":false}}\n')
         else:
-            lines.append(f"{head}{text}}},\"done\":false}}\n")
+            lines.append(f'{head}{text}}},"done":false}}\n')
     done = {
-        "model": "magistral", "created_at": _CREATED_AT, "message": {"role": "assistant", "content": ""},
-        "done": True, "done_reason": "stop", "total_duration": 1_234_000_000, "load_duration": 12_000_000,
-        "prompt_eval_count": 120, "prompt_eval_duration": 45_000_000, "eval_count": len(tokens),
+        "model": "magistral",
+        "created_at": _CREATED_AT,
+        "message": {"role": "assistant", "content": ""},
+        "done": True,
+        "done_reason": "stop",
+        "total_duration": 1_234_000_000,
+        "load_duration": 12_000_000,
+        "prompt_eval_count": 120,
+        "prompt_eval_duration": 45_000_000,
+        "eval_count": len(tokens),
         "eval_duration": 1_100_000_000,
     }
     lines.append(json.dumps(done, separators=(",", ":")) + "\n")
@@ -155,7 +164,7 @@ def openai_events(tokens: tuple[Token, ...], form: str) -> list[bytes]:
     for i, token in enumerate(tokens):
         key = "reasoning" if form == "field" and token.pane == "reasoning" else "content"
         role = '"role":"assistant",' if i == 0 else ""
-        events.append(f"{head}{role}\"{key}\":{json.dumps(token.text, ensure_ascii=False)}{tail}")
+        events.append(f'{head}{role}"{key}":{json.dumps(token.text, ensure_ascii=False)}{tail}')
     events.append(head + '},"logprobs":null,"finish_reason":"stop"}]}\n\n')
     usage = {"prompt_tokens": 120, "completion_tokens": len(tokens), "total_tokens": 120 + len(tokens)}
     events.append(

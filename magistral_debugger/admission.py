@@ -26,7 +26,7 @@ class Admission:
     def waiting(self) -> int:
         return len(self._waiters)
 
-    def request(self) -> "Slot":
+    def request(self) -> Slot:
         """A place for one run, taken at once; raises :class:`Busy` when the line is full."""
         if self.running < self.running_limit and not self._waiters:
             self.running += 1
@@ -66,7 +66,7 @@ class Slot:
         if self._turn is not None:
             await asyncio.shield(self._turn)
 
-    async def __aenter__(self) -> "Slot":
+    async def __aenter__(self) -> Slot:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -8,8 +8,9 @@ lowered to what is left after the prompt when the server reports its context (vL
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .i18n import Message
 from .prompt import estimate_tokens

@@ -12,7 +12,8 @@ import asyncio
 import json
 import re
 import sys
-from typing import AsyncIterator, Callable, TextIO
+from collections.abc import AsyncIterator, Callable
+from typing import TextIO
 
 from .backends import BACKENDS
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
@@ -42,8 +43,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
     parser.add_argument("--backend", choices=list(BACKENDS), help="model server kind (default: ollama)")
-    parser.add_argument("--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server")
-    parser.add_argument("--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)")
+    parser.add_argument(
+        "--replay", metavar="FILE", help="play back a recorded run (a .jsonl file) instead of asking a server"
+    )
+    parser.add_argument(
+        "--speed", choices=["1", "2", "4", "instant"], help="replay speed (default: 1, the recorded pace)"
+    )
     parser.add_argument(
         "--url",
         help="server URL (Ollama: http://localhost:11434, OpenAI: http://localhost:8000/v1, "
@@ -53,6 +58,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--model", help="model name (default: magistral, the server's first model, or mistral-small-latest)"
     )
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
+    parser.add_argument(
+        "--thinking-budget",
+        type=float,
+        metavar="SECONDS",
+        help="after this many seconds of thinking the model must answer from its reasoning so far (0: no limit)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON event per line on stdout")
     parser.add_argument("--ui", action="store_true", help="start the web UI instead")
     return parser.parse_args(argv)
@@ -66,6 +77,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["model"] = args.model
     if args.max_tokens:
         overrides["max_tokens"] = args.max_tokens
+    if args.thinking_budget is not None:
+        overrides["thinking_budget"] = args.thinking_budget
     if args.replay:
         overrides.update(backend="replay", replay_file=args.replay)
     if args.speed:

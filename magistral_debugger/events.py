@@ -8,7 +8,7 @@ Nothing downstream of a backend ever looks at JSON, SSE or NDJSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 
@@ -53,7 +53,7 @@ class Finished:
     reason: Literal["stop", "length"]
 
 
-StreamEvent = Union[ReasoningText, ContentText, Usage, Notice, Finished]
+StreamEvent = ReasoningText | ContentText | Usage | Notice | Finished
 
 
 # --- run events: yielded by the splitter -------------------------------------------------
@@ -74,4 +74,4 @@ class AnswerWasReasoning:
     """A closing think tag arrived with no opening one: what looked like answer was reasoning."""
 
 
-SplitEvent = Union[Reasoning, Answer, AnswerWasReasoning]
+SplitEvent = Reasoning | Answer | AnswerWasReasoning

@@ -62,4 +62,6 @@ def _check(example: Example, path: Path) -> None:
     if type(step) is not int or not 0 <= step <= count:
         raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")
     if (step == 0) != (example.kind == "correct"):
-        raise ValueError(f"{path.name}: flawed_step = 0 is for kind = \"correct\" and only for it (kind = {example.kind!r})")
+        raise ValueError(
+            f'{path.name}: flawed_step = 0 is for kind = "correct" and only for it (kind = {example.kind!r})'
+        )

@@ -92,7 +92,9 @@ class RunRecord:
         backend = run.backend
         backend_kind, backend_url, replay_of = backend.kind, public_url(backend.url), None
         asked = (request.argument if request else "") or run.argument or ""
-        earlier = tuple(EarlierTurn(scrub(turn.question), scrub(turn.answer), scrub(turn.reasoning)) for turn in run.history)
+        earlier = tuple(
+            EarlierTurn(scrub(turn.question), scrub(turn.answer), scrub(turn.reasoning)) for turn in run.history
+        )
         argument, question = (earlier[0].question, scrub(asked)) if earlier else (asked, None)
         public = public_settings(settings)
         recording = run.recording
@@ -194,7 +196,9 @@ def export_markdown(record: RunRecord) -> str:
     if record.replay_of:
         lines += [f"*{_inline(record.replay_of)}.*", ""]
     outcome = _inline(record.outcome or say("export_not_finished"))
-    stats = stats_words(s.time_to_first_token_s, s.thinking_s, s.reasoning_tokens, s.answer_tokens, s.tokens_per_s, lang)
+    stats = stats_words(
+        s.time_to_first_token_s, s.thinking_s, s.reasoning_tokens, s.answer_tokens, s.tokens_per_s, lang
+    )
     lines += [f"**{outcome}** · `{_code(record.model)}` · {_inline(stats)}", ""]
     lines += [f"## {say('export_argument')}", "", _fenced(record.argument), ""]
     if record.steps:
@@ -243,11 +247,16 @@ def export_markdown(record: RunRecord) -> str:
         (say("export_thinking_time"), _seconds(s.thinking_s, lang)),
         (say("export_total_time"), _seconds(s.total_s, lang)),
         (say("export_tokens"), say("stats_tokens", reasoning=s.reasoning_tokens, answer=s.answer_tokens)),
-        (say("export_speed"), "—" if s.tokens_per_s is None else say("stats_rate", rate=number(s.tokens_per_s, lang, 1))),
+        (
+            say("export_speed"),
+            "—" if s.tokens_per_s is None else say("stats_rate", rate=number(s.tokens_per_s, lang, 1)),
+        ),
     ]
     if s.prompt_tokens is not None:
         rows.append((say("export_prompt_tokens"), number(s.prompt_tokens, lang)))
-    lines += [f"## {say('export_details')}", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
+    lines += (
+        [f"## {say('export_details')}", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
+    )
     return "\n".join(lines)
 
 

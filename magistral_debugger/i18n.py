@@ -43,7 +43,8 @@ LANGUAGES = {
 
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
-    code: module.PAGE | module.ENGINE for code, module in (("en", en), ("pt", pt), ("es", es), ("zh-CN", zh_cn), ("vi", vi))
+    code: module.PAGE | module.ENGINE
+    for code, module in (("en", en), ("pt", pt), ("es", es), ("zh-CN", zh_cn), ("vi", vi))
 }
 EN = TRANSLATIONS["en"]
 
@@ -129,7 +130,7 @@ class Message(str):
     """Words for a person: the English text itself, plus the id and values that say it
     in another language. A value that is itself a Message is translated with it."""
 
-    def __new__(cls, key: str, **values: Any) -> "Message":
+    def __new__(cls, key: str, **values: Any) -> Message:
         self = super().__new__(cls, t(key, DEFAULT_LANGUAGE, **values))
         self.key = key
         self.values = values
@@ -142,7 +143,7 @@ class Message(str):
         values = {name: in_language(value, lang) for name, value in self.values.items()}
         return t(self.key, lang, **values)
 
-    def with_values(self, change) -> "Message":
+    def with_values(self, change) -> Message:
         """The same message with ``change`` applied to every text value (e.g. to hide a secret)."""
         return Message(self.key, **{name: change(v) if isinstance(v, str) else v for name, v in self.values.items()})
 
@@ -162,4 +163,6 @@ def gradio_i18n() -> Any:
     browser formats them as ICU messages), for ``Blocks.launch(i18n=…)``."""
     import gradio as gr
 
-    return gr.I18n(**{code: {k: v for k, v in table.items() if not placeholders(v)} for code, table in TRANSLATIONS.items()})
+    return gr.I18n(
+        **{code: {k: v for k, v in table.items() if not placeholders(v)} for code, table in TRANSLATIONS.items()}
+    )

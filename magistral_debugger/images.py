@@ -25,8 +25,8 @@ from typing import Union
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .i18n import Message
 from .errors import InputError
+from .i18n import Message
 
 ImageSource = Union[str, os.PathLike, bytes, bytearray, Image.Image, "PreparedImage"]
 

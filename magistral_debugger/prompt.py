@@ -10,7 +10,8 @@ authority for those shapes. User text always travels as a structured message, so
 A photo travels as an ``image_url`` chunk with a data URL (Ollama: base64 in the
 message's ``images``). Follow-up questions carry the earlier turns: their answers
 always, their reasoning only when asked to (as a thinking chunk for the ``[THINK]``
-models, ``<think>`` text for 2506, Ollama's ``thinking`` field on Ollama).
+models, ``<think>`` text for 2506, Ollama's ``thinking`` field on Ollama). "Answer now"
+sends the reasoning so far back the same way, as the model's own turn to continue.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, ThinkChunk
 from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
@@ -61,7 +63,7 @@ def detect_version(model: str, configured: str = "auto", server: Version | None 
     return server or family_of(model).version or "2506"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prompt_file(name: str) -> str:
     return (PROMPTS_DIR / name).read_text(encoding="utf-8")
 
@@ -184,6 +186,34 @@ def build_messages(
     messages.append(_user_message(argument, image, first=not history))
     request = ChatCompletionRequest(messages=messages)
     return request.to_openai(reasoning_field_format=_THINKING_CHUNKS)["messages"]
+
+
+def answer_now_messages(
+    messages: list[dict[str, Any]],
+    reasoning: str,
+    version: Version,
+    *,
+    thinking_field: bool = False,
+    prefill: bool = True,
+) -> list[dict[str, Any]]:
+    """``messages`` followed by the model's own turn holding ``reasoning``, closed, so that
+    what the model writes next is its answer ("Answer now", budget forcing).
+
+    The reasoning is a closed thinking chunk for the ``[THINK]`` models (and for a server
+    that takes it in a field of its own, Ollama's ``thinking``), never ``[/THINK]`` as text:
+    the tokenizer would encode that as text. 2506 gets its card's ``<think>`` text. With
+    ``prefill`` the server continues that turn. Otherwise (a template that closes every
+    assistant turn) a user turn follows, asking for the answer. Nothing else is added.
+    """
+    reasoning = reasoning.strip()
+    if version in THINK_CHUNK_VERSIONS or thinking_field:
+        turn = AssistantMessage(content=[ThinkChunk(thinking=reasoning, closed=True)])
+    else:
+        turn = AssistantMessage(content=f"<think>\n{reasoning}\n</think>\n")
+    added = [turn.to_openai(reasoning_field_format=_THINKING_CHUNKS)]
+    if not prefill:
+        added.append(UserMessage(content=_prompt_file("answer_now_turn.txt").strip()).to_openai())
+    return [*messages, *added]
 
 
 def estimate_tokens(messages: list[dict[str, Any]]) -> int:

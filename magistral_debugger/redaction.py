@@ -10,7 +10,8 @@ scrubbed from free text too (an error message may quote the URL as it was typed)
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .settings import Settings

@@ -4,6 +4,9 @@
 and the JSON stream); ``live_snapshots()`` coalesces the same run into at most one
 update per interval (for the UI, where every update is a message on the wire).
 Closing either iterator closes the backend's stream and so its HTTP connection.
+
+``DebugRun.answer_now()`` (and the thinking budget) cuts the reasoning short the same way,
+then continues the model's own turn with the reasoning so far, so that it answers from it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import AsyncIterator, Sequence, Union
 
 from .backends import Backend, BackendError, ChatRequest, ModelInfo, make_backend
 from .backends.recording import Recording
@@ -24,11 +27,12 @@ from .events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, R
 from .families import format_label
 from .i18n import Message
 from .images import ImageSource, PreparedImage, prepare_image_for
-from .prompt import Turn, build_messages, clean_argument, detect_version, has_images
+from .pacing import LIVE_RUNS, update_interval
+from .prompt import Turn, answer_now_messages, build_messages, clean_argument, detect_version, has_images
 from .settings import Settings
 from .splitter import ReasoningSplitter
-from .steps import split_steps
 from .state import RunState
+from .steps import split_steps
 from .verdict import FocusTracker, NoVerdict, Verdict, VerdictReader
 
 log = logging.getLogger(__name__)
@@ -57,7 +61,7 @@ class Ended:
     state: RunState
 
 
-RunEvent = Union[Reasoning, Answer, AnswerWasReasoning, Notice, Focused, Judged, Ended]
+RunEvent = Reasoning | Answer | AnswerWasReasoning | Notice | Focused | Judged | Ended
 
 
 class DebugRun:
@@ -89,6 +93,12 @@ class DebugRun:
         # The recorded run a replay played, once read (None for a live server, or an unreadable file).
         self.recording: Recording | None = None
         self.started = datetime.now().astimezone()
+        # "Answer now": while the model reasons, a cancel scope around its stream (None otherwise),
+        # the loop it runs on, why the thinking is to stop, and whether the stream was cut for it.
+        self._cut: asyncio.Timeout | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_why: Message | None = None
+        self._thinking_cut = False
 
     def cancel(self) -> None:
         """Stop now: the drain task's cancellation closes the backend stream, so the
@@ -97,8 +107,30 @@ class DebugRun:
         if self._task is not None:
             self._task.cancel()
 
+    def answer_now(self) -> bool:
+        """Stop the thinking and have the model answer from its reasoning so far (budget forcing):
+        the reasoning stream is closed, so the server sees the hang-up as with Stop, then a
+        continuation sends the reasoning back as the model's own closed turn and its reply
+        fills the answer. Only while a live model reasons; says whether it will happen.
+        Callable from any thread: the cut itself happens on the run's event loop."""
+        if self._cut is None or self._loop is None or not self.state.thinking or self._stop_why is not None:
+            return False
+        self._stop_why = Message("thinking_stopped_by_you")
+        try:
+            self._loop.call_soon_threadsafe(self._cut_now)
+        except RuntimeError:  # the loop closed meanwhile: the run is over
+            return False
+        return True
+
+    def _cut_now(self) -> None:
+        """Wakes a stream read that is waiting for the next token; between tokens, the
+        stream loop sees ``_stop_why`` itself."""
+        if self._cut is not None and self.state.thinking:
+            self._cut.reschedule(asyncio.get_running_loop().time())
+
     async def events(self) -> AsyncIterator[RunEvent]:
         state = self.state
+        self._loop = asyncio.get_running_loop()
         try:
             if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
                 self.recording = await asyncio.to_thread(self.backend.recording)
@@ -124,11 +156,23 @@ class DebugRun:
             # "ran out of tokens" then names the one that ran out, not the one asked for.
             state.max_tokens = request.max_tokens
             self.request = request
+            # One verdict reader and focus tracker for the whole run: an answer-now continuation
+            # goes on with the same verdict line and the same steps.
+            reader, tracker = VerdictReader(), FocusTracker(len(state.steps))
             # Close the inner generator here, not through garbage collection: that is what
             # makes closing this iterator hang up on the server before aclose() returns.
-            async with contextlib.aclosing(self._split(request)) as split:
+            async with contextlib.aclosing(self._split(request, reader, tracker, thinking=True)) as split:
                 async for event in split:
                     yield event
+            if self._thinking_cut and not state.done:
+                state.stop_thinking()
+                continuation, notices = self._continuation(request, info)
+                for notice in notices:
+                    state.notices.append(notice)
+                    yield Notice(notice)
+                async with contextlib.aclosing(self._split(continuation, reader, tracker, thinking=False)) as split:
+                    async for event in split:
+                        yield event
         except (InputError, BackendError) as error:
             state.finish("error", error.message)
         except (asyncio.CancelledError, GeneratorExit):
@@ -166,10 +210,14 @@ class DebugRun:
                 drop_oldest=drop_oldest,
             )
 
-        fitted = fit_to_context(build, len(self.history), settings.max_tokens, info.context_tokens, settings.context_tokens)
+        fitted = fit_to_context(
+            build, len(self.history), settings.max_tokens, info.context_tokens, settings.context_tokens
+        )
         self.dropped_turns = fitted.dropped_turns
         if has_images(fitted.messages) and not info.takes_images(settings.vision):
-            message = Message("images_turned_off") if settings.vision == "false" else backend.no_vision_message(info.name)
+            message = (
+                Message("images_turned_off") if settings.vision == "false" else backend.no_vision_message(info.name)
+            )
             raise InputError(message)
         request = ChatRequest(
             model=info.name,
@@ -183,27 +231,58 @@ class DebugRun:
         )
         return request, (*notices, *fitted.notices)
 
+    def _continuation(self, request: ChatRequest, info: ModelInfo) -> tuple[ChatRequest, tuple[Message, ...]]:
+        """The request that makes the model answer from the reasoning it has, and the notices
+        that say why the thinking stopped and how the model was asked to go on. Max tokens
+        keeps to what the reasoning left, and to the context the longer prompt leaves."""
+        state, settings = self.state, self.settings
+        why = self._stop_why or Message("thinking_budget_reached", seconds=settings.thinking_budget)
+        messages = answer_now_messages(
+            request.messages,
+            state.reasoning,
+            detect_version(info.name, settings.model_version, info.prompt_format),
+            thinking_field=self.backend.thinking_field,
+            prefill=info.prefill,
+        )
+        left = max(1, request.max_tokens - state.reasoning_tokens())
+        max_tokens = fit_to_context(
+            lambda _: messages, 0, left, info.context_tokens, settings.context_tokens
+        ).max_tokens
+        if info.prefill:
+            continuation = replace(request, messages=messages, max_tokens=max_tokens, continue_final=True)
+            return continuation, (why, Message("answer_now_prefill"))
+        continuation = replace(request, messages=messages, max_tokens=max_tokens)
+        return continuation, (why, Message("answer_now_second_turn"))
+
     def turn(self) -> Turn:
         """This run as a turn of the conversation, to pass in the next run's ``history``
         (keep it only when ``state.answer`` is not empty: the model cannot build on nothing)."""
         state = self.state
         return Turn(question=self.question, answer=state.answer, reasoning=state.reasoning, image=self.image)
 
-    async def _split(self, request: ChatRequest) -> AsyncIterator[RunEvent]:
+    async def _split(
+        self, request: ChatRequest, reader: VerdictReader, tracker: FocusTracker, *, thinking: bool
+    ) -> AsyncIterator[RunEvent]:
         """Server events → reasoning and answer (the splitter) → the answer without its verdict
-        line, and the step the reasoning is on (the verdict reader, the focus tracker) → state."""
+        line, and the step the reasoning is on (the verdict reader, the focus tracker) → state.
+
+        ``thinking``: the run's first stream, which "Answer now" and the thinking budget may
+        cut short while the model reasons (then ``_thinking_cut`` is set and this just ends);
+        else the continuation after such a cut, which must bring some answer."""
         state = self.state
         splitter = ReasoningSplitter()
-        reader = VerdictReader()
-        tracker = FocusTracker(len(state.steps))
         loop = asyncio.get_running_loop()
         # Until the first event the server may be loading the model; after it, a long
         # silence means the stream is stuck.
         budget = self.settings.first_token_timeout
-        finished = False
+        # A recording cannot be continued: a replay plays as it was.
+        watching = thinking and self.backend.live
+        thinking_budget = self.settings.thinking_budget if watching else 0.0
+        finished = spoke = False
+        cut: asyncio.Timeout | None = None
         try:
             async with contextlib.aclosing(self.backend.stream(request)) as stream:
-                async with asyncio.timeout(budget) as deadline:
+                async with self._cut_scope(watching) as cut, asyncio.timeout(budget) as deadline:
                     async for event in stream:
                         kind = type(event)
                         if kind is ContentText:
@@ -225,6 +304,8 @@ class DebugRun:
                                 state.apply(Answer(rest))
                                 yield Answer(rest)
                             finished = True
+                            if not thinking and not spoke:  # the continuation brought not a word
+                                state.finish("error", Message("answer_now_no_answer", url=self.backend.url))
                             if event.reason == "stop" and state.steps:
                                 state.verdict = reader.verdict(state.steps)
                                 yield Judged(state.verdict)
@@ -232,8 +313,21 @@ class DebugRun:
                             return
                         else:
                             continue
-                        for item in self._judged(split, reader, tracker):
+                        items = self._judged(split, reader, tracker)
+                        if split:
+                            spoke = True
+                        if watching:
+                            if state.answer_started_at is not None:  # the answer began: nothing to cut short
+                                watching = False
+                                cut.reschedule(None)
+                            elif thinking_budget and state.reasoning_started_at is not None:
+                                cut.reschedule(loop.time() + thinking_budget)  # counted from the first reasoning
+                                thinking_budget = 0.0
+                        for item in items:
                             yield item
+                        if watching and self._stop_why is not None:  # "Answer now" came between tokens
+                            self._thinking_cut = True
+                            return
                         budget = self.settings.read_timeout
                         # A new timer per token was the run loop's largest cost (bench/, measurement 1):
                         # keep the deadline between budget and budget + 1 % from now, and move it only
@@ -243,11 +337,14 @@ class DebugRun:
                         if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
                             deadline.reschedule(now + budget * STALL_SLACK)
         except (BackendError, TimeoutError) as error:
-            finished = True  # cut short by the server: every word that came is shown, a verdict-like line too
+            finished = True  # cut short: every word that came is shown, a verdict-like line too
             for item in self._kept(splitter, reader):
                 state.apply(item)
                 yield item
             if isinstance(error, TimeoutError):
+                if cut is not None and cut.expired():  # "Answer now", or the thinking budget ran out
+                    self._thinking_cut = True
+                    return
                 raise BackendError(self._silence_message(budget), kind="timeout") from None
             raise
         finally:
@@ -260,6 +357,18 @@ class DebugRun:
         """What the splitter and the verdict reader still hold when the stream ends early."""
         held = reader.take_back()  # came before what the splitter still holds
         return [*([Answer(held)] if held else []), *splitter.finish()]
+
+    @contextlib.asynccontextmanager
+    async def _cut_scope(self, active: bool) -> AsyncIterator[asyncio.Timeout]:
+        """A cancel scope for "Answer now": answer_now() or the thinking budget moves its deadline
+        to wake a read that waits for the next token. It is ``_cut`` only while ``active`` (the
+        reasoning part of a live run) and inside it: a cut must not land on the stream's closing."""
+        async with asyncio.timeout(None) as cut:
+            self._cut = cut if active else None
+            try:
+                yield cut
+            finally:
+                self._cut = None
 
     def _judged(self, split: list, reader: VerdictReader, tracker: FocusTracker) -> list[RunEvent]:
         """The splitter's events with the verdict line held out of the answer, applied to
@@ -299,9 +408,11 @@ class DebugRun:
 
 
 async def live_snapshots(
-    run: DebugRun, interval: float = 0.08, abandon_after: float = 3.0
+    run: DebugRun, interval: float | None = None, abandon_after: float = 3.0
 ) -> AsyncIterator[RunState]:
     """The run's state, at most once per ``interval`` while it runs, and always at the end.
+    ``interval`` None: the run's settings say (MAGISTRAL_UPDATE_INTERVAL; by default it
+    adapts to how many runs stream in this process, see pacing.py).
 
     A separate task drains the stream so that a burst of tokens costs one update,
     and a silent server still gets a fresh "Thinking… N s" at each tick. A consumer
@@ -323,12 +434,14 @@ async def live_snapshots(
                 run.cancel()
                 return
 
+    fixed = interval if interval is not None else run.settings.fixed_update_interval
     task = run._task = asyncio.create_task(drain())
     watchdog = asyncio.create_task(stop_when_abandoned())
+    LIVE_RUNS.started()
     try:
         last_update = float("-inf")
         while not task.done():
-            await asyncio.wait({task}, timeout=interval)
+            await asyncio.wait({task}, timeout=fixed or update_interval(LIVE_RUNS.count))
             now = time.monotonic()
             # Send an update when text arrived, and once a second anyway so the clock moves.
             if not task.done() and (changed.is_set() or now - last_update >= 1.0):
@@ -341,6 +454,7 @@ async def live_snapshots(
             await task  # re-raise anything unexpected
         yield run.state
     finally:
+        LIVE_RUNS.ended()
         watchdog.cancel()
         if not task.done():
             task.cancel()

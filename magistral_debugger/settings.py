@@ -12,7 +12,6 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-
 class BackendEntry(NamedTuple):
     """Where a kind of server's backend class lives (``module:Class``, imported when first
     used), and which setting holds its server URL ("" for none)."""
@@ -74,6 +73,11 @@ class Settings(BaseSettings):
     # Once tokens flow, a longer silence than this means the server is stuck.
     read_timeout: float = Field(120.0, gt=0)
     max_input_chars: int = Field(20000, ge=1)
+    # Seconds of thinking after which the model is made to answer from its reasoning so far
+    # ("Answer now" by itself). Seconds rather than tokens: a room waits in seconds, and the app
+    # measures time the same way on every server, where token counts are each server's own.
+    # 0 (or empty) sets no budget.
+    thinking_budget: float = Field(0.0, ge=0)
 
     # Photos of a proof. auto: Ollama's /api/show lists "vision"; on OpenAI-compatible
     # servers only a 2509 model name (Magistral Small 1.2 has the vision encoder).
@@ -91,10 +95,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
     share: bool = False
+    # The path a reverse proxy serves the app under ("/debugger", or a full URL), with the
+    # proxy stripping it before forwarding (deploy/haproxy.cfg); empty: served at the root.
+    root_path: str = ""
     # "user:pass[,user2:pass2]" protects the UI and the API.
     auth: SecretStr | None = None
     concurrency_limit: int = Field(16, ge=1)
     queue_max_size: int = Field(64, ge=1)
+
+    # Seconds between two updates of a live run on the page; "adaptive": 80 ms while few
+    # people stream, up to 200 ms for a class of 128 in one process (pacing.py).
+    update_interval: Annotated[float, Field(gt=0)] | Literal["adaptive"] = "adaptive"
 
     # A folder: each run is saved there as one JSON Lines file (empty: no recording).
     record_dir: str = ""
@@ -112,6 +123,11 @@ class Settings(BaseSettings):
             return "true" if value else "false"
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("thinking_budget", mode="before")
+    @classmethod
+    def _empty_budget_is_none(cls, value: object) -> object:
+        return 0.0 if isinstance(value, str) and not value.strip() else value
+
     @field_validator("backend", mode="before")
     @classmethod
     def _backend_name(cls, value: object) -> object:
@@ -123,6 +139,12 @@ class Settings(BaseSettings):
         if name not in BACKENDS:
             raise ValueError(f"Input should be one of: {', '.join(BACKENDS)}")
         return name
+
+    @field_validator("root_path")
+    @classmethod
+    def _one_leading_slash(cls, path: str) -> str:
+        path = path.strip().rstrip("/")
+        return path if not path or path.startswith(("/", "http://", "https://")) else "/" + path
 
     @field_validator("ollama_url", "openai_base_url", "mistral_base_url")
     @classmethod
@@ -149,6 +171,11 @@ class Settings(BaseSettings):
         if self.keep_reasoning_in_history == "auto":
             return makers_say
         return self.keep_reasoning_in_history == "true"
+
+    @property
+    def fixed_update_interval(self) -> float | None:
+        """The update interval, or None where it adapts to the load."""
+        return None if self.update_interval == "adaptive" else float(self.update_interval)
 
     @property
     def replay_pace(self) -> float | None:

@@ -29,6 +29,8 @@ class RunState:
     reasoning_started_at: float | None = None
     answer_started_at: float | None = None
     finished_at: float | None = None
+    # "Answer now": when the reasoning was cut short for the model to answer from it.
+    thinking_stopped_at: float | None = None
 
     reasoning_chunks: int = 0
     answer_chunks: int = 0
@@ -48,6 +50,9 @@ class RunState:
     _reasoning_parts: list[str] = field(default_factory=list, repr=False)
     _answer_parts: list[str] = field(default_factory=list, repr=False)
     _joined: dict = field(default_factory=dict, repr=False)
+    # Reasoning and answer tokens of the part before "Answer now": the continuation's usage
+    # counts only the continuation.
+    _earlier_tokens: tuple[int, int] = field(default=(0, 0), repr=False)
 
     def __post_init__(self) -> None:
         if not self.started_at:
@@ -82,6 +87,14 @@ class RunState:
                 self.reasoning_started_at = self.answer_started_at
             self.answer_started_at = None
 
+    def stop_thinking(self) -> None:
+        """The reasoning part is over, cut short: its token counts are kept, and the
+        continuation that answers from it is counted from zero (its own usage, its chunks)."""
+        self.thinking_stopped_at = self.clock()
+        self._earlier_tokens = (self.reasoning_tokens(), self.answer_tokens())
+        self.usage = None
+        self.reasoning_chunks = self.answer_chunks = 0
+
     def finish(self, reason: FinishReason, error: Message | None = None) -> None:
         if self.finish_reason is not None:
             return  # the first ending wins: a cancel after an error stays an error
@@ -115,24 +128,33 @@ class RunState:
 
     @property
     def thinking(self) -> bool:
-        """Reasoning has started and no answer yet, while the run goes on."""
-        return not self.done and self.reasoning_started_at is not None and self.answer_started_at is None
+        """Reasoning has started, not been stopped, and no answer yet, while the run goes on."""
+        return (
+            not self.done
+            and self.reasoning_started_at is not None
+            and self.answer_started_at is None
+            and self.thinking_stopped_at is None
+        )
 
     def thinking_seconds(self) -> float | None:
         if self.reasoning_started_at is None:
             return None
-        end = self.answer_started_at or self.finished_at or self.clock()
+        end = self.thinking_stopped_at or self.answer_started_at or self.finished_at or self.clock()
         return max(0.0, end - self.reasoning_started_at)
 
     def time_to_first_token(self) -> float | None:
         return None if self.first_token_at is None else self.first_token_at - self.started_at
 
     def reasoning_tokens(self) -> int:
+        earlier = self._earlier_tokens[0]
         if self.usage and self.usage.reasoning_tokens is not None:
-            return self.usage.reasoning_tokens
-        return self.reasoning_chunks
+            return earlier + self.usage.reasoning_tokens
+        return earlier + self.reasoning_chunks
 
     def answer_tokens(self) -> int:
+        return self._earlier_tokens[1] + self._part_answer_tokens()
+
+    def _part_answer_tokens(self) -> int:
         if self.usage and self.usage.completion_tokens is not None:
             if self.usage.reasoning_tokens is not None:
                 return max(0, self.usage.completion_tokens - self.usage.reasoning_tokens)

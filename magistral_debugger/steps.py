@@ -24,7 +24,7 @@ disagree and answers with the one the page shows.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 # Spans inside which nothing ends a sentence or cuts a step. An inline $…$ opens on a
 # non-space and closes on a non-space not followed by a digit (as pandoc reads it), so
@@ -65,9 +65,9 @@ _LINK = (
     + "|".join(_CJK_LINKS)
 )
 _SCAN = re.compile(rf"(?P<skip>{_PROTECTED})|(?P<end>{_SENTENCE_END})|(?P<link>{_LINK})", re.IGNORECASE)
-_OPENERS = {
-    word: re.compile(rf"(?<!\w){opener}(?!\w)", re.IGNORECASE) for word, opener in _LINKS.items() if opener
-} | {word: re.compile(opener) for word, opener in _CJK_LINKS.items() if opener}
+_OPENERS = {word: re.compile(rf"(?<!\w){opener}(?!\w)", re.IGNORECASE) for word, opener in _LINKS.items() if opener} | {
+    word: re.compile(opener) for word, opener in _CJK_LINKS.items() if opener
+}
 
 _MARKER = re.compile(
     r"^(?:[-*•](?:\s+|$)"
@@ -125,4 +125,4 @@ def _clauses(sentence: str) -> list[str]:
     if len(cuts) < 2:
         return [sentence]
     bounds = [0, *cuts, len(sentence)]
-    return [sentence[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    return [sentence[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]

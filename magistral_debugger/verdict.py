@@ -18,10 +18,12 @@ the same code reads a live stream and, fed in one piece, a recorded answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 from .prompt import flaw_kinds
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from .backends import BackendError, Health
 from .i18n import DEFAULT_LANGUAGE, duration, in_language, t
@@ -47,7 +48,7 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
             if state.model:
                 return f"⏳ {t('status_waiting', lang, model=state.model, duration=waited)}"
             return f"⏳ {t('status_waiting_model', lang, duration=waited)}"
-        doing = t("status_thinking" if state.answer_started_at is None else "status_answering", lang)
+        doing = t("status_thinking" if state.thinking else "status_answering", lang)
         return f"⏳ {doing} · {stats_text(state, lang)}"
     icon = {"stop": "✅", "length": "⚠️", "cancelled": "⏹️", "error": "❌"}[state.finish_reason or "error"]
     if state.finish_reason == "stop" and not state.answer:
@@ -84,6 +85,33 @@ def render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tu
     status = status_markdown(state, lang)
     header = reasoning_header(state, lang)
     return reasoning, answer, f"{label}\n\n{status}" if label else status, header, notes_markdown(state, lang)
+
+
+def covered_status(state: RunState, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Guess-first mode's progress line: time and tokens while the model works, then that the
+    answer is ready; never a word of the reasoning or the answer."""
+    stats = "" if state.first_token_at is None else f" · {stats_text(state, lang)}"
+    if not state.done:
+        return (
+            status_markdown(state, lang) if state.first_token_at is None else f"🙈 {t('covered_working', lang)}{stats}"
+        )
+    if state.finish_reason == "stop" and state.answer:
+        return f"✅ {t('covered_ready', lang)}{stats}"
+    return status_markdown(state, lang)  # stopped or failed: nothing to guess against
+
+
+def covered_render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tuple[str, str, str, str, str]:
+    """:func:`render` for guess-first mode: placeholders where the reasoning and the answer
+    would be, so nothing of them reaches the browser before Reveal."""
+    _, _, _, header, notes = render(state, "", lang)
+    status = covered_status(state, lang)
+    return (
+        t("covered_reasoning", lang),
+        t("covered_answer", lang),
+        f"{label}\n\n{status}" if label else status,
+        header,
+        notes,
+    )
 
 
 def outcome_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
@@ -194,7 +222,9 @@ def badge_words(outcome: Verdict | NoVerdict, lang: str | None = DEFAULT_LANGUAG
     return t("verdict_flawed_step", lang, step=outcome.step, kind=kind_words(outcome, lang))
 
 
-def step_marks(outcome: Verdict | NoVerdict, step_count: int, lang: str | None = DEFAULT_LANGUAGE) -> tuple[StepMark, ...]:
+def step_marks(
+    outcome: Verdict | NoVerdict, step_count: int, lang: str | None = DEFAULT_LANGUAGE
+) -> tuple[StepMark, ...]:
     """One mark per step: checked before the flawed step, the flawed step with its kind,
     "built on a broken step" after it; every step checked for none; no marks without a verdict."""
     if isinstance(outcome, NoVerdict):
@@ -204,7 +234,9 @@ def step_marks(outcome: Verdict | NoVerdict, step_count: int, lang: str | None =
         return (checked,) * step_count
     flawed = StepMark("flawed", kind_words(outcome, lang))
     after = StepMark("after", t("step_built_on_broken", lang))
-    return tuple(checked if n < outcome.step else flawed if n == outcome.step else after for n in range(1, step_count + 1))
+    return tuple(
+        checked if n < outcome.step else flawed if n == outcome.step else after for n in range(1, step_count + 1)
+    )
 
 
 STEP_ICONS = {"checked": "✓", "flawed": "✗", "after": "↳"}
@@ -232,7 +264,9 @@ def proof_html(
             attributes += ' data-flawed="true"'
         if number == focus:
             attributes += " data-focus"
-        said = f'<span class="step-mark">{STEP_ICONS[mark.state]} {html.escape(mark.words)}</span>' if mark.state else ""
+        said = (
+            f'<span class="step-mark">{STEP_ICONS[mark.state]} {html.escape(mark.words)}</span>' if mark.state else ""
+        )
         items.append(
             f'<li{attributes}><span class="step-number">{number}.</span>'
             f'<span class="step-text">{html.escape(step)}</span>{said}</li>'

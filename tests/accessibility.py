@@ -55,5 +55,7 @@ def axe_violations(page, state: str) -> dict[str, list[dict]]:
 
 def assert_no_serious_violations(page, state: str) -> None:
     by_impact = axe_violations(page, state)
-    blocking = [f"{v['impact']} {v['id']} ({v['help']}): {v['nodes'][:3]}" for impact in BLOCKING for v in by_impact[impact]]
+    blocking = [
+        f"{v['impact']} {v['id']} ({v['help']}): {v['nodes'][:3]}" for impact in BLOCKING for v in by_impact[impact]
+    ]
     assert blocking == [], f"{state}: " + "; ".join(blocking)

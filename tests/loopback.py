@@ -6,6 +6,7 @@ bugs worth catching live in the transport: JSON lines split across TCP
 segments, UTF-8 characters cut in half, connections dropped mid-stream, and
 whether cancelling really hangs up on the server (see ``ModelServer.hangups``).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,7 @@ class Close:
     """Drop the connection without finishing the reply. ``reset=True`` sends an
     RST (SO_LINGER 0) instead of a FIN, which clients report as a reset rather
     than a premature EOF."""
+
     reset: bool = False
 
 
@@ -53,6 +55,7 @@ class Reply:
     chunked encoding, one chunk per bytes step; a single JSON body gets a
     Content-Length like a real server. ``raw=True`` writes the steps verbatim,
     status line included, then closes."""
+
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: list[Step] = field(default_factory=list)
@@ -113,17 +116,30 @@ def _now_rfc3339() -> str:
 
 
 def _ollama_done(model: str, done_reason: str, eval_count: int, prompt_eval_count: int) -> dict:
-    return {"model": model, "created_at": _now_rfc3339(),
-            "message": {"role": "assistant", "content": ""}, "done": True,
-            "done_reason": done_reason, "total_duration": 1_234_000_000,
-            "load_duration": 12_000_000, "prompt_eval_count": prompt_eval_count,
-            "prompt_eval_duration": 45_000_000, "eval_count": eval_count,
-            "eval_duration": 1_100_000_000}
+    return {
+        "model": model,
+        "created_at": _now_rfc3339(),
+        "message": {"role": "assistant", "content": ""},
+        "done": True,
+        "done_reason": done_reason,
+        "total_duration": 1_234_000_000,
+        "load_duration": 12_000_000,
+        "prompt_eval_count": prompt_eval_count,
+        "prompt_eval_duration": 45_000_000,
+        "eval_count": eval_count,
+        "eval_duration": 1_100_000_000,
+    }
 
 
-def ollama_chat_lines(thinking: Sequence[str] = (), content: Sequence[str] = (), done_reason: str = "stop",
-                      model: str = "magistral", eval_count: int | None = None,
-                      prompt_eval_count: int = 7, error: str | None = None) -> list[bytes]:
+def ollama_chat_lines(
+    thinking: Sequence[str] = (),
+    content: Sequence[str] = (),
+    done_reason: str = "stop",
+    model: str = "magistral",
+    eval_count: int | None = None,
+    prompt_eval_count: int = 7,
+    error: str | None = None,
+) -> list[bytes]:
     lines = []
     pieces = [("thinking", t) for t in thinking] + [("content", c) for c in content]
     for kind, text in pieces:
@@ -139,14 +155,23 @@ def ollama_chat_lines(thinking: Sequence[str] = (), content: Sequence[str] = (),
 
 def _openai_usage(n_reasoning: int, n_content: int, prompt: int = 7) -> dict:
     done = n_reasoning + n_content
-    return {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done,
-            "completion_tokens_details": {"reasoning_tokens": n_reasoning}}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": done,
+        "total_tokens": prompt + done,
+        "completion_tokens_details": {"reasoning_tokens": n_reasoning},
+    }
 
 
-def openai_sse_events(reasoning: Sequence[str] = (), content: Sequence[str] = (),
-                      reasoning_field: str | None = "reasoning", finish_reason: str | None = "stop",
-                      usage: dict | None = ..., model: str = "mistralai/Magistral-Small-2509",
-                      done: bool = True) -> list[bytes]:
+def openai_sse_events(
+    reasoning: Sequence[str] = (),
+    content: Sequence[str] = (),
+    reasoning_field: str | None = "reasoning",
+    finish_reason: str | None = "stop",
+    usage: dict | None = ...,
+    model: str = "mistralai/Magistral-Small-2509",
+    done: bool = True,
+) -> list[bytes]:
     """``reasoning_field=None`` sends reasoning inline in ``content`` (the
     caller supplies any [THINK] markers); ``usage=...`` derives the usage chunk
     from the piece counts, ``None`` omits it; ``finish_reason=None`` omits the
@@ -154,16 +179,23 @@ def openai_sse_events(reasoning: Sequence[str] = (), content: Sequence[str] = ()
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
     def chunk(choices: list, **extra: Any) -> bytes:
-        obj = {"id": cid, "object": "chat.completion.chunk", "created": created,
-               "model": model, "choices": choices, **extra}
+        obj = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": choices,
+            **extra,
+        }
         return f"data: {_dumps(obj)}\n\n".encode()
 
     def choice(delta: dict, finish: str | None = None) -> list:
         return [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
 
     pieces = [(reasoning_field or "content", r) for r in reasoning] + [("content", c) for c in content]
-    events = [chunk(choice(({"role": "assistant"} if i == 0 else {}) | {key: text}))
-              for i, (key, text) in enumerate(pieces)]
+    events = [
+        chunk(choice(({"role": "assistant"} if i == 0 else {}) | {key: text})) for i, (key, text) in enumerate(pieces)
+    ]
     if not pieces:
         events.append(chunk(choice({"role": "assistant", "content": ""})))
     if finish_reason is not None:
@@ -187,33 +219,61 @@ def text_chunk(text: str) -> dict:
     return {"type": "text", "text": text}
 
 
-def mistral_sse_events(contents: Sequence[str | list], finish_reason: str = "stop",
-                       model: str = "mistral-small-latest", prompt_tokens: int = 7) -> list[bytes]:
+def mistral_sse_events(
+    contents: Sequence[str | list],
+    finish_reason: str = "stop",
+    model: str = "mistral-small-latest",
+    prompt_tokens: int = 7,
+) -> list[bytes]:
     """Mistral's stream: each item is one chunk's ``delta.content`` (a string, or a list of
     typed chunks); no ``reasoning`` field; the last chunk carries the finish reason and the
     usage together, which Mistral sends without ``stream_options``."""
     cid, created = uuid.uuid4().hex, int(time.time())
 
     def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
-        obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        obj = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
         return f"data: {_dumps(obj)}\n\n".encode()
 
     events = [chunk({"role": "assistant", "content": ""})]
     events += [chunk({"content": content}) for content in contents]
-    usage = {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens + len(contents),
-             "completion_tokens": len(contents)}
+    usage = {
+        "prompt_tokens": prompt_tokens,
+        "total_tokens": prompt_tokens + len(contents),
+        "completion_tokens": len(contents),
+    }
     events.append(chunk({"content": ""}, finish_reason, usage=usage))
     return events + [b"data: [DONE]\n\n"]
 
 
 def mistral_models(*entries: dict) -> Reply:
     """Mistral's ``/v1/models``: each model's context, capabilities and aliases."""
-    return json_reply({"object": "list", "data": [
-        {"object": "model", "created": int(time.time()), "owned_by": "mistralai", "description": "",
-         "capabilities": {"completion_chat": True, "function_calling": True, "vision": False},
-         "max_context_length": 131072, "aliases": [], "deprecation": None, "type": "base", **entry}
-        for entry in entries]})
+    return json_reply(
+        {
+            "object": "list",
+            "data": [
+                {
+                    "object": "model",
+                    "created": int(time.time()),
+                    "owned_by": "mistralai",
+                    "description": "",
+                    "capabilities": {"completion_chat": True, "function_calling": True, "vision": False},
+                    "max_context_length": 131072,
+                    "aliases": [],
+                    "deprecation": None,
+                    "type": "base",
+                    **entry,
+                }
+                for entry in entries
+            ],
+        }
+    )
 
 
 def vllm_tokenize(think_tokens: bool) -> Callable[[Received], Reply]:
@@ -223,11 +283,23 @@ def vllm_tokenize(think_tokens: bool) -> Callable[[Received], Reply]:
     end = ["[/THINK]"] if think_tokens else ["[/", "TH", "INK", "]"]
 
     def reply(request: Received) -> Reply:
-        pieces = ["<s>", "[SYSTEM_PROMPT]", "Think", ".", *think, "x", *end, "[/SYSTEM_PROMPT]", "[INST]", "?",
-                  "[/INST]"]
+        pieces = [
+            "<s>",
+            "[SYSTEM_PROMPT]",
+            "Think",
+            ".",
+            *think,
+            "x",
+            *end,
+            "[/SYSTEM_PROMPT]",
+            "[INST]",
+            "?",
+            "[/INST]",
+        ]
         strs = pieces if (request.json or {}).get("return_token_strs") else None
-        return json_reply({"count": len(pieces), "max_model_len": 40960, "tokens": list(range(len(pieces))),
-                           "token_strs": strs})
+        return json_reply(
+            {"count": len(pieces), "max_model_len": 40960, "tokens": list(range(len(pieces))), "token_strs": strs}
+        )
 
     return reply
 
@@ -237,8 +309,9 @@ def chat_path(backend: str) -> str:
     return "/api/chat" if backend == "ollama" else "/v1/chat/completions"
 
 
-def chat_stream(backend: str, reasoning: Sequence[str] = (), content: Sequence[str] = (), *,
-                complete: bool = True) -> list[bytes]:
+def chat_stream(
+    backend: str, reasoning: Sequence[str] = (), content: Sequence[str] = (), *, complete: bool = True
+) -> list[bytes]:
     """A streamed reply in the backend's own format; ``complete=False`` leaves off the
     final done line (Ollama) or the finish chunk, usage and ``[DONE]`` (OpenAI)."""
     if backend == "ollama":
@@ -325,8 +398,14 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = json.loads(body) if body else None
         except ValueError:
             parsed = None
-        received = Received(self.command, urlsplit(self.path).path,
-                            {k.lower(): v for k, v in self.headers.items()}, body, parsed, time.monotonic())
+        received = Received(
+            self.command,
+            urlsplit(self.path).path,
+            {k.lower(): v for k, v in self.headers.items()},
+            body,
+            parsed,
+            time.monotonic(),
+        )
         owner = self.server.owner
         owner._record(owner.requests, received)
         reply = owner._reply_for(received)
@@ -342,14 +421,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, reply: Reply) -> None:
         steps = [s for s in reply.body if s != b""]  # an empty chunk would end the body
         ctype = reply.content_type or (
-            SSE if steps and isinstance(steps[0], bytes) and steps[0].startswith(b"data:") else NDJSON)
-        chunked = not reply.raw and (ctype in (NDJSON, SSE) or len(steps) != 1
-                                     or not isinstance(steps[0], bytes))
+            SSE if steps and isinstance(steps[0], bytes) and steps[0].startswith(b"data:") else NDJSON
+        )
+        chunked = not reply.raw and (ctype in (NDJSON, SSE) or len(steps) != 1 or not isinstance(steps[0], bytes))
         if not reply.raw:
-            head = [f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}",
-                    f"Date: {self.date_time_string()}", f"Content-Type: {ctype}"]
-            head.append("Transfer-Encoding: chunked" if chunked
-                        else f"Content-Length: {sum(len(s) for s in steps)}")
+            head = [
+                f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}",
+                f"Date: {self.date_time_string()}",
+                f"Content-Type: {ctype}",
+            ]
+            head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {sum(len(s) for s in steps)}")
             head += [f"{k}: {v}" for k, v in reply.headers.items()]
             self._write("\r\n".join(head).encode() + b"\r\n\r\n")
         for step in steps:
@@ -412,9 +493,13 @@ class ModelServer:
     """One loopback server answering both APIs. Routes fall back to sensible
     defaults so a test only scripts the exchange it is about."""
 
-    def __init__(self, ollama_models: tuple[str, ...] = ("magistral:latest",),
-                 openai_model: str = "mistralai/Magistral-Small-2509", max_model_len: int = 40960,
-                 openai_root: str | None = None):
+    def __init__(
+        self,
+        ollama_models: tuple[str, ...] = ("magistral:latest",),
+        openai_model: str = "mistralai/Magistral-Small-2509",
+        max_model_len: int = 40960,
+        openai_root: str | None = None,
+    ):
         """``openai_root``: the checkpoint vLLM's /v1/models names behind ``openai_model`` (itself by default)."""
         self.ollama_models, self.openai_model, self.max_model_len = ollama_models, openai_model, max_model_len
         self.openai_root = openai_root or openai_model
@@ -427,9 +512,13 @@ class ModelServer:
         self._hangups_taken = 0
         self._requests_taken: set[int] = set()
         self._routes: dict[tuple[str, str], list] = {}  # key -> [responders, next index]
-        for method, path, fn in [("GET", "/api/tags", self._tags), ("POST", "/api/show", self._show),
-                                 ("POST", "/api/chat", self._ollama_chat), ("GET", "/v1/models", self._models),
-                                 ("POST", "/v1/chat/completions", self._openai_chat)]:
+        for method, path, fn in [
+            ("GET", "/api/tags", self._tags),
+            ("POST", "/api/show", self._show),
+            ("POST", "/api/chat", self._ollama_chat),
+            ("GET", "/v1/models", self._models),
+            ("POST", "/v1/chat/completions", self._openai_chat),
+        ]:
             self.route(method, path, fn)
         self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
@@ -469,9 +558,12 @@ class ModelServer:
 
     def wait_for_request(self, path: str, timeout: float = 2.0) -> Received:
         """Returns the earliest request to ``path`` not yet returned by this method."""
+
         def pending() -> int | None:
-            return next((i for i, r in enumerate(self.requests)
-                         if r.path == path and i not in self._requests_taken), None)
+            return next(
+                (i for i, r in enumerate(self.requests) if r.path == path and i not in self._requests_taken), None
+            )
+
         with self._cond:
             if not self._cond.wait_for(lambda: pending() is not None, timeout):
                 raise TimeoutError(f"no request to {path} within {timeout}s")
@@ -506,25 +598,56 @@ class ModelServer:
         return next((m for m in self.ollama_models if name in (m, m.removesuffix(":latest"))), None)
 
     def _tags(self, _: Received) -> Reply:
-        details = {"parent_model": "", "format": "gguf", "family": "llama", "families": ["llama"],
-                   "parameter_size": "23.6B", "quantization_level": "Q4_K_M"}
-        return json_reply({"models": [
-            {"name": m, "model": m, "modified_at": "2025-09-18T10:00:00.000000000Z",
-             "size": 14_333_928_000, "digest": uuid.uuid5(uuid.NAMESPACE_URL, m).hex * 2,
-             "details": details} for m in self.ollama_models]})
+        details = {
+            "parent_model": "",
+            "format": "gguf",
+            "family": "llama",
+            "families": ["llama"],
+            "parameter_size": "23.6B",
+            "quantization_level": "Q4_K_M",
+        }
+        return json_reply(
+            {
+                "models": [
+                    {
+                        "name": m,
+                        "model": m,
+                        "modified_at": "2025-09-18T10:00:00.000000000Z",
+                        "size": 14_333_928_000,
+                        "digest": uuid.uuid5(uuid.NAMESPACE_URL, m).hex * 2,
+                        "details": details,
+                    }
+                    for m in self.ollama_models
+                ]
+            }
+        )
 
     def _show(self, req: Received) -> Reply:
         name = (req.json or {}).get("model") or (req.json or {}).get("name", "")
         if not self._ollama_name(name):
             return ollama_error(f"model '{name}' not found")
-        return json_reply({
-            "modelfile": f"FROM {name}\n", "parameters": "temperature 0.7\ntop_p 0.95",
-            "template": "{{- range .Messages }}[INST]{{ .Content }}[/INST]{{ end }}",
-            "details": {"parent_model": "", "format": "gguf", "family": "llama", "families": ["llama"],
-                        "parameter_size": "23.6B", "quantization_level": "Q4_K_M"},
-            "model_info": {"general.architecture": "llama", "general.parameter_count": 23_572_403_200,
-                           "llama.context_length": 131072},
-            "capabilities": ["completion", "thinking"], "modified_at": "2025-09-18T10:00:00Z"})
+        return json_reply(
+            {
+                "modelfile": f"FROM {name}\n",
+                "parameters": "temperature 0.7\ntop_p 0.95",
+                "template": "{{- range .Messages }}[INST]{{ .Content }}[/INST]{{ end }}",
+                "details": {
+                    "parent_model": "",
+                    "format": "gguf",
+                    "family": "llama",
+                    "families": ["llama"],
+                    "parameter_size": "23.6B",
+                    "quantization_level": "Q4_K_M",
+                },
+                "model_info": {
+                    "general.architecture": "llama",
+                    "general.parameter_count": 23_572_403_200,
+                    "llama.context_length": 131072,
+                },
+                "capabilities": ["completion", "thinking"],
+                "modified_at": "2025-09-18T10:00:00Z",
+            }
+        )
 
     def _ollama_chat(self, req: Received) -> Reply:
         body = req.json or {}
@@ -535,14 +658,30 @@ class ModelServer:
         if body.get("stream", True):
             return Reply(body=lines, content_type=NDJSON)
         done = json.loads(lines[-1])
-        done["message"] = {"role": "assistant", "content": "".join(DEFAULT_ANSWER),
-                           "thinking": "".join(DEFAULT_THINKING)}
+        done["message"] = {
+            "role": "assistant",
+            "content": "".join(DEFAULT_ANSWER),
+            "thinking": "".join(DEFAULT_THINKING),
+        }
         return json_reply(done)
 
     def _models(self, _: Received) -> Reply:
-        return json_reply({"object": "list", "data": [
-            {"id": self.openai_model, "object": "model", "created": int(time.time()), "owned_by": "vllm",
-             "root": self.openai_root, "parent": None, "max_model_len": self.max_model_len}]})
+        return json_reply(
+            {
+                "object": "list",
+                "data": [
+                    {
+                        "id": self.openai_model,
+                        "object": "model",
+                        "created": int(time.time()),
+                        "owned_by": "vllm",
+                        "root": self.openai_root,
+                        "parent": None,
+                        "max_model_len": self.max_model_len,
+                    }
+                ],
+            }
+        )
 
     def _openai_chat(self, req: Received) -> Reply:
         body = req.json or {}
@@ -550,15 +689,21 @@ class ModelServer:
             return openai_error(f"The model `{body.get('model')}` does not exist.")
         if body.get("stream"):
             usage = ... if (body.get("stream_options") or {}).get("include_usage") else None
-            return Reply(body=openai_sse_events(DEFAULT_THINKING, DEFAULT_ANSWER, usage=usage,
-                                                model=self.openai_model), content_type=SSE)
-        message = {"role": "assistant", "content": "".join(DEFAULT_ANSWER),
-                   "reasoning": "".join(DEFAULT_THINKING)}
-        return json_reply({"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion",
-                           "created": int(time.time()), "model": self.openai_model,
-                           "choices": [{"index": 0, "message": message, "logprobs": None,
-                                        "finish_reason": "stop"}],
-                           "usage": _openai_usage(len(DEFAULT_THINKING), len(DEFAULT_ANSWER))})
+            return Reply(
+                body=openai_sse_events(DEFAULT_THINKING, DEFAULT_ANSWER, usage=usage, model=self.openai_model),
+                content_type=SSE,
+            )
+        message = {"role": "assistant", "content": "".join(DEFAULT_ANSWER), "reasoning": "".join(DEFAULT_THINKING)}
+        return json_reply(
+            {
+                "id": f"chatcmpl-{uuid.uuid4().hex}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": self.openai_model,
+                "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+                "usage": _openai_usage(len(DEFAULT_THINKING), len(DEFAULT_ANSWER)),
+            }
+        )
 
 
 def free_port() -> int:

@@ -50,11 +50,10 @@ def run_cli(
         **feed,
     )
 
+
 FLAWED = "Assume x = y. Then x² = xy, so x² − y² = xy − y², (x + y)(x − y) = y(x − y), x + y = y, 2y = y, 2 = 1."
 # Long enough that a run which fails to hang up would still be running when the test ends.
 SILENCE = 10.0
-
-
 
 
 def backend_url(server: ModelServer | str, backend: str) -> dict[str, str]:
@@ -67,7 +66,9 @@ def backend_url(server: ModelServer | str, backend: str) -> dict[str, str]:
 
 
 def settings_for(server: ModelServer | str, backend: str = "ollama", **overrides: Any) -> Settings:
-    return Settings(_env_file=None, backend=backend, **{"connect_timeout": 2.0, **backend_url(server, backend), **overrides})
+    return Settings(
+        _env_file=None, backend=backend, **{"connect_timeout": 2.0, **backend_url(server, backend), **overrides}
+    )
 
 
 def run_to_end(settings: Settings, text: str = FLAWED) -> tuple[list, RunState]:

@@ -112,7 +112,8 @@ def main() -> int:
             began = time.monotonic()
             until = began + args.minutes * 60
             workers = [
-                threading.Thread(target=session, args=(n, app.url, until, tally), daemon=True) for n in range(args.sessions)
+                threading.Thread(target=session, args=(n, app.url, until, tally), daemon=True)
+                for n in range(args.sessions)
             ]
             for worker in workers:
                 worker.start()

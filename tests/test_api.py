@@ -32,14 +32,18 @@ def test_debug_api_on_an_openai_compatible_server_keeps_tags_out_of_both_outputs
         Reply(body=openai_sse_events(content=["[THINK]The step ", "cancels x − y[/TH", "INK]It divides by zero."])),
     )
     with serve_app(backend="openai", **backend_url(srv, "openai")) as url:
-        reasoning, answer, *_ = Client(url, verbose=False).submit("x = y so 2 = 1", api_name="/debug").result(timeout=30)
+        reasoning, answer, *_ = (
+            Client(url, verbose=False).submit("x = y so 2 = 1", api_name="/debug").result(timeout=30)
+        )
     assert reasoning == "The step cancels x − y"
     assert answer == "It divides by zero."
 
 
 @pytest.mark.parametrize("backend", ["ollama", "openai"])
 def test_cancelling_a_debug_job_hangs_up_on_the_model_server(srv, backend):
-    srv.route("POST", chat_path(backend), Reply(body=paced(chat_stream(backend, [f"thought {i} " for i in range(400)]), 0.05)))
+    srv.route(
+        "POST", chat_path(backend), Reply(body=paced(chat_stream(backend, [f"thought {i} " for i in range(400)]), 0.05))
+    )
     with serve_app(backend=backend, **backend_url(srv, backend)) as url:
         job = Client(url, verbose=False).submit("Assume x = y …", api_name="/debug")
         srv.wait_for_request(chat_path(backend), timeout=20)
@@ -97,7 +101,6 @@ def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(srv):
     assert srv.wait_for_hangup(timeout=1) is not None
 
 
-
 def test_the_api_names_every_input_and_takes_the_apps_settings_as_defaults(srv):
     """What gradio_client callers read: only the text (or question) is required; the rest
     default to what the app was started with, and the outputs keep their order."""
@@ -114,16 +117,31 @@ def test_the_api_names_every_input_and_takes_the_apps_settings_as_defaults(srv):
         ("version", "Dropdown", True, "2509"),
     ]
     described = {
-        name: [(p["parameter_name"], p["component"], p["parameter_has_default"], p["parameter_default"]) for p in endpoint["parameters"]]
+        name: [
+            (p["parameter_name"], p["component"], p["parameter_has_default"], p["parameter_default"])
+            for p in endpoint["parameters"]
+        ]
         for name, endpoint in api["named_endpoints"].items()
     }
     assert described == {
-        "/debug": [("text", "Textbox", False, None), *panel, ("image", "Image", True, None), ("lang", "Dropdown", True, "en")],
+        "/debug": [
+            ("text", "Textbox", False, None),
+            *panel,
+            ("image", "Image", True, None),
+            ("lang", "Dropdown", True, "en"),
+        ],
         "/follow_up": [("question", "Textbox", False, None), *panel, ("lang", "Dropdown", True, "en")],
     }
     assert api["unnamed_endpoints"] == {}
     for endpoint in api["named_endpoints"].values():
-        assert [r["label"] for r in endpoint["returns"]] == ["Reasoning", "Answer", "Status", "Conversation", "Notes", "Verdict"]
+        assert [r["label"] for r in endpoint["returns"]] == [
+            "Reasoning",
+            "Answer",
+            "Status",
+            "Conversation",
+            "Notes",
+            "Verdict",
+        ]
 
 
 def test_the_debug_handler_given_only_the_text_runs_with_the_apps_settings(srv):
@@ -141,7 +159,9 @@ def test_the_debug_handler_given_only_the_text_runs_with_the_apps_settings(srv):
         Reply(body=ollama_chat_lines(content=["<think>\nx − y is zero", "</think>\n\nStep 5 divides by zero."])),
     )
     page = DebuggerPage(
-        Settings(_env_file=None, ollama_url=srv.url, model="magistral:small", temperature=0.3, top_p=0.5, max_tokens=321)
+        Settings(
+            _env_file=None, ollama_url=srv.url, model="magistral:small", temperature=0.3, top_p=0.5, max_tokens=321
+        )
     )
 
     async def last_update() -> tuple:

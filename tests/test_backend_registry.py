@@ -5,7 +5,7 @@ for the test, which the settings, the run and the page's handlers all take as th
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 

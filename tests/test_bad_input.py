@@ -43,8 +43,6 @@ MARKUP = (
 )
 
 
-
-
 def debug(settings: Settings, text: str) -> RunState:
     return run_to_end(settings, text)[1]
 
@@ -71,7 +69,9 @@ BLANK = ["", "   ", "\n\t \r\n  ", "\u00a0\u3000\u2003", "\x00\x07\x1b\x7f", "\u
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
-@pytest.mark.parametrize("text", BLANK, ids=["empty", "spaces", "newlines-tabs", "unicode-spaces", "control-only", "zero-width-only"])
+@pytest.mark.parametrize(
+    "text", BLANK, ids=["empty", "spaces", "newlines-tabs", "unicode-spaces", "control-only", "zero-width-only"]
+)
 def test_blank_text_sends_nothing_and_says_what_to_paste(kind, text):
     with ModelServer() as srv:
         state = debug(settings_for(srv, kind), text)

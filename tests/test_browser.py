@@ -152,7 +152,8 @@ def test_html_and_script_in_model_output_run_nothing(page, srv, app_url):
         "<script>window.__pwned = 'script'</script>\n\n"
         "<img src=x onerror=\"window.__pwned = 'img'\">\n\n"
         "[click me](javascript:window.__pwned='link') and <a href=\"javascript:window.__pwned='a'\">this</a>\n\n"
-        + "A" * 20000
+        + "A"
+        * 20000
     )
     srv.route(
         "POST",
@@ -235,11 +236,17 @@ def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settin
     srv.route(
         "POST",
         "/api/chat",
-        Reply(body=ollama_chat_lines(thinking=["Step 5 divides by zero."], content=["The flaw is **step 5**: $x - y = 0$."])),
+        Reply(
+            body=ollama_chat_lines(
+                thinking=["Step 5 divides by zero."], content=["The flaw is **step 5**: $x - y = 0$."]
+            )
+        ),
     )
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(app_url)
-    normal_size = page.locator("#answer [data-testid=markdown]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    normal_size = page.locator("#answer [data-testid=markdown]").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
     page.locator("#proof textarea").fill("Assume x = y …")
     page.locator("#debug").click()
     page.locator("#status").get_by_text("Finished").wait_for()
@@ -254,7 +261,9 @@ def test_presenter_mode_from_a_bookmark_enlarges_the_answer_and_hides_the_settin
     page.locator("#proof textarea").fill("Assume x = y …")
     page.locator("#debug").click()
     page.locator("#status").get_by_text("Finished").wait_for()
-    presenter_size = page.locator("#answer [data-testid=markdown]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    presenter_size = page.locator("#answer [data-testid=markdown]").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
     assert presenter_size >= 1.5 * normal_size  # legible from the back of a room at 1280×720
     page.screenshot(path=str(ARTIFACTS / "presenter_1280x720.png"))
 
@@ -269,7 +278,11 @@ def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_a
         "/api/chat",
         [
             Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."])),
-            Reply(body=ollama_chat_lines(thinking=["Because 0/0 is undefined."], content=["Dividing by zero is undefined."])),
+            Reply(
+                body=ollama_chat_lines(
+                    thinking=["Because 0/0 is undefined."], content=["Dividing by zero is undefined."]
+                )
+            ),
         ],
     )
     start_debug(page, app_url, "Assume x = y … so 2 = 1.")
@@ -292,7 +305,9 @@ def test_a_follow_up_question_keeps_the_first_turn_in_the_thread_and_sends_its_a
 
 def test_a_finished_run_can_be_downloaded_as_markdown(page, srv, app_url):
     srv.route(
-        "POST", "/api/chat", Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."]))
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."])),
     )
     start_debug(page, app_url, "Assume x = y … so 2 = 1.")
     page.locator("#status").get_by_text("Finished").wait_for()
@@ -311,7 +326,10 @@ def test_a_photo_goes_to_a_vision_model_with_the_question(page, srv, app_url, tm
     srv.route(
         "POST",
         "/api/show",
-        Reply(body=[b'{"capabilities":["completion","thinking","vision"],"details":{},"model_info":{}}'], content_type="application/json"),
+        Reply(
+            body=[b'{"capabilities":["completion","thinking","vision"],"details":{},"model_info":{}}'],
+            content_type="application/json",
+        ),
     )
     page.goto(app_url)
     page.locator("#photo").wait_for()  # shown because /api/show lists vision
@@ -326,7 +344,9 @@ def test_a_photo_goes_to_a_vision_model_with_the_question(page, srv, app_url, tm
 
 def test_a_recorded_run_replays_in_the_page_labelled_as_a_replay(page, srv, tmp_path):
     srv.route(
-        "POST", "/api/chat", Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."]))
+        "POST",
+        "/api/chat",
+        Reply(body=ollama_chat_lines(thinking=["x − y is zero."], content=["Step 5 divides by zero."])),
     )
     with serve_app(ollama_url=srv.url, record_dir=str(tmp_path)) as url:
         start_debug(page, url, "Assume x = y … so 2 = 1.")

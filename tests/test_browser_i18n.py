@@ -63,7 +63,8 @@ def test_the_page_follows_the_browsers_language(open_page, url, locale, lang):
     page = open_page(locale, url)
     wait_for_debug_button(page, lang)
     page.wait_for_function(
-        "expected => document.querySelector('#proof textarea').placeholder === expected", arg=t("proof_placeholder", lang)
+        "expected => document.querySelector('#proof textarea').placeholder === expected",
+        arg=t("proof_placeholder", lang),
     )
     assert proof_label(page) == t("proof_label", lang)
     assert page.locator("#stop").inner_text().strip() == t("stop_button", lang)

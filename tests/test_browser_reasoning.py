@@ -79,8 +79,16 @@ class PaneApp:
             proof = gr.Textbox("Assume x = y. Then x² = xy … so 2 = 1.", label="Proof", elem_id="proof")
             button = gr.Button("Debug", variant="primary", elem_id="debug")
             pane = build_reasoning_pane()
-            button.click(debug, [proof, pane.raw, session], pane.outputs, show_progress="hidden", show_progress_on=pane.outputs[:1])
-            pane.raw.change(lambda raw, s: s.pane.show_raw(raw), [pane.raw, session], pane.outputs, show_progress="hidden")
+            button.click(
+                debug,
+                [proof, pane.raw, session],
+                pane.outputs,
+                show_progress="hidden",
+                show_progress_on=pane.outputs[:1],
+            )
+            pane.raw.change(
+                lambda raw, s: s.pane.show_raw(raw), [pane.raw, session], pane.outputs, show_progress="hidden"
+            )
 
     def __enter__(self) -> str:
         port = free_port()
@@ -100,7 +108,7 @@ class PaneApp:
 
 
 @pytest.fixture
-def open_page(browser):
+def open_page(browser):  # noqa: F811  (the module-scoped Chromium)
     """Pages on the pane's app, each in its own browser context, closed after the test."""
     contexts = []
 
@@ -202,7 +210,9 @@ def test_the_pane_follows_the_stream_pauses_when_scrolled_up_and_resumes(open_pa
         page = open_page(url)
         latest = page.locator("#reasoning-latest")
         page.locator("#debug").click()
-        page.wait_for_function("() => { const s = document.getElementById('reasoning-scroll'); return s.scrollHeight > 1.5 * s.clientHeight; }")
+        page.wait_for_function(
+            "() => { const s = document.getElementById('reasoning-scroll'); return s.scrollHeight > 1.5 * s.clientHeight; }"
+        )
         assert_follows(page)
         assert not latest.is_visible()
         assert page.locator("#reasoning-content .katex").count() > 20  # $…$ and \\[…\\] rendered as math
@@ -216,7 +226,9 @@ def test_the_pane_follows_the_stream_pauses_when_scrolled_up_and_resumes(open_pa
         latest.wait_for(state="visible")
         kept = newest(page)["scrollTop"]
         frames = painted(page, 1500)  # new text goes on arriving…
-        assert all(abs(frame["scrollTop"] - kept) <= 1 and not frame["visible"] for frame in frames)  # …the reader stays put
+        assert all(
+            abs(frame["scrollTop"] - kept) <= 1 and not frame["visible"] for frame in frames
+        )  # …the reader stays put
         page.screenshot(path=str(ARTIFACTS / "reasoning_paused_1440x900.png"))
 
         latest.click()
@@ -249,7 +261,9 @@ def test_the_pane_follows_on_a_phone(open_page, srv):
         page = open_page(url, 390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
         page.locator("#debug").tap()
         page.locator("#reasoning-scroll").scroll_into_view_if_needed()
-        page.wait_for_function("() => { const s = document.getElementById('reasoning-scroll'); return s.scrollHeight > 1.5 * s.clientHeight; }")
+        page.wait_for_function(
+            "() => { const s = document.getElementById('reasoning-scroll'); return s.scrollHeight > 1.5 * s.clientHeight; }"
+        )
         assert_follows(page, samples=4)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "reasoning_following_390x844.png"))
@@ -296,7 +310,13 @@ def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(ope
     srv.route(
         "POST",
         "/api/chat",
-        Reply(body=[ollama_chat_lines(thinking=[bulk])[0], Sleep(3), *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48)]),
+        Reply(
+            body=[
+                ollama_chat_lines(thinking=[bulk])[0],
+                Sleep(3),
+                *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48),
+            ]
+        ),
     )
     app = PaneApp(srv.url)
     with app as url:
@@ -306,7 +326,9 @@ def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(ope
         page.evaluate(MEASURE_JS)
         page.locator("#debug").click()
         started = time.monotonic()
-        page.wait_for_function("() => document.getElementById('reasoning-content').textContent.length > 146000", timeout=120_000)
+        page.wait_for_function(
+            "() => document.getElementById('reasoning-content').textContent.length > 146000", timeout=120_000
+        )
         page.wait_for_function(IDLE_JS, polling=100, timeout=120_000)
         bulk_seconds = time.monotonic() - started
         streaming_from = len(app.updates)

@@ -13,8 +13,14 @@ from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the module-sco
 
 PROOF = "Let x = y.\nThen x² = xy.\nSo x² − y² = xy − y².\nDivide both sides by x − y: x + y = y.\nSo 2 = 1."
 STEP_4 = "Divide both sides by x − y: x + y = y."
-REASONING = ["Step 1 sets x = y. ", "Step 2 multiplies by x. ", "Step 3 subtracts y². ", "Step 4 divides by x − y, ",
-             "which is 0. ", "Checking step 4 again. "]
+REASONING = [
+    "Step 1 sets x = y. ",
+    "Step 2 multiplies by x. ",
+    "Step 3 subtracts y². ",
+    "Step 4 divides by x − y, ",
+    "which is 0. ",
+    "Checking step 4 again. ",
+]
 ANSWER = ["Step 4 divides by $x - y = 0$.\n\n", "Flawed step: 4 (division by zero)"]
 
 
@@ -50,7 +56,9 @@ def test_the_focus_follows_the_reasoning_then_the_flawed_step_is_marked_in_prese
     outlined = set()
     for _ in range(60):  # sample while it streams: the outline moves along the steps the reasoning names
         # read in one go: the outline may move (or go, once the verdict is in) between two calls
-        outlined.update(page.evaluate("[...document.querySelectorAll('#proof-view li[data-focus]')].map(li => li.dataset.step)"))
+        outlined.update(
+            page.evaluate("[...document.querySelectorAll('#proof-view li[data-focus]')].map(li => li.dataset.step)")
+        )
         if page.locator("#proof-view [data-flawed='true']").count():
             break
         page.wait_for_timeout(150)

@@ -15,15 +15,27 @@ import time
 import pytest
 
 from magistral_debugger.prompt import user_message_text
-from tests.loopback import ModelServer, Reply, dead_url, json_reply, ollama_chat_lines, openai_sse_events, sse_error
-from tests.runs import FLAWED, child_env, run_cli, silent_then, stalled_after_first
+from tests.loopback import (
+    ModelServer,
+    Reply,
+    Sleep,
+    chat_stream,
+    dead_url,
+    json_reply,
+    ollama_chat_lines,
+    openai_sse_events,
+    sse_error,
+)
+from tests.runs import FLAWED, SILENCE, child_env, run_cli, silent_then, stalled_after_first
 
 TAGS = ("[THINK]", "[/THINK]", "<think>", "</think>")
 MODEL = "mistralai/Magistral-Small-2509"
 
 
 def ollama_env(server: ModelServer, **more: str) -> dict[str, str]:
-    return child_env(**{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more})
+    return child_env(
+        **{"MAGISTRAL_BACKEND": "ollama", "MAGISTRAL_OLLAMA_URL": server.url, "MAGISTRAL_MODEL": "magistral", **more}
+    )
 
 
 def openai_env(server: ModelServer, **more: str) -> dict[str, str]:
@@ -48,7 +60,9 @@ def test_answer_goes_to_stdout_and_reasoning_to_stderr_with_no_tags_on_ollama(sr
     srv.route(
         "POST",
         "/api/chat",
-        Reply(body=ollama_chat_lines(["Step 5 divides ", "by x − y."], ["<think>stray</think>", "Step 5 divides by 0."])),
+        Reply(
+            body=ollama_chat_lines(["Step 5 divides ", "by x − y."], ["<think>stray</think>", "Step 5 divides by 0."])
+        ),
     )
     result = run_cli([FLAWED], ollama_env(srv), tmp_path)
     assert result.returncode == 0, result.stderr
@@ -63,7 +77,9 @@ def test_answer_goes_to_stdout_and_reasoning_to_stderr_with_no_tags_on_ollama(sr
 
 
 def test_openai_backend_with_inline_tags_and_the_servers_first_model(srv, tmp_path):
-    events = openai_sse_events(content=["[THINK]x − y ", "is 0[/TH", "INK]Step 5 ", "divides by 0."], reasoning_field=None)
+    events = openai_sse_events(
+        content=["[THINK]x − y ", "is 0[/TH", "INK]Step 5 ", "divides by 0."], reasoning_field=None
+    )
     srv.route("POST", "/v1/chat/completions", Reply(body=events))
     result = run_cli([FLAWED], openai_env(srv), tmp_path)
     assert result.returncode == 0, result.stderr
@@ -78,7 +94,11 @@ def test_reasoning_a_template_opened_never_reaches_a_redirected_stdout(srv, tmp_
     """The server's template opened the thinking block: only the closing tag comes back. Piped
     to a file, answer text is held until that tag shows it was reasoning, which then goes to
     stderr; ``> answer.md`` gets only the answer."""
-    srv.route("POST", "/api/show", json_reply({"template": "[INST]{{ .Prompt }}[/INST][THINK]", "capabilities": ["completion"]}))
+    srv.route(
+        "POST",
+        "/api/show",
+        json_reply({"template": "[INST]{{ .Prompt }}[/INST][THINK]", "capabilities": ["completion"]}),
+    )
     content = ["Step 5 divides ", "by x − y, which is 0.[/THI", "NK]Step 5 divides ", "by 0."]
     srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(content=content)))
     result = run_cli([FLAWED], ollama_env(srv), tmp_path)
@@ -182,25 +202,25 @@ def _wait_for_output(stream, timeout: float) -> bytes:
     return os.read(stream.fileno(), 4096)
 
 
-@pytest.mark.parametrize("when", ["mid-stream", "before-first-token"])
-def test_ctrl_c_exits_130_and_hangs_up_on_the_server(srv, tmp_path, when):
-    """Ctrl-C must stop generation on the server, not just the printing, including while
-    the server is still silent (loading the model)."""
-    lines = ollama_chat_lines(["Step 5 divides ", "by zero."], ["Answer."])
-    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(lines) if when == "mid-stream" else silent_then(lines)))
+def reasoning_printed(proc: subprocess.Popen) -> None:
+    _wait_for_output(proc.stderr, 20)
+
+
+def answer_printed(proc: subprocess.Popen) -> None:
+    _wait_for_output(proc.stdout, 20)
+
+
+def _ctrl_c(args: list[str], env: dict[str, str], cwd, when_ready) -> tuple[int, str]:
+    """The CLI with ``args``, sent SIGINT once ``when_ready(proc)`` returns; its exit code and stderr."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "magistral_debugger", FLAWED],
+        [sys.executable, "-m", "magistral_debugger", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=ollama_env(srv),
-        cwd=tmp_path,
+        env=env,
+        cwd=cwd,
     )
     try:
-        if when == "mid-stream":
-            assert b"Step 5 divides" in _wait_for_output(proc.stderr, 20)
-        else:
-            srv.wait_for_request("/api/chat", timeout=20)
-            time.sleep(0.2)  # let the client settle into reading the silent stream
+        when_ready(proc)
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=20)
         err = proc.stderr.read().decode()
@@ -208,6 +228,75 @@ def test_ctrl_c_exits_130_and_hangs_up_on_the_server(srv, tmp_path, when):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    return code, err
+
+
+@pytest.mark.parametrize("when", ["mid-stream", "before-first-token"])
+def test_ctrl_c_exits_130_and_hangs_up_on_the_server(srv, tmp_path, when):
+    """Ctrl-C must stop generation on the server, not just the printing, including while
+    the server is still silent (loading the model)."""
+    lines = ollama_chat_lines(["Step 5 divides ", "by zero."], ["Answer."])
+    srv.route(
+        "POST", "/api/chat", Reply(body=stalled_after_first(lines) if when == "mid-stream" else silent_then(lines))
+    )
+
+    def ready(proc: subprocess.Popen) -> None:
+        if when == "mid-stream":
+            assert b"Step 5 divides" in _wait_for_output(proc.stderr, 20)
+        else:
+            srv.wait_for_request("/api/chat", timeout=20)
+            time.sleep(0.2)  # let the client settle into reading the silent stream
+
+    code, err = _ctrl_c([FLAWED], ollama_env(srv), tmp_path, ready)
     assert code == 130
     assert "Traceback" not in err
     assert srv.wait_for_hangup(timeout=5) is not None
+
+
+def test_ctrl_c_with_a_thinking_budget_still_stops_without_asking_for_an_answer(srv, tmp_path):
+    """The budget turns running out of time into an answer; Ctrl-C stays a stop (scripts rely on 130)."""
+    srv.route("POST", "/api/chat", Reply(body=stalled_after_first(ollama_chat_lines(["Step 5 divides ", "by zero."]))))
+    code, err = _ctrl_c(["--thinking-budget", "60", FLAWED], ollama_env(srv), tmp_path, reasoning_printed)
+    assert code == 130 and "Traceback" not in err
+    assert srv.wait_for_hangup(timeout=5) is not None
+    assert [r.path for r in srv.requests].count("/api/chat") == 1
+
+
+def test_ctrl_c_while_answering_after_the_budget_exits_130_and_hangs_up_on_the_continuation(srv, tmp_path):
+    srv.route("POST", "/api/chat", [
+        Reply(body=[*chat_stream("ollama", ["Step 5 divides ", "by x − y."], complete=False), Sleep(SILENCE)]),
+        Reply(body=stalled_after_first(ollama_chat_lines([], ["Step 5 ", "divides by 0."]))),
+    ])  # fmt: skip
+    code, err = _ctrl_c(["--thinking-budget", "0.3", FLAWED], ollama_env(srv), tmp_path, answer_printed)
+    assert code == 130 and "Traceback" not in err
+    assert "Thinking stopped at the 0.3 s budget." in err
+    assert srv.wait_for_hangup(timeout=5) is not None  # the reasoning, cut by the budget
+    assert srv.wait_for_hangup(timeout=5) is not None  # the answer, cut by Ctrl-C
+
+
+# --- the thinking budget ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_thinking_budget_makes_the_model_answer_from_its_reasoning_so_far(srv, tmp_path, how):
+    srv.route("POST", "/api/chat", [
+        Reply(body=[*chat_stream("ollama", ["Step 5 divides ", "by x − y."], complete=False), Sleep(SILENCE)]),
+        Reply(body=ollama_chat_lines([], ["Step 5 divides by 0."])),
+    ])  # fmt: skip
+    if how == "flag":
+        result = run_cli(
+            ["--thinking-budget", "0.5", FLAWED], ollama_env(srv, MAGISTRAL_THINKING_BUDGET="60"), tmp_path
+        )
+    else:
+        result = run_cli([FLAWED], ollama_env(srv, MAGISTRAL_THINKING_BUDGET="0.5"), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Step 5 divides by 0.\n"
+    assert "note: Thinking stopped at the 0.5 s budget." in result.stderr
+    assert "Step 5 divides by x − y." in result.stderr  # the reasoning that came before
+    assert srv.wait_for_hangup(timeout=5) is not None
+    first, second = (r.json for r in srv.requests if r.path == "/api/chat")
+    assert second["messages"][len(first["messages"])] == {
+        "role": "assistant",
+        "content": "",
+        "thinking": "Step 5 divides by x − y.",
+    }

@@ -172,9 +172,11 @@ def test_json_carries_the_exact_messages_the_server_received(srv):
     sent = srv.wait_for_request("/v1/chat/completions").json
 
     assert data["messages"] == sent["messages"]
-    assert data["sampling"] == {"temperature": 0.5, "top_p": 0.95, "max_tokens": 2048} == {
-        k: sent[k] for k in ("temperature", "top_p", "max_tokens")
-    }
+    assert (
+        data["sampling"]
+        == {"temperature": 0.5, "top_p": 0.95, "max_tokens": 2048}
+        == {k: sent[k] for k in ("temperature", "top_p", "max_tokens")}
+    )
     assert data["model"] == sent["model"] == MODEL
     assert data["prompt_format"] == "2509"
     assert data["backend"] == {"kind": "openai", "url": srv.url + "/v1"}
@@ -215,7 +217,9 @@ def test_a_run_refused_before_any_request_still_exports(srv):
 def test_a_replayed_run_says_so_and_names_the_recorded_server(srv, tmp_path):
     srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(THINKING, ANSWER)))
     live = finished_run(settings_for(srv, record_dir=str(tmp_path)))
-    replay = finished_run(Settings(_env_file=None, backend="replay", replay_file=str(live.backend.path), replay_speed="instant"), "")
+    replay = finished_run(
+        Settings(_env_file=None, backend="replay", replay_file=str(live.backend.path), replay_speed="instant"), ""
+    )
     record = RunRecord.from_run(replay)
     assert record.replay_of == replay.backend.recording().describe()
     assert (record.backend_kind, record.backend_url) == ("ollama", srv.url)
@@ -248,8 +252,15 @@ def test_exports_and_recordings_never_contain_the_api_key(srv, tmp_path, backend
 
 def test_credentials_in_a_url_are_kept_out_even_when_an_error_quotes_the_url(tmp_path):
     url = dead_url().replace("http://", f"http://teacher:{CANARY}@") + "/v1"
-    settings = Settings(_env_file=None, backend="openai", openai_base_url=url, openai_api_key=CANARY, model=MODEL,
-                        connect_timeout=2.0, record_dir=str(tmp_path / "runs"))
+    settings = Settings(
+        _env_file=None,
+        backend="openai",
+        openai_base_url=url,
+        openai_api_key=CANARY,
+        model=MODEL,
+        connect_timeout=2.0,
+        record_dir=str(tmp_path / "runs"),
+    )
     run = finished_run(settings)
     assert run.state.finish_reason == "error" and "127.0.0.1" in run.state.error
     record = RunRecord.from_run(run)
@@ -262,8 +273,9 @@ def test_credentials_in_a_url_are_kept_out_even_when_an_error_quotes_the_url(tmp
 @pytest.mark.parametrize("backend", ["openai", "mistral"])
 def test_the_key_is_scrubbed_from_text_that_quotes_it(srv, backend):
     """A server that echoes the key into the stream (a misconfigured proxy) does not leak it."""
-    srv.route("POST", "/v1/chat/completions",
-              Reply(body=openai_sse_events(["your key is " + CANARY], ["done"], model=MODEL)))
+    srv.route(
+        "POST", "/v1/chat/completions", Reply(body=openai_sse_events(["your key is " + CANARY], ["done"], model=MODEL))
+    )
     run = finished_run(keyed_settings(srv, backend))
     assert CANARY in run.state.reasoning
     record = RunRecord.from_run(run)

@@ -77,8 +77,6 @@ PROXY_PAGE = (
 )
 
 
-
-
 # --- the wire, per backend ---------------------------------------------------------------
 
 
@@ -88,7 +86,9 @@ def partial(kind: str) -> list[bytes]:
 
 
 def healthy(kind: str) -> Reply:
-    return Reply(body=chat_stream(kind, DEFAULT_THINKING, DEFAULT_ANSWER), content_type=NDJSON if kind == "ollama" else SSE)
+    return Reply(
+        body=chat_stream(kind, DEFAULT_THINKING, DEFAULT_ANSWER), content_type=NDJSON if kind == "ollama" else SSE
+    )
 
 
 def on_chat(srv: ModelServer, kind: str, fault: Reply) -> None:
@@ -187,19 +187,29 @@ def _server_error(srv, kind, stack):
     if kind == "ollama":
         fault = ollama_error("llama runner process has terminated: signal: killed", 500)
     else:
-        fault = openai_error("EngineCore encountered an issue. See stack trace for the root cause.", "InternalServerError", 500)
+        fault = openai_error(
+            "EngineCore encountered an issue. See stack trace for the root cause.", "InternalServerError", 500
+        )
     on_chat(srv, kind, fault)
     return {}
 
 
 def _malformed_line(srv, kind, stack):
-    bad = b'{"model":"magistral","message":{"role":"assis\n' if kind == "ollama" else b'data: {"id":"chatcmpl-1","choi\n\n'
+    bad = (
+        b'{"model":"magistral","message":{"role":"assis\n'
+        if kind == "ollama"
+        else b'data: {"id":"chatcmpl-1","choi\n\n'
+    )
     on_chat(srv, kind, Reply(body=[*partial(kind), bad, *chat_stream(kind, [], ["never shown"])]))
     return {}
 
 
 def _wrong_shape_line(srv, kind, stack):
-    bad = b'{"message":"not an object","done":false}\n' if kind == "ollama" else b'data: {"choices":[{"delta":"oops"}]}\n\n'
+    bad = (
+        b'{"message":"not an object","done":false}\n'
+        if kind == "ollama"
+        else b'data: {"choices":[{"delta":"oops"}]}\n\n'
+    )
     on_chat(srv, kind, Reply(body=[*partial(kind), bad]))
     return {}
 
@@ -229,7 +239,13 @@ def _stall(srv, kind, stack):
 
 
 def _silent_from_the_start(srv, kind, stack):
-    on_chat(srv, kind, Reply(body=[Sleep(SILENCE), *chat_stream(kind, [], ["late"])], content_type=NDJSON if kind == "ollama" else SSE))
+    on_chat(
+        srv,
+        kind,
+        Reply(
+            body=[Sleep(SILENCE), *chat_stream(kind, [], ["late"])], content_type=NDJSON if kind == "ollama" else SSE
+        ),
+    )
     return dict(SHORT_FIRST_TOKEN_TIMEOUT)
 
 
@@ -287,7 +303,9 @@ def _html_proxy_page(srv, kind, stack):
     if kind == "ollama":
         srv.route("POST", "/api/show", [html_page(), json_reply({"capabilities": ["completion", "thinking"]})])
     else:
-        models = json_reply({"object": "list", "data": [{"id": OPENAI_MODEL, "object": "model", "max_model_len": 40960}]})
+        models = json_reply(
+            {"object": "list", "data": [{"id": OPENAI_MODEL, "object": "model", "max_model_len": 40960}]}
+        )
         srv.route("GET", "/v1/models", [html_page(), models])
     on_chat(srv, kind, html_page())
     # With the model named, the OpenAI-compatible run gets past the model list to the chat request.
@@ -302,7 +320,9 @@ def _not_this_api(srv, kind, stack):
         srv.route("POST", "/api/show", [not_found, json_reply({"capabilities": ["completion", "thinking"]})])
         on_chat(srv, kind, not_found)
     else:
-        models = json_reply({"object": "list", "data": [{"id": OPENAI_MODEL, "object": "model", "max_model_len": 40960}]})
+        models = json_reply(
+            {"object": "list", "data": [{"id": OPENAI_MODEL, "object": "model", "max_model_len": 40960}]}
+        )
         srv.route("GET", "/v1/models", [not_found, models])
     return {}
 
@@ -320,7 +340,9 @@ FAULTS = [
     Fault("too-large-for-context-400", _too_large, says=("{url}", "too large", "context", "shorten")),
     Fault("server-error-500", _server_error, says=("{url}", "500", "try again")),
     Fault("malformed-line", _malformed_line, says=("{url}", "not json"), kept=(KEPT_REASONING, KEPT_ANSWER)),
-    Fault("line-of-wrong-shape", _wrong_shape_line, says=("{url}", "unexpected shape"), kept=(KEPT_REASONING, KEPT_ANSWER)),
+    Fault(
+        "line-of-wrong-shape", _wrong_shape_line, says=("{url}", "unexpected shape"), kept=(KEPT_REASONING, KEPT_ANSWER)
+    ),
     Fault(
         "error-line-mid-stream",
         _error_line,
@@ -336,7 +358,12 @@ FAULTS = [
         kept=(KEPT_REASONING, KEPT_ANSWER),
         hangs_up=True,
     ),
-    Fault("silent-before-first-token", _silent_from_the_start, says=("{url}", "'{model}'", "MAGISTRAL_FIRST_TOKEN_TIMEOUT"), hangs_up=True),
+    Fault(
+        "silent-before-first-token",
+        _silent_from_the_start,
+        says=("{url}", "'{model}'", "MAGISTRAL_FIRST_TOKEN_TIMEOUT"),
+        hangs_up=True,
+    ),
     Fault("empty-body", _empty_body, says=("{url}", "ended before")),
     Fault("closed-without-answering", _no_reply_at_all, says=("{url}", "without answering")),
     Fault("empty-answer", _empty_answer, finish="stop", says=("'{model}'", "empty reply"), exit_code=3),
@@ -492,7 +519,10 @@ CLI_ONLY_FAULTS = {
         "terminal-escapes",
         _terminal_escapes,
         says=("{url}", "boom", "mid-answer"),
-        kept=(KEPT_REASONING + "think[2J]0;pwned]52;c;cm0gLXJmIH4=31m", KEPT_ANSWER + "answer[2J]0;pwned]52;c;cm0gLXJmIH4=31m"),
+        kept=(
+            KEPT_REASONING + "think[2J]0;pwned]52;c;cm0gLXJmIH4=31m",
+            KEPT_ANSWER + "answer[2J]0;pwned]52;c;cm0gLXJmIH4=31m",
+        ),
     )
 }
 CLI_PARALLEL = 3  # start-up is mostly CPU: more at once only queues on a 2-core machine

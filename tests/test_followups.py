@@ -18,9 +18,9 @@ import json
 import pytest
 from PIL import Image
 
+from magistral_debugger.budget import trim_history
 from magistral_debugger.events import Notice
 from magistral_debugger.images import prepare_image
-from magistral_debugger.budget import trim_history
 from magistral_debugger.prompt import Turn, build_messages, estimate_tokens, user_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
@@ -31,8 +31,6 @@ ANSWER = "".join(DEFAULT_ANSWER)  # what the loopback servers answer every turn
 REASONING = "".join(DEFAULT_THINKING)
 Q2 = "Why can't we cancel x − y?"
 Q3 = "And if x ≠ y from the start?"
-
-
 
 
 def drain(run: DebugRun) -> list:
@@ -86,8 +84,14 @@ def test_by_default_turns_2_and_3_carry_earlier_answers_and_no_reasoning(kind):
     first = {"role": "user", "content": user_message_text(FLAWED)}
     answer = {"role": "assistant", "content": ANSWER}
     assert turn2.json["messages"] == [system, first, answer, {"role": "user", "content": Q2}]
-    assert turn3.json["messages"] == [system, first, answer, {"role": "user", "content": Q2}, answer,
-                                      {"role": "user", "content": Q3}]
+    assert turn3.json["messages"] == [
+        system,
+        first,
+        answer,
+        {"role": "user", "content": Q2},
+        answer,
+        {"role": "user", "content": Q3},
+    ]
     for request in (turn2, turn3):
         assert REASONING not in request.body.decode("utf-8")
 
@@ -101,9 +105,16 @@ def test_kept_reasoning_travels_as_a_thinking_chunk_of_the_assistant_message_for
         "content": [{"type": "thinking", "thinking": REASONING, "closed": True}, {"type": "text", "text": ANSWER}],
     }
     assert turn2.json["messages"][1:] == [
-        {"role": "user", "content": user_message_text(FLAWED)}, assistant, {"role": "user", "content": Q2}]
-    assert turn3.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}, assistant,
-                                          {"role": "user", "content": Q3}]
+        {"role": "user", "content": user_message_text(FLAWED)},
+        assistant,
+        {"role": "user", "content": Q2},
+    ]
+    assert turn3.json["messages"][2:] == [
+        assistant,
+        {"role": "user", "content": Q2},
+        assistant,
+        {"role": "user", "content": Q3},
+    ]
     for request in (turn2, turn3):  # never as text the tokenizer would spell out
         body = request.body.decode("utf-8")
         assert "[THINK]" not in body and "<think>" not in body
@@ -115,8 +126,12 @@ def test_kept_reasoning_for_2506_on_an_openai_compatible_server_is_think_tag_tex
         _, turn2, turn3 = conversation(settings, srv, "openai", [FLAWED, Q2, Q3])
     assistant = {"role": "assistant", "content": f"<think>\n{REASONING}\n</think>\n\n{ANSWER}"}
     assert turn2.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}]
-    assert turn3.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}, assistant,
-                                          {"role": "user", "content": Q3}]
+    assert turn3.json["messages"][2:] == [
+        assistant,
+        {"role": "user", "content": Q2},
+        assistant,
+        {"role": "user", "content": Q3},
+    ]
 
 
 @pytest.mark.parametrize("version", ["auto", "2509"])  # auto: the library magistral is 2506
@@ -126,8 +141,12 @@ def test_kept_reasoning_on_ollama_goes_in_the_assistant_messages_thinking_field(
         _, turn2, turn3 = conversation(settings, srv, "ollama", [FLAWED, Q2, Q3])
     assistant = {"role": "assistant", "content": ANSWER, "thinking": REASONING}
     assert turn2.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}]
-    assert turn3.json["messages"][2:] == [assistant, {"role": "user", "content": Q2}, assistant,
-                                          {"role": "user", "content": Q3}]
+    assert turn3.json["messages"][2:] == [
+        assistant,
+        {"role": "user", "content": Q2},
+        assistant,
+        {"role": "user", "content": Q3},
+    ]
     assert turn3.json["think"] is True
 
 
@@ -150,7 +169,10 @@ def test_a_follow_up_with_its_own_photo_sends_the_question_as_typed_beside_it():
     image = prepare_image(png())
     history = [Turn(question=FLAWED, answer=ANSWER)]
     user = build_messages(Q2, "2509", image, history=history)[-1]
-    assert user["content"] == [{"type": "image_url", "image_url": {"url": image.data_url}}, {"type": "text", "text": Q2}]
+    assert user["content"] == [
+        {"type": "image_url", "image_url": {"url": image.data_url}},
+        {"type": "text", "text": Q2},
+    ]
 
 
 def test_turns_without_an_answer_are_left_out():
@@ -177,7 +199,9 @@ LONG = [Turn(question=f"question {i}", answer=f"answer {i} " + "x" * 2990) for i
 
 
 def fit_messages(budget: int, question: str, version: str, history: list[Turn]) -> tuple[list[dict], int]:
-    return trim_history(lambda n: build_messages(question, version, history=history, drop_oldest=n), len(history), budget)
+    return trim_history(
+        lambda n: build_messages(question, version, history=history, drop_oldest=n), len(history), budget
+    )
 
 
 def test_trimming_drops_the_oldest_turns_first_and_keeps_the_current_question():
@@ -214,7 +238,9 @@ def test_a_conversation_over_the_context_loses_its_oldest_turns_and_says_how_man
         body = srv.wait_for_request(chat_path(kind)).json
     assert run.state.ok and run.dropped_turns == 2
     [notice] = [e for e in events if isinstance(e, Notice) and "Left out" in e.message]
-    assert notice.message == "Left out the 2 oldest turns of this conversation to fit the model's context of 4,096 tokens."
+    assert (
+        notice.message == "Left out the 2 oldest turns of this conversation to fit the model's context of 4,096 tokens."
+    )
     assert notice.message in run.state.notices
     sent = json.dumps(body["messages"], ensure_ascii=False)
     assert "answer 3" in sent and "answer 1" not in sent and "answer 2" not in sent

@@ -117,7 +117,13 @@ def test_the_browser_language_picks_the_closest_of_ours(header, lang):
 
 def test_language_tags_are_normalised_to_our_codes():
     assert [normalize_language(c) for c in ("pt_BR", "ES", "zh", "zh-SG", "vi-VN", "ja", None)] == [
-        "pt", "es", "zh-CN", "zh-CN", "vi", "en", "en"
+        "pt",
+        "es",
+        "zh-CN",
+        "zh-CN",
+        "vi",
+        "en",
+        "en",
     ]
 
 
@@ -218,8 +224,10 @@ def test_stats_read_the_same_numbers_in_every_language(usage):
 
 def test_an_engine_message_is_its_english_text_and_says_itself_in_other_languages():
     message = Message("input_too_long", length=12_345, limit=100)
-    assert message == "The text is 12,345 characters long; the limit is 100 (MAGISTRAL_MAX_INPUT_CHARS). " \
+    assert (
+        message == "The text is 12,345 characters long; the limit is 100 (MAGISTRAL_MAX_INPUT_CHARS). "
         "Paste the part with the suspected flaw."
+    )
     assert message.text("en") == message
     for lang in OTHERS:
         said = message.text(lang)
@@ -256,7 +264,13 @@ def test_every_message_id_the_engine_uses_has_words():
     assert used - set(EN) == set()
     # and every message is used somewhere (none left behind by a refactor)
     code = "".join(path.read_text() for path in PACKAGE.rglob("*.py") if path.parent.name != "locales")
-    dynamic = {"dropped_oldest_turn", "dropped_oldest_turns", "backend_ollama", "backend_openai", "backend_mistral",
-               "backend_replay"}
+    dynamic = {
+        "dropped_oldest_turn",
+        "dropped_oldest_turns",
+        "backend_ollama",
+        "backend_openai",
+        "backend_mistral",
+        "backend_replay",
+    }
     dynamic |= {f"topic_{name}" for name in TOPICS}
     assert {key for key in EN if not re.search(rf"""["']{key}["']""", code)} - dynamic == set()

@@ -17,9 +17,9 @@ import pytest
 from PIL import Image
 
 from magistral_debugger.backends import OllamaBackend, OpenAICompatBackend, supports_images
-from magistral_debugger.images import PreparedImage, prepare_image, prepare_image_for
 from magistral_debugger.backends.ollama import flatten_for_ollama
 from magistral_debugger.errors import InputError
+from magistral_debugger.images import PreparedImage, prepare_image, prepare_image_for
 from magistral_debugger.prompt import build_messages, image_message_text
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
@@ -30,8 +30,6 @@ MIB = 1024 * 1024
 VISION_MODEL = "mistralai/Magistral-Small-2509"
 TEXT_ONLY_MODEL = "mistralai/Magistral-Small-2507"
 NOTE = "Step 4 is where I think it breaks."
-
-
 
 
 @pytest.fixture(scope="module")
@@ -296,13 +294,19 @@ def test_a_vllm_400_rejecting_the_image_becomes_a_readable_message(detail):
     state = debug_run.state
     assert state.finish_reason == "error"
     assert state.error.startswith(f"The server at {srv.url}/v1 refused the photo: ")
-    assert detail.rstrip(".") in state.error and "Remove the photo" in state.error and "--limit-mm-per-prompt" in state.error
+    assert (
+        detail.rstrip(".") in state.error
+        and "Remove the photo" in state.error
+        and "--limit-mm-per-prompt" in state.error
+    )
     assert "{" not in state.error.replace("""'{"image":10}'""", "")  # no JSON body dumped on the person
 
 
 def test_the_same_400_without_a_photo_is_not_blamed_on_images():
     with ModelServer(openai_model=VISION_MODEL) as srv:
-        srv.route("POST", "/v1/chat/completions", openai_error("temperature: bad vision of things", "BadRequestError", 400))
+        srv.route(
+            "POST", "/v1/chat/completions", openai_error("temperature: bad vision of things", "BadRequestError", 400)
+        )
         debug_run = run(settings_for(srv, "openai"), NOTE)
     assert "refused the photo" not in debug_run.state.error
 
@@ -334,7 +338,9 @@ def test_supports_images_on_openai_compatible_servers_follows_the_model_name_or_
         assert asyncio.run(supports_images(backend, "", settings.vision))  # the first model the server lists
         assert not asyncio.run(supports_images(backend, "mistralai/Magistral-Small-2507", settings.vision))
         assert asyncio.run(supports_images(backend, "my-alias", settings_for(srv, "openai", vision="true").vision))
-        assert not asyncio.run(supports_images(backend, VISION_MODEL, settings_for(srv, "openai", vision="false").vision))
+        assert not asyncio.run(
+            supports_images(backend, VISION_MODEL, settings_for(srv, "openai", vision="false").vision)
+        )
 
 
 def test_supports_images_is_false_when_the_server_cannot_be_asked():

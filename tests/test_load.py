@@ -223,7 +223,9 @@ def test_a_crowd_of_200_is_served_or_told_busy_at_once_and_memory_stays_bounded(
                 requests_before = len(srv.requests)
                 outcomes, memory, probes, answered_while_shut = crowd(app, clients, gate)
                 after = {"rss_mb": rss_mb(pid), "fds": open_fds(pid)}
-                rounds.append((outcomes, memory, probes, answered_while_shut, len(srv.requests) - requests_before, after))
+                rounds.append(
+                    (outcomes, memory, probes, answered_while_shut, len(srv.requests) - requests_before, after)
+                )
 
             final = new_client(app.url).submit("Assume x = y. Then 2 = 1.", api_name="/debug").result(timeout=60)
             alive = app.process.poll() is None
@@ -233,7 +235,9 @@ def test_a_crowd_of_200_is_served_or_told_busy_at_once_and_memory_stays_bounded(
 
     report = [f"baseline: RSS {baseline['rss_mb']:.0f} MB, {baseline['fds']} fds"]
     first_after = rounds[0][-1]["rss_mb"]
-    report.append(f"per new session (crowd 1 brings {CROWD}): {(first_after - baseline['rss_mb']) * 1024 / CROWD:.0f} KB of RSS")
+    report.append(
+        f"per new session (crowd 1 brings {CROWD}): {(first_after - baseline['rss_mb']) * 1024 / CROWD:.0f} KB of RSS"
+    )
     for n, (outcomes, memory, probes, answered_while_shut, model_requests, after) in enumerate(rounds, 1):
         accepted = [o for o in outcomes if not o.busy]
         busy = sorted(o.seconds for o in outcomes if o.busy)

@@ -1,6 +1,7 @@
 """Pins down the loopback servers themselves, using only `requests` and
 `http.client`, so a failing client test can be trusted to be the client's
 fault and not the fixture's."""
+
 import http.client
 import json
 import socket
@@ -134,8 +135,7 @@ def test_client_closing_while_server_is_writing_is_recorded():
 
 def test_received_requests_record_method_headers_and_json():
     with ModelServer() as srv:
-        requests.post(srv.url + "/api/chat", json={"model": "magistral", "think": True},
-                      headers={"X-Probe": "1"})
+        requests.post(srv.url + "/api/chat", json={"model": "magistral", "think": True}, headers={"X-Probe": "1"})
         got = srv.wait_for_request("/api/chat")
     assert (got.method, got.path) == ("POST", "/api/chat")
     assert got.json == {"model": "magistral", "think": True}
@@ -152,8 +152,11 @@ def test_reply_list_serves_one_per_request_and_repeats_the_last():
 def test_raw_reply_is_written_verbatim_for_proxy_style_faults():
     page = b"<html><body>502 Bad Gateway</body></html>"
     with ModelServer() as srv:
-        srv.route("POST", "/v1/chat/completions",
-                  Reply(raw=True, body=[b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n", page]))
+        srv.route(
+            "POST",
+            "/v1/chat/completions",
+            Reply(raw=True, body=[b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n", page]),
+        )
         r = requests.post(srv.url + "/v1/chat/completions", json={})
     assert (r.status_code, r.content) == (502, page)
 
@@ -170,9 +173,10 @@ def test_default_routes_look_like_ollama_and_vllm():
         chat = requests.post(srv.url + "/api/chat", json={"model": "magistral"})
         lines = [json.loads(line) for line in chat.content.splitlines()]
         assert "".join(x["message"]["content"] for x in lines) == "Cancelling x − y divides by zero."
-        sse = requests.post(srv.url + "/v1/chat/completions", json={
-            "model": "mistralai/Magistral-Small-2509", "stream": True,
-            "stream_options": {"include_usage": True}})
+        sse = requests.post(
+            srv.url + "/v1/chat/completions",
+            json={"model": "mistralai/Magistral-Small-2509", "stream": True, "stream_options": {"include_usage": True}},
+        )
         assert json.loads(sse_payloads(sse.content)[-2])["usage"]["total_tokens"] == 13
         assert requests.post(srv.url + "/v1/chat/completions", json={"model": "x"}).status_code == 404
     assert openai_error("bad", "BadRequestError", 400, flat=True).status == 400

@@ -50,12 +50,20 @@ def mistral_settings(server: ModelServer, **overrides) -> Settings:
 @pytest.fixture
 def api(srv: ModelServer) -> ModelServer:
     """The loopback server as Mistral's API: its model list and its chunk-list stream."""
-    srv.route("GET", "/v1/models", mistral_models(
-        {"id": "mistral-small-latest", "aliases": ["mistral-small-2603"], "max_context_length": 131072,
-         "capabilities": {"completion_chat": True, "vision": True}},
-        {"id": "magistral-medium-2509", "max_context_length": 40960},
-        {"id": "magistral-medium-latest", "max_context_length": 40960},
-    ))
+    srv.route(
+        "GET",
+        "/v1/models",
+        mistral_models(
+            {
+                "id": "mistral-small-latest",
+                "aliases": ["mistral-small-2603"],
+                "max_context_length": 131072,
+                "capabilities": {"completion_chat": True, "vision": True},
+            },
+            {"id": "magistral-medium-2509", "max_context_length": 40960},
+            {"id": "magistral-medium-latest", "max_context_length": 40960},
+        ),
+    )
     srv.route("POST", CHAT, Reply(body=mistral_sse_events(STREAM)))
     return srv
 
@@ -79,11 +87,14 @@ def test_the_system_prompt_carries_its_thinking_chunk_in_mistrals_documented_sha
     system = api.wait_for_request(CHAT).json["messages"][0]
     before, _, rest = system_prompt_text("2509").partition("[THINK]")
     thinking, _, after = rest.partition("[/THINK]")
-    assert system == {"role": "system", "content": [
-        {"type": "text", "text": before},
-        {"type": "thinking", "thinking": [{"type": "text", "text": thinking}]},
-        {"type": "text", "text": after},
-    ]}
+    assert system == {
+        "role": "system",
+        "content": [
+            {"type": "text", "text": before},
+            {"type": "thinking", "thinking": [{"type": "text", "text": thinking}]},
+            {"type": "text", "text": after},
+        ],
+    }
 
 
 @pytest.mark.parametrize("model", ["magistral-medium-2509", "magistral-medium-latest"])
@@ -117,10 +128,13 @@ def test_follow_ups_resend_the_assistant_turn_with_its_thinking_chunk_by_default
 
     asyncio.run(drain())
     assistant = api.wait_for_request(CHAT).json["messages"][2]
-    assert assistant == {"role": "assistant", "content": [
-        {"type": "thinking", "thinking": [{"type": "text", "text": REASONING}]},
-        {"type": "text", "text": ANSWER},
-    ]}
+    assert assistant == {
+        "role": "assistant",
+        "content": [
+            {"type": "thinking", "thinking": [{"type": "text", "text": REASONING}]},
+            {"type": "text", "text": ANSWER},
+        ],
+    }
 
 
 def test_follow_ups_leave_reasoning_out_when_told_to(api):
@@ -167,8 +181,11 @@ def test_chunk_list_content_comes_out_as_reasoning_then_answer(api, backend, eve
 
 
 def test_a_thinking_chunk_with_a_plain_string_and_other_chunk_kinds_are_read_too(api):
-    stream = [[{"type": "thinking", "thinking": "x − y = 0."}], [{"type": "reference", "reference_ids": [1]}],
-              [text_chunk("Step 5 fails.")]]
+    stream = [
+        [{"type": "thinking", "thinking": "x − y = 0."}],
+        [{"type": "reference", "reference_ids": [1]}],
+        [text_chunk("Step 5 fails.")],
+    ]
     api.route("POST", CHAT, Reply(body=mistral_sse_events(stream)))
     _, state = run_to_end(mistral_settings(api))
     assert (state.reasoning, state.answer) == ("x − y = 0.", "Step 5 fails.")
@@ -182,13 +199,38 @@ def test_a_thinking_chunk_with_a_plain_string_and_other_chunk_kinds_are_read_too
     [
         ({"message": "Service tier capacity exceeded for this model."}, "Service tier capacity exceeded"),
         ({"detail": "Internal upstream failure"}, "Internal upstream failure"),
-        ({"object": "error", "message": "Prompt blocked by moderation", "type": "invalid_request_error",
-          "code": "3051"}, "Prompt blocked by moderation"),
-        ({"object": "error", "message": {"detail": [{"type": "extra_forbidden", "loc": ["body", "top_k"],
-                                                     "msg": "Extra inputs are not permitted"}]},
-          "type": "invalid_request_error", "param": None, "code": None}, "body.top_k: Extra inputs are not permitted"),
-        ({"object": "error", "message": '{"detail":[{"loc":["body","n"],"msg":"Input should be 1"}]}',
-          "type": "internal_error_proxy", "code": "1000"}, "body.n: Input should be 1"),
+        (
+            {
+                "object": "error",
+                "message": "Prompt blocked by moderation",
+                "type": "invalid_request_error",
+                "code": "3051",
+            },
+            "Prompt blocked by moderation",
+        ),
+        (
+            {
+                "object": "error",
+                "message": {
+                    "detail": [
+                        {"type": "extra_forbidden", "loc": ["body", "top_k"], "msg": "Extra inputs are not permitted"}
+                    ]
+                },
+                "type": "invalid_request_error",
+                "param": None,
+                "code": None,
+            },
+            "body.top_k: Extra inputs are not permitted",
+        ),
+        (
+            {
+                "object": "error",
+                "message": '{"detail":[{"loc":["body","n"],"msg":"Input should be 1"}]}',
+                "type": "internal_error_proxy",
+                "code": "1000",
+            },
+            "body.n: Input should be 1",
+        ),
     ],
     ids=["message", "detail", "object-error", "validation-report", "report-as-json-text"],
 )
@@ -246,8 +288,19 @@ def test_retry_after_as_a_date_is_counted_in_seconds(api):
 
 
 def test_an_unknown_model_says_which_models_to_try(api):
-    api.route("POST", CHAT, json_reply({"object": "error", "message": "Invalid model: magistral-large-9999",
-                                        "type": "invalid_model", "code": "1500"}, 400))
+    api.route(
+        "POST",
+        CHAT,
+        json_reply(
+            {
+                "object": "error",
+                "message": "Invalid model: magistral-large-9999",
+                "type": "invalid_model",
+                "code": "1500",
+            },
+            400,
+        ),
+    )
     _, state = run_to_end(mistral_settings(api, model="magistral-large-9999"))
     assert "no model 'magistral-large-9999'" in state.outcome()
     assert "mistral-small-latest" in state.outcome() and "vllm" not in state.outcome().lower()
@@ -256,8 +309,9 @@ def test_an_unknown_model_says_which_models_to_try(api):
 @pytest.mark.parametrize("where", ["no-such-host", "refused"])
 def test_without_internet_the_run_says_so_in_one_line(where):
     url = "https://api.mistral.invalid/v1" if where == "no-such-host" else dead_url() + "/v1"
-    _, state = run_to_end(Settings(_env_file=None, backend="mistral", mistral_base_url=url, mistral_api_key=KEY,
-                                   connect_timeout=2.0))
+    _, state = run_to_end(
+        Settings(_env_file=None, backend="mistral", mistral_base_url=url, mistral_api_key=KEY, connect_timeout=2.0)
+    )
     outcome = state.outcome()
     assert state.finish_reason == "error" and "\n" not in outcome
     assert outcome.startswith(f"Cannot reach Mistral's API at {url}: this machine seems to have no internet")

@@ -90,7 +90,9 @@ def test_reasoning_from_message_thinking_and_answer_from_content_with_server_tok
 def test_inline_think_tags_and_lines_cut_at_any_byte_still_split_cleanly(srv, every):
     """The library magistral prints <think> inside content; TCP may cut lines, tags and
     multi-byte characters anywhere."""
-    lines = ollama_chat_lines(content=["<thi", "nk>\nx − y = 0, so", " step 5 fails</th", "ink>\n\nStep 5 ", "divides by 0."])
+    lines = ollama_chat_lines(
+        content=["<thi", "nk>\nx − y = 0, so", " step 5 fails</th", "ink>\n\nStep 5 ", "divides by 0."]
+    )
     srv.route("POST", "/api/chat", Reply(body=cut_bytes(lines, every)))
     _, state = run_to_end(settings_for(srv, model="magistral"))
     assert state.reasoning == "x − y = 0, so step 5 fails"
@@ -126,7 +128,9 @@ def test_missing_model_reported_by_the_chat_endpoint_says_how_to_pull_it(srv):
 
 
 def test_error_line_mid_stream_ends_the_run_with_the_servers_message_and_keeps_partial_output(srv):
-    lines = ollama_chat_lines(THINKING[:2], error="an error was encountered while running the model: CUDA out of memory")
+    lines = ollama_chat_lines(
+        THINKING[:2], error="an error was encountered while running the model: CUDA out of memory"
+    )
     srv.route("POST", "/api/chat", Reply(body=lines))
     _, state = run_to_end(settings_for(srv, model="magistral"))
     assert state.finish_reason == "error"

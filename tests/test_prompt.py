@@ -13,10 +13,10 @@ from magistral_debugger.prompt import (
     build_messages,
     clean_argument,
     detect_version,
+    flaw_kinds,
     system_prompt_text,
     user_message_text,
 )
-from magistral_debugger.prompt import flaw_kinds
 
 # Sentences quoted from the model cards' SYSTEM_PROMPT.txt (2507/2509) and the 2506 card.
 CARD_2507_OPENING = (

@@ -169,8 +169,15 @@ def test_an_ollama_template_that_opens_the_think_block_gives_the_think_prompt_an
     """No thinking capability: no think. The template writes [THINK] itself, so the reply
     is reasoning until its closing tag: the page moves it to the reasoning pane."""
     srv.route("POST", "/api/show", show(TEMPLATE_OPENING_THINK, ["completion"]))
-    srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(content=[
-        "x − y = 0, so step 2 ", "divides by zero.[/TH", "INK]Step 2 divides by zero."])))
+    srv.route(
+        "POST",
+        "/api/chat",
+        Reply(
+            body=ollama_chat_lines(
+                content=["x − y = 0, so step 2 ", "divides by zero.[/TH", "INK]Step 2 divides by zero."]
+            )
+        ),
+    )
     events, state = run_to_end(settings_for(srv, model="magistral"))
     body = srv.wait_for_request("/api/chat").json
     assert "think" not in body
@@ -184,8 +191,9 @@ def test_an_ollama_model_without_the_thinking_capability_runs_without_think_and_
     """The library ministral-3 is Ministral 3 Instruct: asked to think, Ollama answers 400."""
     with ModelServer(ollama_models=("ministral-3:latest",)) as srv:
         srv.route("POST", "/api/show", show("{{ .Prompt }}", ["completion", "vision", "tools"]))
-        srv.route("POST", "/api/chat", Reply(body=ollama_chat_lines(content=["Step 2 divides by zero."],
-                                                                     model="ministral-3")))
+        srv.route(
+            "POST", "/api/chat", Reply(body=ollama_chat_lines(content=["Step 2 divides by zero."], model="ministral-3"))
+        )
         events, state = run_to_end(settings_for(srv, model="ministral-3"))
         body = srv.wait_for_request("/api/chat").json
     assert "think" not in body
@@ -199,10 +207,14 @@ def test_an_ollama_model_without_the_thinking_capability_runs_without_think_and_
 
 def test_an_ollama_model_that_lists_thinking_but_refuses_think_is_run_again_without_it():
     with ModelServer(ollama_models=("ministral-3:latest",)) as srv:
-        srv.route("POST", "/api/chat", [
-            ollama_error("registry.ollama.ai/library/ministral-3:latest does not support thinking", status=400),
-            Reply(body=ollama_chat_lines(content=["Step 2 divides by zero."], model="ministral-3")),
-        ])
+        srv.route(
+            "POST",
+            "/api/chat",
+            [
+                ollama_error("registry.ollama.ai/library/ministral-3:latest does not support thinking", status=400),
+                Reply(body=ollama_chat_lines(content=["Step 2 divides by zero."], model="ministral-3")),
+            ],
+        )
         events, state = run_to_end(settings_for(srv, model="ministral-3"))
         first, second = srv.wait_for_request("/api/chat").json, srv.wait_for_request("/api/chat").json
     assert first["think"] is True and "think" not in second

@@ -53,7 +53,7 @@ def page_after(chunks: list[str], raw: bool = False) -> list[str]:
         if shown is None:
             assert None not in values  # the first update sets every output: a new run clears the last one
             shown = list(values)
-        shown = [old if new is None else new for old, new in zip(shown, values)]
+        shown = [old if new is None else new for old, new in zip(shown, values, strict=False)]
     return shown
 
 
@@ -66,7 +66,9 @@ display_dollars = st.lists(words, min_size=1, max_size=3).map(lambda lines: "$$\
 display_brackets = st.lists(words, min_size=1, max_size=3).map(lambda lines: "\\[\n" + "\n\n".join(lines) + "\n\\]")
 fenced_code = st.lists(words, min_size=1, max_size=3).map(lambda lines: "```\n" + "\n\n".join(lines) + "\n```")
 item_list = st.lists(words, min_size=1, max_size=3).map(lambda items: "\n".join(f"- {item}" for item in items))
-block = st.one_of(paragraph, paragraph.map(lambda p: p + "\n" + p), display_dollars, display_brackets, fenced_code, item_list)
+block = st.one_of(
+    paragraph, paragraph.map(lambda p: p + "\n" + p), display_dollars, display_brackets, fenced_code, item_list
+)
 gap = st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n\t\n\n"])
 
 
@@ -171,7 +173,7 @@ def shown_after_each_update(pane: ReasoningPane, chunks: list[str]) -> list[list
         if shown is None:
             assert None not in values  # the first update sets every shelf: a new run clears the last one
             shown = list(values)
-        shown = [old if new is None else new for old, new in zip(shown, values)]
+        shown = [old if new is None else new for old, new in zip(shown, values, strict=False)]
         pages.append(shown)
     return pages
 
@@ -191,11 +193,11 @@ def test_the_page_always_shows_exactly_the_text_so_far_and_shown_text_never_move
     pane, chunks = ReasoningPane(shelves=4, shelf_chars=2500), [TRACE[i : i + 40] for i in range(0, len(TRACE), 40)]
     pages = shown_after_each_update(pane, chunks)
     so_far = ""
-    for chunk, page, before in zip(chunks, pages, [None, *pages]):
+    for chunk, page, before in zip(chunks, pages, [None, *pages], strict=False):
         so_far += chunk
         assert "".join(page) == so_far
         if before is not None:
-            changed = [i for i, (old, new) in enumerate(zip(before, page)) if old != new]
+            changed = [i for i, (old, new) in enumerate(zip(before, page, strict=False)) if old != new]
             assert all(page[i].startswith(before[i]) for i in changed)
             assert len(changed) == 1 or changed == [changed[0], changed[0] + 1]
     *full, last = pages[-1]

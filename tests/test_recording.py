@@ -292,11 +292,18 @@ def test_a_replay_of_a_stopped_run_ends_where_it_was_stopped(srv, tmp_path):
 def long_recording(path: Path, gap: float = 30.0) -> Path:
     """A hand-written recording: two pieces of reasoning, then a long silence before the answer."""
     lines = [
-        {"type": "header", "format": "magistral-debugger-recording", "version": 1,
-         "recorded_at": "2025-11-25T20:21:03+01:00", "model": "magistral",
-         "backend": {"kind": "ollama", "url": "http://gpu-box:11434"}, "settings": {},
-         "request": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 40960},
-         "argument": FLAWED, "messages": [{"role": "user", "content": FLAWED}]},
+        {
+            "type": "header",
+            "format": "magistral-debugger-recording",
+            "version": 1,
+            "recorded_at": "2025-11-25T20:21:03+01:00",
+            "model": "magistral",
+            "backend": {"kind": "ollama", "url": "http://gpu-box:11434"},
+            "settings": {},
+            "request": {"temperature": 0.7, "top_p": 0.95, "max_tokens": 40960},
+            "argument": FLAWED,
+            "messages": [{"role": "user", "content": FLAWED}],
+        },
         {"t": 0.05, "type": "reasoning", "text": "Step 5 "},
         {"t": 0.1, "type": "reasoning", "text": "divides by zero."},
         {"t": gap, "type": "content", "text": "never shown"},
@@ -391,8 +398,16 @@ def test_a_recording_cut_at_a_line_boundary_says_it_lacks_its_end_line(srv, tmp_
         (lambda lines: lines.insert(3, lines[0]), 4, "second header"),
         (lambda lines: lines.append('{"t": 31, "type": "content", "text": "late"}'), 7, "after the end line"),
         (lambda lines: lines.__setitem__(0, '{"hello": "world"}'), 1, "not a recording header"),
-        (lambda lines: lines.__setitem__(0, lines[0].replace('"version": 1', '"version": 9')), 1, "newer than this app"),
-        (lambda lines: lines.__setitem__(0, lines[0].replace('"model": "magistral"', '"model": ""')), 1, "names no model"),
+        (
+            lambda lines: lines.__setitem__(0, lines[0].replace('"version": 1', '"version": 9')),
+            1,
+            "newer than this app",
+        ),
+        (
+            lambda lines: lines.__setitem__(0, lines[0].replace('"model": "magistral"', '"model": ""')),
+            1,
+            "names no model",
+        ),
         (lambda lines: lines.__setitem__(5, '{"t": 30, "type": "end", "outcome": "error"}'), 6, 'has no "message"'),
     ],
 )
@@ -410,7 +425,12 @@ def test_a_malformed_line_gets_a_message_naming_the_file_and_the_line(tmp_path, 
 
 @pytest.mark.parametrize(
     "content, words",
-    [(None, "There is no recording at"), (b"", "is empty"), (b"\n\n", "is empty"), (b"\xff\xfe\n", "line 1 is not valid JSON")],
+    [
+        (None, "There is no recording at"),
+        (b"", "is empty"),
+        (b"\n\n", "is empty"),
+        (b"\xff\xfe\n", "line 1 is not valid JSON"),
+    ],
 )
 def test_a_missing_empty_or_binary_file_says_so(tmp_path, content, words):
     path = tmp_path / "run.jsonl"

@@ -170,7 +170,9 @@ def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
         # answer fills the screen below the middle (no empty half)
         page.locator("#proof-view [data-flawed='true']").wait_for()
         assert page.evaluate(FIRST_LINE_IN_VIEW_JS, "#proof-view")
-        assert page.evaluate("document.querySelector('#answer').getBoundingClientRect().bottom > window.innerHeight * 0.75")
+        assert page.evaluate(
+            "document.querySelector('#answer').getBoundingClientRect().bottom > window.innerHeight * 0.75"
+        )
     assert_no_serious_violations(page, f"{state}, after a run")
 
     folded.click()  # the header opens the reasoning again
@@ -211,7 +213,9 @@ def test_a_technical_notice_is_a_small_line_and_in_the_download_not_in_the_statu
     """The server's context (40,960 tokens) cannot hold the prompt plus the max tokens asked for, so
     the request is fitted to it; a run out of tokens then names the limit that was really sent."""
     server.route(
-        "POST", "/v1/chat/completions", Reply(body=openai_sse_events(["Let me think. "] * 5, [], finish_reason="length"))
+        "POST",
+        "/v1/chat/completions",
+        Reply(body=openai_sse_events(["Let me think. "] * 5, [], finish_reason="length")),
     )
     page = open_page(url)
     page.locator("#proof textarea").fill(PROOF)
@@ -253,7 +257,9 @@ def test_the_examples_are_one_picker_searched_by_topic_language_or_title(open_pa
     picker.fill("")
     picker.press_sequentially("Português")
     in_portuguese = [e for e in load_examples() if e.language == "pt"]
-    page.wait_for_function("n => document.querySelectorAll('#examples [role=option]').length === n", arg=len(in_portuguese))
+    page.wait_for_function(
+        "n => document.querySelectorAll('#examples [role=option]').length === n", arg=len(in_portuguese)
+    )
     picker.fill("")
     picker.press_sequentially("crossing out")
     picker.press("ArrowDown")
@@ -279,7 +285,9 @@ def test_a_follow_up_reads_as_a_thread_and_the_download_holds_the_whole_conversa
         "/v1/chat/completions",
         [
             Reply(body=openai_sse_events(["x − y is zero. "], ["Step 5 divides by zero."])),
-            Reply(body=openai_sse_events(["0/0 is undefined. "], ["Because x − y = 0, and dividing by 0 is undefined."])),
+            Reply(
+                body=openai_sse_events(["0/0 is undefined. "], ["Because x − y = 0, and dividing by 0 is undefined."])
+            ),
         ],
     )
     page = open_page(url)
@@ -293,7 +301,10 @@ def test_a_follow_up_reads_as_a_thread_and_the_download_holds_the_whole_conversa
 
     # proof, answer, question (in the thread), then the answer to it (in the live pane), in that order
     output = page.locator("#output").inner_text()
-    positions = [output.find(text) for text in ("Let x and y be real numbers", "Step 5 divides by zero.", question, "dividing by 0")]
+    positions = [
+        output.find(text)
+        for text in ("Let x and y be real numbers", "Step 5 divides by zero.", question, "dividing by 0")
+    ]
     assert -1 not in positions and positions == sorted(positions), positions
     assert f"You asked: {question}" in page.locator("#thread").inner_text()
     assert page.evaluate(
@@ -305,7 +316,10 @@ def test_a_follow_up_reads_as_a_thread_and_the_download_holds_the_whole_conversa
     markdown = Path(download.value.path()).read_text(encoding="utf-8")
     argument = markdown[markdown.index("## The argument") : markdown.index("## The answer")]
     assert "Let x and y be real numbers" in argument and question not in argument
-    order = [markdown.find(text) for text in ("## The argument", "Step 5 divides by zero.", "## You asked", question, "dividing by 0")]
+    order = [
+        markdown.find(text)
+        for text in ("## The argument", "Step 5 divides by zero.", "## You asked", question, "dividing by 0")
+    ]
     assert -1 not in order and order == sorted(order), order
     with page.expect_download() as download:
         page.locator("#download-json").click()
@@ -333,7 +347,9 @@ def test_the_keyboard_skips_to_the_output_sees_where_it_is_and_leaves_no_list_op
     page.locator("#stop").focus()
     page.keyboard.press("Shift+Tab")  # to Debug, by keyboard, so the focus is meant to be seen
     assert page.evaluate(ACTIVE_ELEMENT_IN_JS, "#debug")
-    outline = page.locator("#debug").evaluate("e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]")
+    outline = page.locator("#debug").evaluate(
+        "e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]"
+    )
     assert outline[0] != "none" and outline[1] >= 2
     page.locator("#clear").focus()
     page.keyboard.press("Tab")  # from the last button, straight into the output: no examples in between
@@ -347,7 +363,11 @@ def test_the_keyboard_skips_to_the_output_sees_where_it_is_and_leaves_no_list_op
 
 
 def test_debug_shows_it_is_busy_while_a_run_goes_on(open_page, server, url):
-    server.route("POST", "/v1/chat/completions", Reply(body=paced(openai_sse_events([f"t{i} " for i in range(40)], ["Done."]), 0.05)))
+    server.route(
+        "POST",
+        "/v1/chat/completions",
+        Reply(body=paced(openai_sse_events([f"t{i} " for i in range(40)], ["Done."]), 0.05)),
+    )
     page = open_page(url)
     debug = page.locator("#debug")
     assert debug.get_attribute("aria-busy") != "true"
@@ -382,7 +402,9 @@ def test_a_run_that_produced_nothing_offers_no_download(open_page):
         ("vi-VN", "vi", r"^Đã suy nghĩ \d+ giây · 2\.916 token$"),
     ],
 )
-def test_numbers_and_durations_are_written_as_the_pages_language_writes_them(open_page, server, url, locale, lang, thought):
+def test_numbers_and_durations_are_written_as_the_pages_language_writes_them(
+    open_page, server, url, locale, lang, thought
+):
     server.route("POST", "/v1/chat/completions", long_run(pace=0.002))
     page = open_page(url, locale=locale)
     page.locator("#debug", has_text=t("debug_button", lang)).wait_for()
@@ -411,7 +433,13 @@ def test_the_whole_page_follows_150000_characters_of_reasoning_and_its_cost_is_p
     srv.route(
         "POST",
         "/api/chat",
-        Reply(body=[ollama_chat_lines(thinking=[bulk])[0], Sleep(3), *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48)]),
+        Reply(
+            body=[
+                ollama_chat_lines(thinking=[bulk])[0],
+                Sleep(3),
+                *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48),
+            ]
+        ),
     )
     with serve_app(ollama_url=srv.url) as address:
         page = open_page(address)
@@ -421,7 +449,9 @@ def test_the_whole_page_follows_150000_characters_of_reasoning_and_its_cost_is_p
         page.evaluate(MEASURE_JS)
         page.locator("#proof textarea").fill(PROOF)
         page.locator("#debug").click()
-        page.wait_for_function("() => document.getElementById('reasoning-content').textContent.length > 146000", timeout=120_000)
+        page.wait_for_function(
+            "() => document.getElementById('reasoning-content').textContent.length > 146000", timeout=120_000
+        )
         page.wait_for_function(IDLE_JS, polling=100, timeout=120_000)
         page.locator("#status").get_by_text("Thinking").wait_for()
 

@@ -25,7 +25,11 @@ def clean_environment(monkeypatch, tmp_path):
 
 def test_defaults_match_the_design_and_the_model_cards():
     s = Settings()
-    assert (s.backend, s.ollama_url, s.openai_base_url) == ("ollama", "http://localhost:11434", "http://localhost:8000/v1")
+    assert (s.backend, s.ollama_url, s.openai_base_url) == (
+        "ollama",
+        "http://localhost:11434",
+        "http://localhost:8000/v1",
+    )
     assert s.openai_api_key.get_secret_value() == "EMPTY"
     assert (s.model, s.model_version) == ("", "auto")
     assert (s.temperature, s.top_p, s.max_tokens) == (0.7, 0.95, 40960)
@@ -111,8 +115,14 @@ def test_reasoning_effort_is_high_by_default_and_only_the_known_levels_are_taken
 
 @pytest.mark.parametrize(
     "value, makers_say, kept",
-    [("auto", True, True), ("auto", False, False), ("true", False, True), ("false", True, False),
-     (True, False, True), ("FALSE", True, False)],
+    [
+        ("auto", True, True),
+        ("auto", False, False),
+        ("true", False, True),
+        ("false", True, False),
+        (True, False, True),
+        ("FALSE", True, False),
+    ],
 )
 def test_keeping_reasoning_in_follow_ups_is_the_makers_call_unless_set(monkeypatch, value, makers_say, kept):
     assert Settings(keep_reasoning_in_history=value).keeps_reasoning(makers_say) is kept
@@ -127,3 +137,12 @@ def test_auth_pairs_are_parsed_and_the_password_kept_secret():
     assert "pw1" not in repr(s)
     with pytest.raises(ValueError, match="user:pass"):
         Settings(auth="no-colon").auth_pairs()
+
+
+def test_root_path_gets_one_leading_slash_and_no_trailing_one():
+    def root(value: str) -> str:
+        return Settings(_env_file=None, root_path=value).root_path
+
+    assert root("/debugger") == root("debugger/") == root(" /debugger/ ") == "/debugger"
+    assert root("") == root("/") == ""
+    assert root("https://uni.example/debugger/") == "https://uni.example/debugger"

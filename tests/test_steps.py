@@ -26,7 +26,22 @@ def test_two_or_more_lines_give_one_step_per_non_empty_line_whatever_is_on_it():
 
 
 @pytest.mark.parametrize(
-    "marker", ["1. ", "1) ", "(1) ", "- ", "* ", "• ", "Step 1: ", "step 1. ", "Passo 1: ", "Paso 1) ", "Bước 1: ", "第1步：", "步骤1："]
+    "marker",
+    [
+        "1. ",
+        "1) ",
+        "(1) ",
+        "- ",
+        "* ",
+        "• ",
+        "Step 1: ",
+        "step 1. ",
+        "Passo 1: ",
+        "Paso 1) ",
+        "Bước 1: ",
+        "第1步：",
+        "步骤1：",
+    ],
 )
 def test_a_list_marker_of_the_persons_own_is_replaced_by_the_apps_number(marker):
     """Otherwise the model would read "2. 1. Let x = y" and might answer with the wrong one."""
@@ -72,7 +87,10 @@ def test_numbers_abbreviations_ellipses_and_latex_never_end_a_sentence(paragraph
 
 
 def test_a_period_inside_latex_never_cuts_but_one_after_it_does():
-    assert split_steps("Let $x = 1. y$ be given. Then $x$ is fine.") == ("Let $x = 1. y$ be given.", "Then $x$ is fine.")
+    assert split_steps("Let $x = 1. y$ be given. Then $x$ is fine.") == (
+        "Let $x = 1. y$ be given.",
+        "Then $x$ is fine.",
+    )
 
 
 def test_dollar_amounts_are_prose_not_latex():
@@ -86,22 +104,37 @@ def test_dollar_amounts_are_prose_not_latex():
 
 
 def test_a_numbered_paragraph_keeps_its_sentences_and_drops_its_own_numbers():
-    assert split_steps("1. Let x = y. 2. Then x² = xy. Step 3: So 2 = 1.") == ("Let x = y.", "Then x² = xy.", "So 2 = 1.")
+    assert split_steps("1. Let x = y. 2. Then x² = xy. Step 3: So 2 = 1.") == (
+        "Let x = y.",
+        "Then x² = xy.",
+        "So 2 = 1.",
+    )
 
 
 @pytest.mark.parametrize(
     "sentence, clauses",
     [
-        ("Assume x = y, then x² = xy, so x − y = 0, therefore 2 = 1.",
-         ["Assume x = y,", "then x² = xy,", "so x − y = 0,", "therefore 2 = 1."]),
+        (
+            "Assume x = y, then x² = xy, so x − y = 0, therefore 2 = 1.",
+            ["Assume x = y,", "then x² = xy,", "so x − y = 0,", "therefore 2 = 1."],
+        ),
         ("Assume x = y, hence x² = xy, thus 2 = 1.", ["Assume x = y,", "hence x² = xy,", "thus 2 = 1."]),
-        ("Seja x = y, então x² = xy, logo x − y = 0, portanto 2 = 1.",
-         ["Seja x = y,", "então x² = xy,", "logo x − y = 0,", "portanto 2 = 1."]),
-        ("Sea x = y, entonces x² = xy, luego x − y = 0, por lo tanto 2 = 1.",
-         ["Sea x = y,", "entonces x² = xy,", "luego x − y = 0,", "por lo tanto 2 = 1."]),
-        ("设 x = y，因此 x² = xy，所以 x − y = 0，那么 2 = 1。", ["设 x = y，", "因此 x² = xy，", "所以 x − y = 0，", "那么 2 = 1。"]),
-        ("Giả sử x = y, do đó x² = xy, vì vậy x − y = 0, nên 2y = y, suy ra 2 = 1.",
-         ["Giả sử x = y,", "do đó x² = xy,", "vì vậy x − y = 0,", "nên 2y = y,", "suy ra 2 = 1."]),
+        (
+            "Seja x = y, então x² = xy, logo x − y = 0, portanto 2 = 1.",
+            ["Seja x = y,", "então x² = xy,", "logo x − y = 0,", "portanto 2 = 1."],
+        ),
+        (
+            "Sea x = y, entonces x² = xy, luego x − y = 0, por lo tanto 2 = 1.",
+            ["Sea x = y,", "entonces x² = xy,", "luego x − y = 0,", "por lo tanto 2 = 1."],
+        ),
+        (
+            "设 x = y，因此 x² = xy，所以 x − y = 0，那么 2 = 1。",
+            ["设 x = y，", "因此 x² = xy，", "所以 x − y = 0，", "那么 2 = 1。"],
+        ),
+        (
+            "Giả sử x = y, do đó x² = xy, vì vậy x − y = 0, nên 2y = y, suy ra 2 = 1.",
+            ["Giả sử x = y,", "do đó x² = xy,", "vì vậy x − y = 0,", "nên 2y = y,", "suy ra 2 = 1."],
+        ),
     ],
     ids=["en", "en-hence-thus", "pt", "es", "zh", "vi"],
 )
@@ -126,10 +159,18 @@ def test_a_sentence_with_one_chaining_word_stays_whole(sentence):
     "sentence, clauses",
     [
         ("If x = y then x² = xy, so x − y = 0, so 2 = 1.", ["If x = y then x² = xy,", "so x − y = 0,", "so 2 = 1."]),
-        ("Se x = y então x² = xy, logo x − y = 0, portanto 2 = 1.",
-         ["Se x = y então x² = xy,", "logo x − y = 0,", "portanto 2 = 1."]),
-        ("如果 x = y 那么 x² = xy，因此 x − y = 0，所以 2 = 1。", ["如果 x = y 那么 x² = xy，", "因此 x − y = 0，", "所以 2 = 1。"]),
-        ("Vì x = y nên x² = xy, do đó x − y = 0, suy ra 2 = 1.", ["Vì x = y nên x² = xy,", "do đó x − y = 0,", "suy ra 2 = 1."]),
+        (
+            "Se x = y então x² = xy, logo x − y = 0, portanto 2 = 1.",
+            ["Se x = y então x² = xy,", "logo x − y = 0,", "portanto 2 = 1."],
+        ),
+        (
+            "如果 x = y 那么 x² = xy，因此 x − y = 0，所以 2 = 1。",
+            ["如果 x = y 那么 x² = xy，", "因此 x − y = 0，", "所以 2 = 1。"],
+        ),
+        (
+            "Vì x = y nên x² = xy, do đó x − y = 0, suy ra 2 = 1.",
+            ["Vì x = y nên x² = xy,", "do đó x − y = 0,", "suy ra 2 = 1."],
+        ),
     ],
     ids=["en", "pt", "zh", "vi"],
 )
@@ -172,8 +213,41 @@ def test_pasting_the_preview_back_gives_the_same_steps(steps):
 
 
 PIECES = st.sampled_from(
-    ["Assume", "x", "=", "y", ".", ",", "!", "?", "so", "then", "If", "therefore", "então", "luego", "所以", "如果",
-     "nên", "vì", "$", "$$", "\\(", "\\)", "\\[", "\\]", "...", "…", "e.g.", "etc.", "。", "！", " ", " ", "\n"]
+    [
+        "Assume",
+        "x",
+        "=",
+        "y",
+        ".",
+        ",",
+        "!",
+        "?",
+        "so",
+        "then",
+        "If",
+        "therefore",
+        "então",
+        "luego",
+        "所以",
+        "如果",
+        "nên",
+        "vì",
+        "$",
+        "$$",
+        "\\(",
+        "\\)",
+        "\\[",
+        "\\]",
+        "...",
+        "…",
+        "e.g.",
+        "etc.",
+        "。",
+        "！",
+        " ",
+        " ",
+        "\n",
+    ]
 )
 
 

@@ -40,7 +40,7 @@ def cut(text: str, data: st.DataObject) -> list[str]:
     """``text`` cut into chunks at positions hypothesis chooses."""
     points = data.draw(st.lists(st.integers(0, len(text)), max_size=12), label="cuts")
     bounds = sorted({0, len(text), *points})
-    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 # --- every form of the line --------------------------------------------------------------
@@ -76,7 +76,14 @@ def test_every_way_of_writing_the_verdict_line_names_the_step_and_the_kind(line)
 
 @pytest.mark.parametrize(
     "line",
-    ["**Flawed step:** 5", "Flawed step: step 5.", "Flawed step: 5!", "Flawed step: #5", "FLAWED STEP:5", "Flawed step: 5 ()"],
+    [
+        "**Flawed step:** 5",
+        "Flawed step: step 5.",
+        "Flawed step: 5!",
+        "Flawed step: #5",
+        "FLAWED STEP:5",
+        "Flawed step: 5 ()",
+    ],
 )
 def test_a_line_without_a_kind_names_the_step_with_kind_other(line):
     shown, verdict = feed_all([EXPLANATION + "\n" + line])
@@ -84,7 +91,9 @@ def test_a_line_without_a_kind_names_the_step_with_kind_other(line):
     assert shown == EXPLANATION
 
 
-@pytest.mark.parametrize("line", ["Flawed step: none", "**Flawed step:** None.", "flawed step: NONE (every step is valid)"])
+@pytest.mark.parametrize(
+    "line", ["Flawed step: none", "**Flawed step:** None.", "flawed step: NONE (every step is valid)"]
+)
 def test_none_says_no_flaw_with_no_step_and_no_text(line):
     shown, verdict = feed_all(["Every step is valid.\n", line])
     assert verdict == Verdict(None)
@@ -290,10 +299,28 @@ def test_any_chunking_gives_the_same_clean_answer_and_verdict(prose, verdict, bl
 @pytest.mark.parametrize(
     "mention, step",
     [
-        ("step 3", 3), ("Step 3", 3), ("steps 3 and 4", 3), ("STEP #3", 3), ("line 3", 3), ("Lines 3", 3),
-        ("passo 3", 3), ("Passos 3", 3), ("linha 3", 3), ("paso 3", 3), ("línea 3", 3), ("linea 3", 3),
-        ("第3步", 3), ("第 3 步", 3), ("第三步", 3), ("步骤3", 3), ("步骤 3", 3), ("步骤三", 3),
-        ("bước 3", 3), ("Bước 3", 3), ("dòng 3", 3), ("step3", 3),
+        ("step 3", 3),
+        ("Step 3", 3),
+        ("steps 3 and 4", 3),
+        ("STEP #3", 3),
+        ("line 3", 3),
+        ("Lines 3", 3),
+        ("passo 3", 3),
+        ("Passos 3", 3),
+        ("linha 3", 3),
+        ("paso 3", 3),
+        ("línea 3", 3),
+        ("linea 3", 3),
+        ("第3步", 3),
+        ("第 3 步", 3),
+        ("第三步", 3),
+        ("步骤3", 3),
+        ("步骤 3", 3),
+        ("步骤三", 3),
+        ("bước 3", 3),
+        ("Bước 3", 3),
+        ("dòng 3", 3),
+        ("step3", 3),
     ],
 )
 def test_a_mention_of_a_step_in_any_of_the_five_languages_moves_the_focus(mention, step):
@@ -321,7 +348,11 @@ def test_only_steps_the_proof_has_are_focused():
 def test_a_mention_cut_between_chunks_is_found_and_a_number_waits_for_its_last_digit():
     tracker = FocusTracker(step_count=20)
     assert [tracker.feed(c) for c in ["Look at ste", "p 1", "2 now, then 第", "1", "5步。 And step 9"]] == [
-        None, None, 12, None, 15
+        None,
+        None,
+        12,
+        None,
+        15,
     ]
     assert tracker.finish() == 9
 
@@ -340,8 +371,22 @@ def test_a_word_cut_before_step_stays_prose_however_far_the_next_chunk_is(gap):
 
 
 MENTIONS = st.sampled_from(
-    [("step 3", 3), ("Step 12", 12), ("steps 4", 4), ("line 2", 2), ("passo 5", 5), ("linha 1", 1), ("paso 6", 6),
-     ("línea 2", 2), ("第3步", 3), ("第十一步", 11), ("步骤 4", 4), ("bước 2", 2), ("dòng 6", 6), ("step 40", 40)]
+    [
+        ("step 3", 3),
+        ("Step 12", 12),
+        ("steps 4", 4),
+        ("line 2", 2),
+        ("passo 5", 5),
+        ("linha 1", 1),
+        ("paso 6", 6),
+        ("línea 2", 2),
+        ("第3步", 3),
+        ("第十一步", 11),
+        ("步骤 4", 4),
+        ("bước 2", 2),
+        ("dòng 6", 6),
+        ("step 40", 40),
+    ]
 )
 FILLERS = st.sampled_from([" hmm, ", " so the ", ". Wait! ", "\n", " 中文 ", " x − y = 0 ", ", then "])
 
@@ -358,7 +403,7 @@ def test_any_chunking_of_the_reasoning_gives_the_same_final_focus(parts, end, da
     assert tracker.focus == expected
     changes = [n for n in reported if n is not None]
     assert (changes[-1] if changes else None) == expected
-    assert all(a != b for a, b in zip(changes, changes[1:]))  # reported only when it changes
+    assert all(a != b for a, b in zip(changes, changes[1:], strict=False))  # reported only when it changes
 
 
 # --- words for the page --------------------------------------------------------------------------
@@ -396,7 +441,8 @@ def test_each_step_is_marked_checked_flawed_or_built_on_the_broken_step():
         StepMark("after", "built on a broken step"),
     )
     assert [m.words for m in step_marks(Verdict(1, "false dilemma", "", STEPS[0]), 2, "es")] == [
-        "falso dilema", "construido sobre un paso erróneo"
+        "falso dilema",
+        "construido sobre un paso erróneo",
     ]
 
 

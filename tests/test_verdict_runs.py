@@ -15,25 +15,58 @@ from tests.runs import child_env, run_cli, run_to_end, settings_for
 
 PROOF = "Let x = y.\nThen x² = xy.\nSo x² − y² = xy − y².\nDivide both sides by x − y: x + y = y.\nSo 2 = 1."
 STEP_4 = "Divide both sides by x − y: x + y = y."
-REASONING = ["Step 1 is a definition. ", "Step 3 subtracts y² on both sides, fine. ", "Step ", "4 divides by x − y = 0."]
+REASONING = [
+    "Step 1 is a definition. ",
+    "Step 3 subtracts y² on both sides, fine. ",
+    "Step ",
+    "4 divides by x − y = 0.",
+]
 # (name, answer chunks, the verdict the run must read, what the answer pane keeps)
 FORMS = [
-    ("plain", ["Step 4 divides by zero.\n\n", "Flawed step: 4 (division by zero)"],
-     Verdict(4, "division by zero", "", STEP_4), "Step 4 divides by zero."),
-    ("cut mid-line between chunks", ["Step 4 divides by zero.\nFla", "wed st", "ep: 4 (divi", "sion by zero)\n"],
-     Verdict(4, "division by zero", "", STEP_4), "Step 4 divides by zero."),
-    ("markdown and hash", ["Dividing by zero.\n", "**Flawed step:** #4 (Division by zero)."],
-     Verdict(4, "division by zero", "", STEP_4), "Dividing by zero."),
-    ("portuguese answer, english line", ["O passo 4 divide por zero, pois x − y = 0.\n", "Flawed step: 4 (division by zero)"],
-     Verdict(4, "division by zero", "", STEP_4), "O passo 4 divide por zero, pois x − y = 0."),
-    ("kind outside the list", ["Step 4 is wrong.\n", "Flawed step: 4 (sleight of hand)"],
-     Verdict(4, "other", "sleight of hand", STEP_4), "Step 4 is wrong."),
+    (
+        "plain",
+        ["Step 4 divides by zero.\n\n", "Flawed step: 4 (division by zero)"],
+        Verdict(4, "division by zero", "", STEP_4),
+        "Step 4 divides by zero.",
+    ),
+    (
+        "cut mid-line between chunks",
+        ["Step 4 divides by zero.\nFla", "wed st", "ep: 4 (divi", "sion by zero)\n"],
+        Verdict(4, "division by zero", "", STEP_4),
+        "Step 4 divides by zero.",
+    ),
+    (
+        "markdown and hash",
+        ["Dividing by zero.\n", "**Flawed step:** #4 (Division by zero)."],
+        Verdict(4, "division by zero", "", STEP_4),
+        "Dividing by zero.",
+    ),
+    (
+        "portuguese answer, english line",
+        ["O passo 4 divide por zero, pois x − y = 0.\n", "Flawed step: 4 (division by zero)"],
+        Verdict(4, "division by zero", "", STEP_4),
+        "O passo 4 divide por zero, pois x − y = 0.",
+    ),
+    (
+        "kind outside the list",
+        ["Step 4 is wrong.\n", "Flawed step: 4 (sleight of hand)"],
+        Verdict(4, "other", "sleight of hand", STEP_4),
+        "Step 4 is wrong.",
+    ),
     ("none", ["Every step holds.\n", "Flawed step: none"], Verdict(None), "Every step holds."),
-    ("out of range", ["Step 9 is wrong.\n", "Flawed step: 9 (division by zero)"],
-     NoVerdict("out_of_range"), "Step 9 is wrong."),
+    (
+        "out of range",
+        ["Step 9 is wrong.\n", "Flawed step: 9 (division by zero)"],
+        NoVerdict("out_of_range"),
+        "Step 9 is wrong.",
+    ),
     ("missing", ["Step 4 divides by zero."], NoVerdict("missing"), "Step 4 divides by zero."),
-    ("two contradicting lines", ["Flawed step: 4 (division by zero)\n", "Hmm.\n", "Flawed step: 2 (other)"],
-     NoVerdict("contradicting"), "Hmm."),
+    (
+        "two contradicting lines",
+        ["Flawed step: 4 (division by zero)\n", "Hmm.\n", "Flawed step: 2 (other)"],
+        NoVerdict("contradicting"),
+        "Hmm.",
+    ),
 ]
 
 
@@ -41,8 +74,9 @@ FORMS = [
 @pytest.mark.parametrize(("name", "answer", "verdict", "shown"), FORMS, ids=[form[0] for form in FORMS])
 def test_every_verdict_form_is_read_the_same_on_both_backends(srv, backend, name, answer, verdict, shown):
     srv.route("POST", chat_path(backend), Reply(body=chat_stream(backend, REASONING, answer)))
-    events, state = run_to_end(settings_for(srv, backend, model=srv.openai_model if backend == "openai" else "magistral"),
-                               PROOF)
+    events, state = run_to_end(
+        settings_for(srv, backend, model=srv.openai_model if backend == "openai" else "magistral"), PROOF
+    )
     judged = [e.verdict for e in events if isinstance(e, Judged)]
     assert judged == [verdict] and state.verdict == verdict
     assert state.answer.strip() == shown
@@ -58,8 +92,11 @@ def test_the_focus_follows_the_steps_the_reasoning_names_and_only_steps_that_exi
 
 
 def test_a_stream_cut_inside_the_verdict_line_keeps_its_words_and_gives_no_verdict(srv):
-    srv.route("POST", "/api/chat", Reply(body=chat_stream("ollama", REASONING, ["Step 4.\n", "Flawed step: 4 (divi"],
-                                                          complete=False)))
+    srv.route(
+        "POST",
+        "/api/chat",
+        Reply(body=chat_stream("ollama", REASONING, ["Step 4.\n", "Flawed step: 4 (divi"], complete=False)),
+    )
     events, state = run_to_end(settings_for(srv, "ollama", model="magistral"), PROOF)
     assert state.finish_reason == "error" and state.verdict is None
     assert not any(isinstance(e, Judged) for e in events)
@@ -71,8 +108,11 @@ def test_a_follow_up_keeps_the_numbering_of_the_proof(srv):
     from magistral_debugger.run import DebugRun
 
     srv.route("POST", "/api/chat", Reply(body=chat_stream("ollama", ["Step 5 then."], ["Flawed step: 5 (other)"])))
-    run = DebugRun(settings_for(srv, "ollama", model="magistral"), "Why not step 4?",
-                   history=[Turn(question=PROOF, answer="Step 4 divides by zero.")])
+    run = DebugRun(
+        settings_for(srv, "ollama", model="magistral"),
+        "Why not step 4?",
+        history=[Turn(question=PROOF, answer="Step 4 divides by zero.")],
+    )
     import asyncio
 
     async def drain() -> None:
@@ -102,11 +142,14 @@ def test_cli_json_has_no_verdict_event_when_the_model_gave_none(srv, tmp_path):
     assert not [line for line in result.stdout.splitlines() if json.loads(line)["type"] == "verdict"]
 
 
-@pytest.mark.parametrize(("answer", "last_line"), [
-    (FORMS[0][1], "verdict: step 4 (division by zero)"),
-    (FORMS[5][1], "verdict: none (no flaw found)"),
-    (FORMS[7][1], "note: the model gave no step verdict"),
-])
+@pytest.mark.parametrize(
+    ("answer", "last_line"),
+    [
+        (FORMS[0][1], "verdict: step 4 (division by zero)"),
+        (FORMS[5][1], "verdict: none (no flaw found)"),
+        (FORMS[7][1], "note: the model gave no step verdict"),
+    ],
+)
 def test_plain_cli_ends_stderr_with_the_verdict_and_keeps_stdout_to_the_answer(srv, tmp_path, answer, last_line):
     srv.route("POST", "/api/chat", Reply(body=chat_stream("ollama", REASONING, answer)))
     result = run_cli([PROOF], child_env(MAGISTRAL_OLLAMA_URL=srv.url), tmp_path)

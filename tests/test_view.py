@@ -12,7 +12,14 @@ from magistral_debugger.prompt import Turn
 from magistral_debugger.settings import Settings
 from magistral_debugger.state import RunState
 from magistral_debugger.ui.handlers import invalid_settings_message, session_settings
-from magistral_debugger.view import health_markdown, notes_markdown, reasoning_header, status_markdown, thread_markdown
+from magistral_debugger.view import (
+    covered_render,
+    health_markdown,
+    notes_markdown,
+    reasoning_header,
+    status_markdown,
+    thread_markdown,
+)
 
 
 class Clock:
@@ -63,10 +70,18 @@ def test_the_thread_is_the_conversation_in_order_ending_with_the_question_being_
         Turn(question="Why not cancel?", answer="Because 0/0 is undefined.", reasoning="0/0"),
     ]
     thread = thread_markdown(history, "en", asking="And if x ≠ y?")
-    order = [thread.index(text) for text in (
-        "**The proof:**", "> x = y.", "> So 2 = 1.", "Step 2 divides by zero.", "**You asked:** Why not cancel?",
-        "Because 0/0 is undefined.", "**You asked:** And if x ≠ y?",
-    )]
+    order = [
+        thread.index(text)
+        for text in (
+            "**The proof:**",
+            "> x = y.",
+            "> So 2 = 1.",
+            "Step 2 divides by zero.",
+            "**You asked:** Why not cancel?",
+            "Because 0/0 is undefined.",
+            "**You asked:** And if x ≠ y?",
+        )
+    ]
     assert order == sorted(order)
     assert thread.count("<details>") == 2  # each earlier turn's reasoning, folded
     assert thread_markdown([], "en", asking="And if x ≠ y?") == ""  # a first turn: the proof box says it
@@ -93,7 +108,10 @@ def test_status_says_how_the_run_ended(reason, answer, expected):
 
 def test_status_shows_an_error_as_the_engine_worded_it():
     state = RunState(clock=Clock())
-    state.finish("error", "Cannot reach the model server at http://127.0.0.1:9 (connection refused). Start it with `ollama serve`.")
+    state.finish(
+        "error",
+        "Cannot reach the model server at http://127.0.0.1:9 (connection refused). Start it with `ollama serve`.",
+    )
     assert status_markdown(state).startswith("❌ Cannot reach the model server at http://127.0.0.1:9")
 
 
@@ -113,8 +131,18 @@ def test_health_badge_names_each_state():
 def test_session_settings_put_the_url_on_the_chosen_backend_and_keep_the_rest():
     base = Settings(_env_file=None, port=7001)
     chosen = session_settings(base, "openai", " http://gpu:8000/v1/ ", "m", 0.2, 0.9, 100, "2509")
-    assert (chosen.backend, chosen.openai_base_url, chosen.ollama_url) == ("openai", "http://gpu:8000/v1", base.ollama_url)
-    assert (chosen.model, chosen.temperature, chosen.top_p, chosen.max_tokens, chosen.model_version) == ("m", 0.2, 0.9, 100, "2509")
+    assert (chosen.backend, chosen.openai_base_url, chosen.ollama_url) == (
+        "openai",
+        "http://gpu:8000/v1",
+        base.ollama_url,
+    )
+    assert (chosen.model, chosen.temperature, chosen.top_p, chosen.max_tokens, chosen.model_version) == (
+        "m",
+        0.2,
+        0.9,
+        100,
+        "2509",
+    )
     assert chosen.port == 7001
 
 
@@ -124,3 +152,17 @@ def test_session_settings_refuse_values_the_environment_would_refuse():
     assert invalid_settings_message(caught.value) == (
         "❌ Invalid setting (top_p: Input should be greater than 0). Fix it in the Backend panel."
     )
+
+
+def test_guess_first_shows_time_and_tokens_then_that_the_answer_is_ready_but_none_of_its_words():
+    clock = Clock()
+    state = RunState(model="magistral", clock=clock)
+    state.apply(Reasoning("Step 4 divides by x - y"))
+    clock.now += 3
+    working = covered_render(state)
+    assert "3 sec" in working[2] and "divides" not in " ".join(working)
+    state.apply(Answer("The flaw is step 4."))
+    state.finish("stop")
+    reasoning, answer, status, header, _ = covered_render(state, lang="pt")
+    assert "pronta" in status and "tokens" in status
+    assert not any(word in " ".join((reasoning, answer, status, header)) for word in ("divides", "flaw"))

@@ -7,7 +7,7 @@ a new kind of server is one new file here and one line there.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 
 from ..settings import BACKENDS, Settings
 from .base import Backend, Health, check_health, supports_images
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _import(path: str) -> type[Backend]:
     module, _, name = path.partition(":")
     return getattr(importlib.import_module(module), name)

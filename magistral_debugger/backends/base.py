@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import ssl
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import AsyncIterator, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import httpx
 
@@ -24,8 +25,6 @@ from ..i18n import Message
 from ..settings import Settings
 from .recording import Recording
 from .request import ChatRequest, ModelInfo
-
-
 
 HealthState = Literal["unreachable", "model_missing", "ready"]
 

@@ -87,6 +87,9 @@ class MistralBackend(OpenAICompatBackend):
             prompt_format_reason=None if family.version else Message("format_mistral_api", model=model),
             reasoning_effort=family.reasoning_effort,
             keeps_reasoning=True,
+            # Mistral's API continues a turn through the message's "prefix", not vLLM's flags, and
+            # refuses fields it does not know (HTTP 422): "Answer now" asks in a second turn here.
+            prefill=False,
         )
 
     def _transport_error(self, exc: BaseException) -> BackendError:

@@ -7,15 +7,17 @@ without the capability (the library ``ministral-3`` is the instruct model) runs 
 ``think``, and the person is told. ``/api/show``'s template says which think tags the
 model was made for, which decides the prompt format before the model's name does.
 Every request goes through :meth:`OllamaBackend._send`, the one place where transport
-failures and error statuses become a :class:`BackendError`.
+failures and error statuses become a :class:`BackendError`. A trailing assistant message is
+continued where the model's template leaves it open (``template_continues_last_turn``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 
@@ -69,9 +71,10 @@ class OllamaBackend(Backend):
         return [m.get("name") or m.get("model", "") for m in data.get("models", []) if isinstance(m, dict)]
 
     async def model_info(self, model: str = "") -> ModelInfo:
-        """From ``/api/show``'s capabilities and template. Ollama does not report the context it
-        runs a model with, so that stays unknown. A server too old to list capabilities says
-        nothing of vision and thinking."""
+        """From ``/api/show``'s capabilities and template (the prompt format it writes, and whether
+        it lets the model continue its own last turn). Ollama does not report the context it runs
+        a model with, so that stays unknown. A server too old to list capabilities says nothing of
+        vision and thinking."""
         model = model or await self.default_model()
         try:
             data = await self._get_json("POST", "/api/show", {"model": model})
@@ -79,10 +82,11 @@ class OllamaBackend(Backend):
             # No server, or no model: say so now rather than wait out a second connect.
             if error.kind in ("model_missing", "unreachable", "timeout"):
                 raise
-            return ModelInfo(name=model)
+            return ModelInfo(name=model, prefill=False)
         capabilities = data.get("capabilities") or None
         family = family_of(model)
-        version = _template_format(str(data.get("template") or ""), family)
+        template = str(data.get("template") or "")
+        version = _template_format(template, family)
         reason = Message("format_ollama_template", format=format_label(version), model=model) if version else None
         return ModelInfo(
             name=model,
@@ -91,6 +95,7 @@ class OllamaBackend(Backend):
             prompt_format=version,
             prompt_format_reason=reason,
             keeps_reasoning=family.keeps_reasoning,
+            prefill=template_continues_last_turn(template),
         )
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
@@ -144,7 +149,9 @@ class OllamaBackend(Backend):
             except ValueError:
                 if looks_like_html(line, response.headers.get("content-type", "")):
                     raise html_error(self.url, response.status_code) from None
-                raise BackendError(Message("ollama_not_json", url=self.url, line=repr(line[:60])), kind="protocol") from None
+                raise BackendError(
+                    Message("ollama_not_json", url=self.url, line=repr(line[:60])), kind="protocol"
+                ) from None
             if not isinstance(data, dict) or not isinstance(data.get("message") or {}, dict):
                 raise BackendError(Message("ollama_odd_line", url=self.url, line=repr(line[:60])), kind="protocol")
             if "error" in data:
@@ -165,7 +172,12 @@ class OllamaBackend(Backend):
 
     def _status_error(self, status: int, detail: str, model: str, sent_images: bool = False) -> BackendError:
         lowered = detail.lower()
-        if sent_images and status in (400, 500) and looks_like_image_rejection(detail) and not looks_like_context_overflow(detail):
+        if (
+            sent_images
+            and status in (400, 500)
+            and looks_like_image_rejection(detail)
+            and not looks_like_context_overflow(detail)
+        ):
             return images_refused(self.url, model, detail, Message("ollama_vision_hint"))
         if status == 404 and "model" not in lowered:  # the route itself is missing: not Ollama's API
             return BackendError(Message("ollama_wrong_url", url=self.url, detail=detail[:80]), kind="protocol")
@@ -179,7 +191,9 @@ class OllamaBackend(Backend):
             return BackendError(
                 Message("ollama_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
-        return BackendError(Message("ollama_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
+        return BackendError(
+            Message("ollama_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server"
+        )
 
     async def _get_json(self, method: str, path: str, payload: dict | None = None) -> dict:
         model = str((payload or {}).get("model", ""))
@@ -202,6 +216,19 @@ def _template_format(template: str, family: Family) -> Version | None:
     if "<think>" in template:
         return "2506"
     return None
+
+
+# How a Go template tells the last message apart: ``$last := eq (len (slice $.Messages $i)) 1``.
+_LAST_MESSAGE_TEST = re.compile(r"\$last\b|slice \$\.Messages\b")
+
+
+def template_continues_last_turn(template: str) -> bool:
+    """Whether a trailing assistant message with ``thinking`` is rendered as an open turn the
+    model goes on with (a prefill): the template must write an assistant's ``.Thinking`` and
+    treat the last message apart, as Ollama's Magistral and Qwen 3 templates do to leave the
+    end-of-turn token off it. Any other template closes the turn, and the model would start a
+    new one."""
+    return ".Thinking" in template and bool(_LAST_MESSAGE_TEST.search(template))
 
 
 # Ollama tokenizes special-token text inside message content as real control tokens

@@ -16,12 +16,15 @@ the start of the answer.
 Which prompt format a model wants is asked of the server before its name is read:
 vLLM's ``/tokenize`` says whether ``[THINK]`` is one control token of the tokenizer, and
 ``/v1/models``' ``root`` names the checkpoint behind an alias.
+A continuation ("Answer now") carries vLLM's ``continue_final_message`` and
+``add_generation_prompt`` in the body.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing
-from typing import Any, AsyncIterator, ClassVar, Iterator
+from typing import Any, ClassVar
 
 import httpx
 import openai
@@ -62,6 +65,8 @@ _THINK_PROBE = [
     },
     {"role": "user", "content": "?"},
 ]
+# vLLM's fields for "continue the last, assistant message" (it refuses both flags true with a 400).
+CONTINUE_FINAL = {"continue_final_message": True, "add_generation_prompt": False}
 
 
 class OpenAICompatBackend(Backend):
@@ -201,6 +206,7 @@ class OpenAICompatBackend(Backend):
                 stream=True,
                 stream_options=self.stream_options,
                 reasoning_effort=request.reasoning_effort or openai.omit,  # type: ignore[arg-type]
+                extra_body=CONTINUE_FINAL if request.continue_final else None,
             ) as response:
                 raw = response.http_response
                 if looks_like_html(b"", raw.headers.get("content-type", "")):
@@ -257,7 +263,9 @@ class OpenAICompatBackend(Backend):
         Authorization header back in their error bodies."""
         key = self._api_key
         if len(key) >= 8 and key in error.message:
-            return BackendError(error.message.with_values(lambda text: text.replace(key, "[API key hidden]")), kind=error.kind)
+            return BackendError(
+                error.message.with_values(lambda text: text.replace(key, "[API key hidden]")), kind=error.kind
+            )
         return error
 
     def _mid_stream_error(self, error: object) -> BackendError:
@@ -311,11 +319,15 @@ class OpenAICompatBackend(Backend):
             )
         if status in (400, 422):  # 422: a request the server's schema refuses (Mistral's API)
             if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():
-                return BackendError(Message("openai_too_large", url=self.url, detail=detail.rstrip(".")), kind="too_large")
+                return BackendError(
+                    Message("openai_too_large", url=self.url, detail=detail.rstrip(".")), kind="too_large"
+                )
             return BackendError(
                 Message("openai_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
-        return BackendError(Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server")
+        return BackendError(
+            Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server"
+        )
 
 
 def _typed_chunks(chunks: Any) -> Iterator[StreamEvent]:

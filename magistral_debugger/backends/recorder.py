@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from ..events import Finished, Notice, StreamEvent
 from ..i18n import Message
@@ -101,7 +102,11 @@ class RecordingBackend(Backend):
                 "model": scrub(request.model),
                 "backend": {"kind": self.inner.kind, "url": scrub(public_url(self.inner.url))},
                 "settings": self._settings,
-                "request": {"temperature": request.temperature, "top_p": request.top_p, "max_tokens": request.max_tokens},
+                "request": {
+                    "temperature": request.temperature,
+                    "top_p": request.top_p,
+                    "max_tokens": request.max_tokens,
+                },
                 "argument": scrub(request.argument or argument_of(request.messages)),
                 "messages": scrub_all(request.messages, scrub),
             }
@@ -129,9 +134,12 @@ class RecordingBackend(Backend):
             end = {"outcome": "error", "message": scrub(error.message), "kind": error.kind}
             raise
         except Exception as error:
-            end = {"outcome": "error", "kind": "protocol",
-                   "message": f"Something unexpected went wrong talking to {scrub(public_url(self.inner.url))} "
-                              f"({type(error).__name__})."}
+            end = {
+                "outcome": "error",
+                "kind": "protocol",
+                "message": f"Something unexpected went wrong talking to {scrub(public_url(self.inner.url))} "
+                f"({type(error).__name__}).",
+            }
             raise
         except BaseException:  # closed (Stop, or the run is done after "finished") or cancelled
             end = {"outcome": "finished" if finished else "cancelled"}
@@ -139,4 +147,3 @@ class RecordingBackend(Backend):
         finally:
             writer.write({"t": round(self._clock() - started, 4), "type": "end", **end})
             writer.close()
-

@@ -32,9 +32,8 @@ from typing import Any, Literal
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
 from ..redaction import file_slug
-from .request import ChatRequest
 from .errors import BackendError
-
+from .request import ChatRequest
 
 FORMAT = "magistral-debugger-recording"
 VERSION = 1
@@ -154,8 +153,9 @@ def read_recording(path: str | Path) -> Recording:
                 data = json.loads(line.decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as error:
                 if cut_last and number == len(lines):
-                    raise _Bad("is cut off mid-line: the file was truncated (copied or saved while still being "
-                               "written?)") from None
+                    raise _Bad(
+                        "is cut off mid-line: the file was truncated (copied or saved while still being written?)"
+                    ) from None
                 raise _Bad(f"is not valid JSON ({_short(error)})") from None
             if not isinstance(data, dict):
                 raise _Bad("is not a JSON object")
@@ -168,7 +168,7 @@ def read_recording(path: str | Path) -> Recording:
                 raise _Bad("comes after the end line")
             t = data.get("t")
             if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
-                raise _Bad(f"has no valid time offset \"t\" (got {t!r})")
+                raise _Bad(f'has no valid time offset "t" (got {t!r})')
             if t + 1e-6 < last_t:
                 raise _Bad(f"goes back in time (t = {t} after {last_t})")
             last_t = float(t)
@@ -214,8 +214,9 @@ def _short(error: Exception) -> str:
 
 def _check_header(data: dict[str, Any], number: int) -> dict[str, Any]:
     if data.get("format") != FORMAT or data.get("type") != "header":
-        raise _Bad(f"is not a recording header (expected \"format\": \"{FORMAT}\"): is this a file from "
-                   "MAGISTRAL_RECORD_DIR?")
+        raise _Bad(
+            f'is not a recording header (expected "format": "{FORMAT}"): is this a file from MAGISTRAL_RECORD_DIR?'
+        )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise _Bad("has no format version")
@@ -224,17 +225,23 @@ def _check_header(data: dict[str, Any], number: int) -> dict[str, Any]:
     try:
         data["_recorded_at"] = datetime.fromisoformat(data.get("recorded_at"))
     except (TypeError, ValueError):
-        raise _Bad(f"has no valid \"recorded_at\" time (got {data.get('recorded_at')!r})") from None
+        raise _Bad(f'has no valid "recorded_at" time (got {data.get("recorded_at")!r})') from None
     if not isinstance(data.get("model"), str) or not data["model"]:
         raise _Bad("names no model")
     backend = data.get("backend")
-    if not isinstance(backend, dict) or not isinstance(backend.get("kind"), str) or not isinstance(backend.get("url"), str):
-        raise _Bad("has no \"backend\" with \"kind\" and \"url\"")
+    if (
+        not isinstance(backend, dict)
+        or not isinstance(backend.get("kind"), str)
+        or not isinstance(backend.get("url"), str)
+    ):
+        raise _Bad('has no "backend" with "kind" and "url"')
     if not isinstance(data.get("messages"), list) or not all(isinstance(m, dict) for m in data["messages"]):
-        raise _Bad("has no \"messages\" list")
+        raise _Bad('has no "messages" list')
     request = data.get("request")
-    if not isinstance(request, dict) or not all(_is_number(request.get(k)) for k in ("temperature", "top_p", "max_tokens")):
-        raise _Bad("has no \"request\" with temperature, top_p and max_tokens")
+    if not isinstance(request, dict) or not all(
+        _is_number(request.get(k)) for k in ("temperature", "top_p", "max_tokens")
+    ):
+        raise _Bad('has no "request" with temperature, top_p and max_tokens')
     request["max_tokens"] = int(request["max_tokens"])
     if not isinstance(data.get("settings"), dict):
         data["settings"] = {}
@@ -250,7 +257,7 @@ def _is_number(value: Any) -> bool:
 def _text(data: dict[str, Any], field: str) -> str:
     value = data.get(field)
     if not isinstance(value, str):
-        raise _Bad(f"(a \"{data.get('type')}\" line) needs a \"{field}\" string")
+        raise _Bad(f'(a "{data.get("type")}" line) needs a "{field}" string')
     return value
 
 
@@ -259,7 +266,7 @@ def _count(data: dict[str, Any], field: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _Bad(f"(a \"usage\" line) has an invalid \"{field}\" ({value!r})")
+        raise _Bad(f'(a "usage" line) has an invalid "{field}" ({value!r})')
     return value
 
 
@@ -276,7 +283,7 @@ def _event_from(data: dict[str, Any]) -> StreamEvent:
     if kind == "finished":
         reason = data.get("reason")
         if reason not in ("stop", "length"):
-            raise _Bad(f"(a \"finished\" line) has an unknown reason {reason!r}")
+            raise _Bad(f'(a "finished" line) has an unknown reason {reason!r}')
         return Finished(reason)
     raise _Bad(f"has an unknown type {kind!r}")
 
@@ -288,8 +295,10 @@ def _end_from(data: dict[str, Any], t: float) -> RecordingEnd:
     message = data.get("message")
     kind = data.get("kind")
     if outcome == "error" and not isinstance(message, str):
-        raise _Bad("(the end line of a failed run) has no \"message\"")
-    return RecordingEnd(t, outcome, message if isinstance(message, str) else None, kind if isinstance(kind, str) else None)
+        raise _Bad('(the end line of a failed run) has no "message"')
+    return RecordingEnd(
+        t, outcome, message if isinstance(message, str) else None, kind if isinstance(kind, str) else None
+    )
 
 
 # --- recording ------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ so a damaged recording is reported at once, naming the file and the line.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 from ..events import StreamEvent
 from ..i18n import Message

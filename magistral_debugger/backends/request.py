@@ -23,6 +23,9 @@ class ChatRequest:
     think: bool = False
     # "none" … "high" for a model that takes reasoning_effort; None: not sent.
     reasoning_effort: str | None = None
+    # The last message is the model's own unfinished turn, to be continued rather than answered
+    # ("Answer now": the reasoning so far, closed); OpenAI-compatible servers are told so.
+    continue_final: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class ModelInfo:
     # The model takes reasoning_effort; its makers say to keep its reasoning in follow-ups.
     reasoning_effort: bool = False
     keeps_reasoning: bool = False
+    # Whether a trailing assistant message is continued (a prefill) rather than closed and
+    # answered by a new turn. vLLM does so when asked; on Ollama the model's template decides.
+    prefill: bool = True
 
     def takes_images(self, vision_setting: str = "auto") -> bool:
         """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""

@@ -13,7 +13,8 @@ only the unfinished last line is held across reads.
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
 
 DONE = object()  # the ``data: [DONE]`` sentinel
 

@@ -10,6 +10,22 @@ PAGE = {
     "proof_placeholder": "Assume x = y. Then x² = xy, so x² − y² = xy − y² …   (Shift+Enter runs Debug)",
     "debug_button": "Debug",
     "stop_button": "Stop",
+    "answer_now_button": "Answer now",
+    "guess_first_mode": "Guess first",
+    "reveal_button": "Reveal (R)",
+    "covered_working": "Working… the room guesses first",
+    "covered_ready": "The answer is ready: press Reveal (R)",
+    "covered_reasoning": "Hidden until Reveal (R): guess first.",
+    "covered_answer": "🙈 Hidden until Reveal (R). Where does the proof break?",
+    "thinking_budget_label": "Thinking budget (seconds, 0 = none)",
+    "keys_title": "Keyboard shortcuts",
+    "keys_run": "Run Debug (in the proof box)",
+    "keys_stop": "Stop",
+    "keys_answer_now": "Answer now",
+    "keys_reveal": "Reveal the answer",
+    "keys_fullscreen": "Full screen on or off",
+    "keys_help": "Show this list",
+    "keys_close": "Close",
     "clear_button": "Clear",
     "examples_label": "Examples (✓ = a correct proof, as a control)",
     "topic_algebra": "Algebra",
@@ -83,14 +99,14 @@ PAGE = {
     "stats_tokens": "{reasoning} reasoning + {answer} answer tokens",
     "stats_rate": "{rate} tokens/s",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': 'Photo of the proof (optional)',
-    'question_label': 'Ask about this proof',
-    'question_placeholder': "Why can't we cancel x − y?   (Shift+Enter asks)",
-    'ask_button': 'Ask',
-    'conversation_label': 'Conversation',
-    'thread_proof': 'The proof',
-    'thread_asked': 'You asked',
-    'thread_photo': '(a photo)',
+    "photo_label": "Photo of the proof (optional)",
+    "question_label": "Ask about this proof",
+    "question_placeholder": "Why can't we cancel x − y?   (Shift+Enter asks)",
+    "ask_button": "Ask",
+    "conversation_label": "Conversation",
+    "thread_proof": "The proof",
+    "thread_asked": "You asked",
+    "thread_photo": "(a photo)",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "division by zero",
     "kind_invalid_cancellation": "invalid cancellation",
@@ -335,4 +351,19 @@ ENGINE = {
         "Mistral's API at {url} has no model {model!r} for this key: {detail}. Try {default} or mistral-medium-3-5."
     ),
     "mistral_model_hint": "Pick a model your key can use, e.g. {default} or mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Thinking stopped by you (Answer now).",
+    "thinking_budget_reached": "Thinking stopped at the {seconds:g} s budget.",
+    "answer_now_prefill": (
+        "The model answers from its reasoning so far: its own turn was sent back, closed, for it to continue."
+    ),
+    "answer_now_second_turn": (
+        "This model's template cannot continue the model's own turn, so its reasoning so far was "
+        "sent back as a finished turn, with a new question asking it to answer now."
+    ),
+    "answer_now_no_answer": (
+        "No answer came after the thinking was stopped: the server at {url} ended the continued "
+        "turn without a word. On vLLM, a mistral-common older than 1.11.3 closes that turn instead "
+        "of continuing it: upgrade it on the server. The reasoning so far is kept."
+    ),
 }

@@ -9,6 +9,22 @@ PAGE = {
     "proof_placeholder": "Supongamos x = y. Entonces x² = xy, así que x² − y² = xy − y² …   (Shift+Enter ejecuta Depurar)",
     "debug_button": "Depurar",
     "stop_button": "Detener",
+    "answer_now_button": "Responder ahora",
+    "guess_first_mode": "Adivina primero",
+    "reveal_button": "Revelar (R)",
+    "covered_working": "Trabajando… la clase adivina primero",
+    "covered_ready": "La respuesta está lista: pulsa Revelar (R)",
+    "covered_reasoning": "Oculto hasta Revelar (R): adivina primero.",
+    "covered_answer": "🙈 Oculto hasta Revelar (R). ¿Dónde falla la demostración?",
+    "thinking_budget_label": "Límite de razonamiento (segundos, 0 = ninguno)",
+    "keys_title": "Atajos de teclado",
+    "keys_run": "Ejecutar Depurar (en el cuadro de la demostración)",
+    "keys_stop": "Detener",
+    "keys_answer_now": "Responder ya",
+    "keys_reveal": "Revelar la respuesta",
+    "keys_fullscreen": "Activar o salir de pantalla completa",
+    "keys_help": "Mostrar esta lista",
+    "keys_close": "Cerrar",
     "clear_button": "Borrar",
     "examples_label": "Ejemplos (✓ = una demostración correcta, como control)",
     "topic_algebra": "Álgebra",
@@ -80,14 +96,14 @@ PAGE = {
     "stats_tokens": "{reasoning} tokens de razonamiento + {answer} de respuesta",
     "stats_rate": "{rate} tokens/s",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': 'Foto de la demostración (opcional)',
-    'question_label': 'Pregunta sobre esta demostración',
-    'question_placeholder': '¿Por qué no podemos cancelar x − y?   (Shift+Enter pregunta)',
-    'ask_button': 'Preguntar',
-    'conversation_label': 'Conversación',
-    'thread_proof': 'La demostración',
-    'thread_asked': 'Preguntaste',
-    'thread_photo': '(una foto)',
+    "photo_label": "Foto de la demostración (opcional)",
+    "question_label": "Pregunta sobre esta demostración",
+    "question_placeholder": "¿Por qué no podemos cancelar x − y?   (Shift+Enter pregunta)",
+    "ask_button": "Preguntar",
+    "conversation_label": "Conversación",
+    "thread_proof": "La demostración",
+    "thread_asked": "Preguntaste",
+    "thread_photo": "(una foto)",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "división por cero",
     "kind_invalid_cancellation": "cancelación inválida",
@@ -356,4 +372,22 @@ ENGINE = {
         "mistral-medium-3-5."
     ),
     "mistral_model_hint": "Elige un modelo que tu clave pueda usar, p. ej. {default} o mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Razonamiento detenido por ti (Responder ahora).",
+    "thinking_budget_reached": "Razonamiento detenido en el límite de {seconds:g} s.",
+    "answer_now_prefill": (
+        "El modelo responde a partir de su razonamiento hasta ahora: su propio turno se le "
+        "devolvió, cerrado, para que lo continúe."
+    ),
+    "answer_now_second_turn": (
+        "La plantilla de este modelo no permite continuar su propio turno, así que su razonamiento "
+        "hasta ahora se envió como un turno terminado, con una nueva pregunta que le pide responder "
+        "ya."
+    ),
+    "answer_now_no_answer": (
+        "No llegó ninguna respuesta después de detener el razonamiento: el servidor en {url} "
+        "terminó el turno continuado sin una palabra. En vLLM, un mistral-common anterior a 1.11.3 "
+        "cierra ese turno en lugar de continuarlo: actualízalo en el servidor. Se conserva el "
+        "razonamiento hasta ahora."
+    ),
 }

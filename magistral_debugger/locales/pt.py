@@ -9,6 +9,22 @@ PAGE = {
     "proof_placeholder": "Suponha x = y. Então x² = xy, logo x² − y² = xy − y² …   (Shift+Enter executa Depurar)",
     "debug_button": "Depurar",
     "stop_button": "Parar",
+    "answer_now_button": "Responder agora",
+    "guess_first_mode": "Adivinhe primeiro",
+    "reveal_button": "Revelar (R)",
+    "covered_working": "Trabalhando… a turma adivinha primeiro",
+    "covered_ready": "A resposta está pronta: pressione Revelar (R)",
+    "covered_reasoning": "Oculto até Revelar (R): adivinhe primeiro.",
+    "covered_answer": "🙈 Oculto até Revelar (R). Onde a demonstração falha?",
+    "thinking_budget_label": "Limite de raciocínio (segundos, 0 = nenhum)",
+    "keys_title": "Atalhos de teclado",
+    "keys_run": "Executar Depurar (na caixa da demonstração)",
+    "keys_stop": "Parar",
+    "keys_answer_now": "Responder agora",
+    "keys_reveal": "Revelar a resposta",
+    "keys_fullscreen": "Ligar ou desligar tela cheia",
+    "keys_help": "Mostrar esta lista",
+    "keys_close": "Fechar",
     "clear_button": "Limpar",
     "examples_label": "Exemplos (✓ = uma demonstração correta, como controle)",
     "topic_algebra": "Álgebra",
@@ -80,14 +96,14 @@ PAGE = {
     "stats_tokens": "{reasoning} tokens de raciocínio + {answer} de resposta",
     "stats_rate": "{rate} tokens/s",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': 'Foto da demonstração (opcional)',
-    'question_label': 'Pergunte sobre esta demonstração',
-    'question_placeholder': 'Por que não podemos cancelar x − y?   (Shift+Enter pergunta)',
-    'ask_button': 'Perguntar',
-    'conversation_label': 'Conversa',
-    'thread_proof': 'A demonstração',
-    'thread_asked': 'Você perguntou',
-    'thread_photo': '(uma foto)',
+    "photo_label": "Foto da demonstração (opcional)",
+    "question_label": "Pergunte sobre esta demonstração",
+    "question_placeholder": "Por que não podemos cancelar x − y?   (Shift+Enter pergunta)",
+    "ask_button": "Perguntar",
+    "conversation_label": "Conversa",
+    "thread_proof": "A demonstração",
+    "thread_asked": "Você perguntou",
+    "thread_photo": "(uma foto)",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "divisão por zero",
     "kind_invalid_cancellation": "cancelamento inválido",
@@ -346,4 +362,21 @@ ENGINE = {
         "mistral-medium-3-5."
     ),
     "mistral_model_hint": "Escolha um modelo que a sua chave possa usar, p. ex. {default} ou mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Raciocínio interrompido por você (Responder agora).",
+    "thinking_budget_reached": "Raciocínio interrompido no limite de {seconds:g} s.",
+    "answer_now_prefill": (
+        "O modelo responde a partir do raciocínio feito até aqui: o turno dele foi devolvido, "
+        "fechado, para que ele continue."
+    ),
+    "answer_now_second_turn": (
+        "O template deste modelo não permite continuar o próprio turno; por isso o raciocínio até "
+        "aqui foi enviado como um turno concluído, com uma nova pergunta pedindo a resposta agora."
+    ),
+    "answer_now_no_answer": (
+        "Nenhuma resposta veio depois que o raciocínio foi interrompido: o servidor em {url} "
+        "encerrou o turno continuado sem nenhuma palavra. No vLLM, um mistral-common anterior à "
+        "1.11.3 fecha esse turno em vez de continuá-lo: atualize-o no servidor. O raciocínio até "
+        "aqui foi mantido."
+    ),
 }

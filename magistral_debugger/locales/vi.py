@@ -9,6 +9,22 @@ PAGE = {
     "proof_placeholder": "Giả sử x = y. Khi đó x² = xy, nên x² − y² = xy − y² …   (Shift+Enter để chạy Gỡ lỗi)",
     "debug_button": "Gỡ lỗi",
     "stop_button": "Dừng",
+    "answer_now_button": "Trả lời ngay",
+    "guess_first_mode": "Đoán trước",
+    "reveal_button": "Công bố (R)",
+    "covered_working": "Đang xử lý… cả lớp đoán trước",
+    "covered_ready": "Câu trả lời đã sẵn sàng: nhấn Công bố (R)",
+    "covered_reasoning": "Ẩn cho đến khi Công bố (R): hãy đoán trước.",
+    "covered_answer": "🙈 Ẩn cho đến khi Công bố (R). Chứng minh sai ở đâu?",
+    "thinking_budget_label": "Giới hạn suy luận (giây, 0 = không giới hạn)",
+    "keys_title": "Phím tắt",
+    "keys_run": "Chạy Gỡ lỗi (trong ô chứng minh)",
+    "keys_stop": "Dừng",
+    "keys_answer_now": "Trả lời ngay",
+    "keys_reveal": "Công bố câu trả lời",
+    "keys_fullscreen": "Bật hoặc tắt toàn màn hình",
+    "keys_help": "Hiện danh sách này",
+    "keys_close": "Đóng",
     "clear_button": "Xóa",
     "examples_label": "Ví dụ (✓ = một chứng minh đúng, dùng để đối chứng)",
     "topic_algebra": "Đại số",
@@ -77,14 +93,14 @@ PAGE = {
     "stats_tokens": "{reasoning} token suy luận + {answer} token trả lời",
     "stats_rate": "{rate} token/giây",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': 'Ảnh chụp chứng minh (không bắt buộc)',
-    'question_label': 'Hỏi về chứng minh này',
-    'question_placeholder': 'Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)',
-    'ask_button': 'Hỏi',
-    'conversation_label': 'Cuộc trò chuyện',
-    'thread_proof': 'Chứng minh',
-    'thread_asked': 'Bạn đã hỏi',
-    'thread_photo': '(một ảnh chụp)',
+    "photo_label": "Ảnh chụp chứng minh (không bắt buộc)",
+    "question_label": "Hỏi về chứng minh này",
+    "question_placeholder": "Vì sao không thể giản ước x − y?   (Shift+Enter để hỏi)",
+    "ask_button": "Hỏi",
+    "conversation_label": "Cuộc trò chuyện",
+    "thread_proof": "Chứng minh",
+    "thread_asked": "Bạn đã hỏi",
+    "thread_photo": "(một ảnh chụp)",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "chia cho không",
     "kind_invalid_cancellation": "giản ước sai",
@@ -211,8 +227,7 @@ ENGINE = {
         "Ollama tại {url} gửi một dòng không phải JSON ({line}…). URL đó có thật là máy chủ Ollama không?"
     ),
     "ollama_odd_line": (
-        "Ollama tại {url} gửi một dòng có dạng không như mong đợi ({line}…). "
-        "URL đó có thật là máy chủ Ollama không?"
+        "Ollama tại {url} gửi một dòng có dạng không như mong đợi ({line}…). URL đó có thật là máy chủ Ollama không?"
     ),
     "ollama_error_mid_answer": (
         "Ollama tại {url} báo lỗi khi đang trả lời: {detail}. Phần đã nhận vẫn được giữ; hãy thử lại."
@@ -348,4 +363,19 @@ ENGINE = {
         "mistral-medium-3-5."
     ),
     "mistral_model_hint": "Hãy chọn một mô hình mà khóa của bạn dùng được, ví dụ {default} hoặc mistral-medium-3-5.",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "Bạn đã dừng suy luận (Trả lời ngay).",
+    "thinking_budget_reached": "Suy luận đã dừng ở giới hạn {seconds:g} giây.",
+    "answer_now_prefill": (
+        "Mô hình trả lời dựa trên phần suy luận đến lúc này: lượt của chính nó được gửi lại, đã đóng, để nó viết tiếp."
+    ),
+    "answer_now_second_turn": (
+        "Template của mô hình này không cho viết tiếp lượt của chính nó, nên phần suy luận đến lúc "
+        "này được gửi lại như một lượt đã xong, kèm một câu hỏi mới yêu cầu trả lời ngay."
+    ),
+    "answer_now_no_answer": (
+        "Không có câu trả lời nào sau khi dừng suy luận: máy chủ tại {url} kết thúc lượt được viết "
+        "tiếp mà không có chữ nào. Trên vLLM, mistral-common cũ hơn 1.11.3 đóng lượt đó thay vì "
+        "viết tiếp: hãy nâng cấp nó trên máy chủ. Phần suy luận đến lúc này được giữ lại."
+    ),
 }

@@ -9,6 +9,22 @@ PAGE = {
     "proof_placeholder": "设 x = y。则 x² = xy，所以 x² − y² = xy − y² …   （Shift+Enter 开始调试）",
     "debug_button": "调试",
     "stop_button": "停止",
+    "answer_now_button": "立即回答",
+    "guess_first_mode": "先猜",
+    "reveal_button": "揭晓 (R)",
+    "covered_working": "处理中…请大家先猜",
+    "covered_ready": "答案已就绪：按揭晓 (R)",
+    "covered_reasoning": "揭晓 (R) 之前隐藏：先猜一猜。",
+    "covered_answer": "🙈 揭晓 (R) 之前隐藏。证明错在哪里？",
+    "thinking_budget_label": "思考时限（秒，0 = 不限）",
+    "keys_title": "键盘快捷键",
+    "keys_run": "运行调试（在证明框中）",
+    "keys_stop": "停止",
+    "keys_answer_now": "立即回答",
+    "keys_reveal": "揭晓答案",
+    "keys_fullscreen": "进入或退出全屏",
+    "keys_help": "显示此列表",
+    "keys_close": "关闭",
     "clear_button": "清空",
     "examples_label": "示例（✓ = 正确的证明，作为对照）",
     "topic_algebra": "代数",
@@ -73,14 +89,14 @@ PAGE = {
     "stats_tokens": "推理 {reasoning} + 回答 {answer} 个 token",
     "stats_rate": "每秒 {rate} 个 token",
     # The photo box, the follow-up box and the conversation thread.
-    'photo_label': '证明的照片（可选）',
-    'question_label': '就这个证明提问',
-    'question_placeholder': '为什么不能约去 x − y？   （Shift+Enter 提问）',
-    'ask_button': '提问',
-    'conversation_label': '对话',
-    'thread_proof': '证明',
-    'thread_asked': '你的提问',
-    'thread_photo': '（一张照片）',
+    "photo_label": "证明的照片（可选）",
+    "question_label": "就这个证明提问",
+    "question_placeholder": "为什么不能约去 x − y？   （Shift+Enter 提问）",
+    "ask_button": "提问",
+    "conversation_label": "对话",
+    "thread_proof": "证明",
+    "thread_asked": "你的提问",
+    "thread_photo": "（一张照片）",
     # the verdict on the numbered steps: kinds of flaw, the badge, each step's mark
     "kind_division_by_zero": "除以零",
     "kind_invalid_cancellation": "无效的约分",
@@ -134,8 +150,7 @@ ENGINE = {
     # the text and the photo, before anything is sent
     "input_empty": "请先粘贴一段有错误的论证或证明（或选择一个示例）。",
     "input_too_long": (
-        "文本长度为 {length:,} 个字符，上限是 {limit:,}（MAGISTRAL_MAX_INPUT_CHARS）。"
-        "请只粘贴疑似有错误的那一部分。"
+        "文本长度为 {length:,} 个字符，上限是 {limit:,}（MAGISTRAL_MAX_INPUT_CHARS）。请只粘贴疑似有错误的那一部分。"
     ),
     "image_link_refused": "只能发送在这里上传的图片（不能发送图片链接）。",
     "image_data_damaged": "图片数据已损坏：请重新上传。",
@@ -166,13 +181,10 @@ ENGINE = {
     ),
     # reaching the server
     "connect_timeout": (
-        "连接 {url} 超时：没有任何响应。请检查 URL，并确认服务器已启动（{start}）；"
-        "也可能是防火墙拦截了连接。"
+        "连接 {url} 超时：没有任何响应。请检查 URL，并确认服务器已启动（{start}）；也可能是防火墙拦截了连接。"
     ),
     "host_unknown": "{url} 中的主机名 {host!r} 无法解析。请检查 URL 是否有拼写错误。",
-    "connection_refused": (
-        "无法连接到 {url} 上的模型服务器（连接被拒绝）。请用 {start} 启动它，或设置正确的 URL。"
-    ),
+    "connection_refused": ("无法连接到 {url} 上的模型服务器（连接被拒绝）。请用 {start} 启动它，或设置正确的 URL。"),
     "closed_without_answer": (
         "{url} 上的服务器没有响应就关闭了连接。请确认这个 URL 是模型服务器（{start}），然后重试。"
     ),
@@ -188,8 +200,7 @@ ENGINE = {
         "或调高 MAGISTRAL_FIRST_TOKEN_TIMEOUT。"
     ),
     "stream_stalled": (
-        "来自 {url} 的数据流停顿了 {seconds:g} 秒；已收到的内容会保留。请重试，"
-        "或调高 MAGISTRAL_READ_TIMEOUT。"
+        "来自 {url} 的数据流停顿了 {seconds:g} 秒；已收到的内容会保留。请重试，或调高 MAGISTRAL_READ_TIMEOUT。"
     ),
     "unexpected_failure": (
         "与 {url} 通信时发生了意外错误（{detail}）；已收到的内容会保留。请重试，"
@@ -197,15 +208,9 @@ ENGINE = {
     ),
     # what a server said: Ollama
     "ollama_not_json": "{url} 上的 Ollama 发来一行不是 JSON 的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？",
-    "ollama_odd_line": (
-        "{url} 上的 Ollama 发来一行格式异常的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？"
-    ),
-    "ollama_error_mid_answer": (
-        "{url} 上的 Ollama 在回答途中报告了错误：{detail}。已收到的内容会保留；请重试。"
-    ),
-    "ollama_stream_ended_early": (
-        "来自 {url} 上 Ollama 的数据流在回答完成前就结束了；已收到的内容会保留。请重试。"
-    ),
+    "ollama_odd_line": ("{url} 上的 Ollama 发来一行格式异常的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？"),
+    "ollama_error_mid_answer": ("{url} 上的 Ollama 在回答途中报告了错误：{detail}。已收到的内容会保留；请重试。"),
+    "ollama_stream_ended_early": ("来自 {url} 上 Ollama 的数据流在回答完成前就结束了；已收到的内容会保留。请重试。"),
     "ollama_wrong_url": (
         "{url} 看起来不是 Ollama 服务器：它返回了 HTTP 404（{detail}）。请检查 URL（Ollama 的地址通常是 "
         "http://localhost:11434，不带 /v1），或改选“OpenAI 兼容（vLLM）”服务器。"
@@ -239,12 +244,8 @@ ENGINE = {
     "openai_odd_chunk": (
         "{url} 上的服务器发来一个格式异常的数据块；已收到的内容会保留。这个 URL 是 OpenAI 兼容的服务器吗？"
     ),
-    "openai_stream_ended_early": (
-        "来自 {url} 的数据流在回答完成前就结束了；已收到的内容会保留。请重试。"
-    ),
-    "openai_error_mid_answer": (
-        "{url} 上的服务器在回答途中报告了错误：{detail}。已收到的内容会保留；请重试。"
-    ),
+    "openai_stream_ended_early": ("来自 {url} 的数据流在回答完成前就结束了；已收到的内容会保留。请重试。"),
+    "openai_error_mid_answer": ("{url} 上的服务器在回答途中报告了错误：{detail}。已收到的内容会保留；请重试。"),
     "openai_key_refused": "{url} 上的服务器拒绝了 API 密钥（HTTP 401）：请设置 MAGISTRAL_OPENAI_API_KEY。",
     "openai_wrong_url": (
         "{url} 看起来不是 OpenAI 兼容的 API：它返回了 HTTP 404（{detail}）。请检查 URL："
@@ -253,9 +254,7 @@ ENGINE = {
     "openai_model_missing": (
         "{url} 上的服务器没有模型 {model!r}：{detail}。请选择它列出的模型，或用 {start} 启动该模型。"
     ),
-    "openai_too_large": (
-        "请求超出了 {url} 上模型的上下文长度：{detail}。请缩短文本或调低最大 token 数。"
-    ),
+    "openai_too_large": ("请求超出了 {url} 上模型的上下文长度：{detail}。请缩短文本或调低最大 token 数。"),
     "openai_refused": (
         "{url} 上的服务器拒绝了对 {model!r} 的请求：{detail}。请在“模型服务器”面板中检查模型名称和设置。"
     ),
@@ -269,22 +268,18 @@ ENGINE = {
     "health_model_not_there": "{url} 已在运行，但上面没有模型 {model!r}。{hint}",
     # follow-up questions
     "dropped_oldest_turn": "为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的一轮。",
-    "dropped_oldest_turns": (
-        "为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的 {count} 轮。"
-    ),
+    "dropped_oldest_turns": ("为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的 {count} 轮。"),
     # recording and replay
     "not_recording": "本次运行没有录制：无法写入 {folder}（{detail}）。",
     "recording_stopped": "录制已停止：无法写入 {path}（{detail}）。",
     "replay_none_chosen": (
-        "没有选择要回放的录制文件：请把 MAGISTRAL_REPLAY_FILE 设为 MAGISTRAL_RECORD_DIR 文件夹中的一个 "
-        ".jsonl 文件。"
+        "没有选择要回放的录制文件：请把 MAGISTRAL_REPLAY_FILE 设为 MAGISTRAL_RECORD_DIR 文件夹中的一个 .jsonl 文件。"
     ),
     "replay_model_hint": "回放使用的是录制时的模型（{model}）；模型设置在这里不起作用。",
     "replay_recorded_error": "录制的那次运行出错：{detail}",
     "replay_recorded_stop": "录制的那次运行在 {seconds:.1f} 秒后被停止，所以回放也在这里结束。",
     "recording_missing": (
-        "{path} 处没有录制文件。请检查 MAGISTRAL_REPLAY_FILE（应为 MAGISTRAL_RECORD_DIR 文件夹中的一个 "
-        ".jsonl 文件）。"
+        "{path} 处没有录制文件。请检查 MAGISTRAL_REPLAY_FILE（应为 MAGISTRAL_RECORD_DIR 文件夹中的一个 .jsonl 文件）。"
     ),
     "recording_unreadable": "无法读取录制文件 {path}：{detail}。",
     "recording_empty": "录制文件 {path} 是空的：没有可回放的内容。",
@@ -311,4 +306,13 @@ ENGINE = {
     "mistral_offline": "无法连接 {url} 上的 Mistral API：这台机器似乎没有联网（或被防火墙、代理拦截）。请联网，或改用本地服务器（Ollama 或 vLLM）。",
     "mistral_model_missing": "{url} 上的 Mistral API 没有此密钥可用的模型 {model!r}：{detail}。请试试 {default} 或 mistral-medium-3-5。",
     "mistral_model_hint": "请选择你的密钥可用的模型，例如 {default} 或 mistral-medium-3-5。",
+    # Answer now and the thinking budget
+    "thinking_stopped_by_you": "你已停止思考（立即回答）。",
+    "thinking_budget_reached": "思考已在 {seconds:g} 秒的预算处停止。",
+    "answer_now_prefill": "模型根据目前的推理作答：它自己的回合已闭合后发回，由它接着写下去。",
+    "answer_now_second_turn": "此模型的模板无法接续模型自己的回合，因此目前的推理作为已结束的回合发回，并附上一个新问题，要求它立即作答。",
+    "answer_now_no_answer": (
+        "停止思考后没有收到回答：{url} 的服务器没有输出任何内容就结束了接续的回合。在 vLLM 上，早于 1.11.3 的 mistral-common "
+        "会关闭该回合而不是接续它：请在服务器上升级。目前的推理已保留。"
+    ),
 }

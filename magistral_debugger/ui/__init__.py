@@ -42,6 +42,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         server_name=settings.host,
         server_port=settings.port,
         share=settings.share,
+        root_path=settings.root_path or None,  # None: Gradio's own GRADIO_ROOT_PATH still applies
         auth=auth,
         auth_message="Magistral Debugger: sign in with the name and password you were given.",
         prevent_thread_lock=True,

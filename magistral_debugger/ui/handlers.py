@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import tempfile
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import gradio as gr
 from pydantic import ValidationError
@@ -27,6 +28,8 @@ from ..steps import split_steps
 from ..talk_mode import Rehearsal, choose, load_rehearsal, mark_words
 from ..verdict import NoVerdict, Verdict
 from ..view import (
+    covered_render,
+    covered_status,
     health_markdown,
     notes_markdown,
     proof_html,
@@ -50,8 +53,15 @@ class LiveRun:
         self.pane = ReasoningPane()
         # The latest verdict of the conversation: a follow-up without one leaves it shown.
         self.verdict: Verdict | NoVerdict | None = None
+        # Guess-first mode, the page's own: each run starts covered and the browser gets
+        # placeholders until Reveal. API callers have a session of their own, so it never hides theirs.
+        self.guess_first = False
+        self.covered = False
+        # The backend panel's thinking budget (None: the app's setting), kept here because the
+        # debug API's inputs stay as they are.
+        self.thinking_budget: float | None = None
 
-    def __deepcopy__(self, memo: dict) -> "LiveRun":
+    def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
 
 
@@ -78,7 +88,12 @@ def backend_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
 
 
 def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
-    return [(t("prompt_format_auto", lang), "auto"), ("2506 (<think>)", "2506"), ("2507 ([THINK])", "2507"), ("2509 ([THINK], vision)", "2509")]
+    return [
+        (t("prompt_format_auto", lang), "auto"),
+        ("2506 (<think>)", "2506"),
+        ("2507 ([THINK])", "2507"),
+        ("2509 ([THINK], vision)", "2509"),
+    ]
 
 
 def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None) -> list[tuple[str, str]]:
@@ -98,6 +113,24 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
     return choices
 
 
+def keys_dialog(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The presenter's keys, in a dialog the ``?`` key opens (the page's script opens and closes it)."""
+    keys = [
+        ("Shift+Enter", "keys_run"),
+        ("S", "keys_stop"),
+        ("A", "keys_answer_now"),
+        ("R", "keys_reveal"),
+        ("F", "keys_fullscreen"),
+        ("?", "keys_help"),
+    ]
+    rows = "".join(f"<tr><td><kbd>{key}</kbd></td><td>{html.escape(t(word, lang))}</td></tr>" for key, word in keys)
+    title = html.escape(t("keys_title", lang))
+    return (
+        f'<dialog class="keys-dialog" aria-labelledby="keys-title"><h2 id="keys-title">{title}</h2>'
+        f'<table>{rows}</table><button type="button" class="keys-close">{html.escape(t("keys_close", lang))}</button></dialog>'
+    )
+
+
 def skip_link(lang: str = DEFAULT_LANGUAGE) -> str:
     """The first thing a keyboard reaches: straight to the output, past the input and the examples."""
     return f'<a class="skip-link" href="#output">{html.escape(t("skip_to_answer", lang))}</a>'
@@ -115,6 +148,11 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "photo": {"label": "photo_label"},
     "debug": {"value": "debug_button"},
     "stop": {"value": "stop_button"},
+    "answer-now": {"value": "answer_now_button"},
+    "guess-first": {"label": "guess_first_mode"},
+    "reveal": {"value": "reveal_button"},
+    "keys-help": {"value": keys_dialog},
+    "thinking-budget": {"label": "thinking_budget_label"},
     "clear": {"value": "clear_button"},
     "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
     "reasoning-latest": {"value": "reasoning_latest"},
@@ -137,8 +175,16 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "max-tokens": {"label": "max_tokens_label"},
 }
 
+
 def session_settings(
-    base: Settings, backend: str, url: str, model: str, temperature: float, top_p: float, max_tokens: float, version: str
+    base: Settings,
+    backend: str,
+    url: str,
+    model: str,
+    temperature: float,
+    top_p: float,
+    max_tokens: float,
+    version: str,
 ) -> Settings:
     """The settings one browser session (or API caller) chose, validated like the environment's."""
     update: dict[str, Any] = {
@@ -170,7 +216,9 @@ class DebuggerPage:
         """The backend panel's values, with this page's settings where an API caller left one out."""
         s = self.settings
         defaults = (s.backend, "", s.model, s.temperature, s.top_p, s.max_tokens, s.model_version)
-        return tuple(default if value is PAGE_SETTING else value for value, default in zip(chosen, defaults, strict=True))
+        return tuple(
+            default if value is PAGE_SETTING else value for value, default in zip(chosen, defaults, strict=True)
+        )
 
     async def run_turn(
         self, text: str, image: str | None, panel: tuple, live: LiveRun | None, follow_up: bool, lang: str | None
@@ -188,6 +236,8 @@ class DebuggerPage:
         idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         try:
             chosen = session_settings(self.settings, *panel)
+            if live.thinking_budget is not None:
+                chosen = Settings.model_validate(chosen.model_dump() | {"thinking_budget": live.thinking_budget})
         except ValidationError as error:
             yield "", "", invalid_settings_message(error, lang), idle_header, thread, "", None
             return
@@ -205,16 +255,18 @@ class DebuggerPage:
             chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
+            live.covered = live.guess_first
             label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
             folded = False
             async for state in live_snapshots(run):
-                reasoning, answer, status, header, notes = render(state, label, lang)
+                covered = live.covered  # Reveal may come at any update
+                reasoning, answer, status, header, notes = (covered_render if covered else render)(state, label, lang)
                 if state.answer_started_at is not None and not folded:
                     folded = True
                     accordion = gr.Accordion(label=header, open=False)
                 else:
                     accordion = gr.Accordion(label=header)
-                yield reasoning, answer, status, accordion, thread, notes, verdict_output(state)
+                yield reasoning, answer, status, accordion, thread, notes, None if covered else verdict_output(state)
             if run.state.answer:
                 live.history.append(run.turn())
             if run.state.verdict is not None and (live.verdict is None or isinstance(run.state.verdict, Verdict)):
@@ -285,10 +337,12 @@ class DebuggerPage:
         the follow-up box once there is an answer, and the numbered proof marked with the
         conversation's latest verdict. A run that produced no text offers no download."""
         run = live.run
-        follow_up_box = gr.Group(visible=bool(live.history))
+        follow_up_box = gr.Group(visible=bool(live.history) and not live.covered)
         hidden = gr.DownloadButton(visible=False)
         if run is None or not run.state.done:
             return hidden, hidden, follow_up_box, "", gr.HTML()
+        if live.covered:  # the marks, the downloads and the next question wait for Reveal
+            return hidden, hidden, follow_up_box, "", proof_html(run.state.steps, None, None, language_of(lang))
         proof = proof_html(run.state.steps, live.verdict, None, language_of(lang))
         if not (run.state.reasoning or run.state.answer):
             return hidden, hidden, follow_up_box, "", proof
@@ -311,8 +365,46 @@ class DebuggerPage:
         state = live.run.state
         return status_markdown(state, lang), gr.Accordion(label=reasoning_header(state, lang))
 
+    async def answer_now(self, live: LiveRun) -> None:
+        """The model stops thinking and answers from its reasoning so far; the run's own
+        updates show the rest (a run not reasoning any more ignores it)."""
+        if live.run is not None:
+            live.run.answer_now()
+
+    def reveal(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        """Guess-first's Reveal: the real reasoning, answer and status of the session's run (the
+        run's next updates, if it goes on, are real too; ``after_run`` then marks the proof)."""
+        live.covered = False
+        if live.run is None:
+            return (
+                gr.update(),
+                gr.update(),
+                gr.Accordion(),
+                gr.update(),
+                *as_updates([None] * len(live.pane.show_raw(live.pane.raw))),
+            )
+        state = live.run.state
+        reasoning, answer, status, header, _ = render(
+            state, replay_label(live.run, language_of(lang)), language_of(lang)
+        )
+        # The pane held the placeholder: it starts again from the real reasoning, which the
+        # run's next updates (if it goes on) extend.
+        live.pane = ReasoningPane(raw=live.pane.raw)
+        shelves = as_updates(live.pane.update(reasoning))
+        return (answer, status, gr.Accordion(label=header), verdict_output(state), *shelves)
+
+    def set_guess_first(self, on: bool, live: LiveRun) -> Any:
+        """The header's toggle: it holds for this session's next runs; the one covered now stays
+        covered until Reveal, whose button shows while either is so."""
+        live.guess_first = bool(on)
+        return gr.Button(visible=live.guess_first or live.covered)
+
+    def set_thinking_budget(self, seconds: float | None, live: LiveRun) -> None:
+        live.thinking_budget = max(0.0, float(seconds or 0))
+
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
+        live.covered = False
         live.history = []  # a new conversation
         live.verdict = None
         hidden = gr.DownloadButton(visible=False)
@@ -320,7 +412,18 @@ class DebuggerPage:
         texts = ("", None, "", "")  # proof, photo, question, answer
         header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         shelves = live.pane.update("")  # a new pane sends every shelf, empty
-        return (*texts, status_markdown(None, lang), header, "", "", hidden, hidden, gr.Group(visible=False), "", *shelves)
+        return (
+            *texts,
+            status_markdown(None, lang),
+            header,
+            "",
+            "",
+            hidden,
+            hidden,
+            gr.Group(visible=False),
+            "",
+            *shelves,
+        )
 
     def pick_example(self, slug: str | None) -> Any:
         chosen = next((example for example in self.examples if example.slug == slug), None)
@@ -347,7 +450,7 @@ class DebuggerPage:
         state = run.state if run is not None else None
         if state is not None and not state.done:
             return [*words, gr.update(label=t("status_label", lang)), gr.update(), gr.update()]
-        status_now = status_markdown(state, lang)
+        status_now = covered_status(state, lang) if state is not None and live.covered else status_markdown(state, lang)
         replay = replay_label(run, lang) if run is not None else ""
         if replay:
             status_now = f"{replay}\n\n{status_now}"
@@ -362,7 +465,9 @@ class DebuggerPage:
         lang = language_of(lang)
         settings = self.settings
         try:
-            chosen = session_settings(settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto")
+            chosen = session_settings(
+                settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto"
+            )
         except ValidationError as error:
             return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
         async with make_backend(chosen) as server:

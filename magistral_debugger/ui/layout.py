@@ -13,8 +13,26 @@ import gradio as gr
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
 from ..reasoning_pane import build_reasoning_pane
 from ..view import LATEX_DELIMITERS
-from .handlers import PAGE_WORDS, DebuggerPage, LiveRun, backend_choices, example_choices, skip_link, version_choices
-from .theme import BROWSER_LANGUAGES_JS, FOCUS_JS, PRESENTER_FROM_URL_JS, PRESENTER_TOGGLE_JS, RUN_ENDED_JS, RUN_STARTED_JS
+from .handlers import (
+    PAGE_WORDS,
+    DebuggerPage,
+    LiveRun,
+    backend_choices,
+    example_choices,
+    keys_dialog,
+    skip_link,
+    version_choices,
+)
+from .theme import (
+    BROWSER_LANGUAGES_JS,
+    FOCUS_JS,
+    GUESS_FIRST_FROM_URL_JS,
+    PRESENTER_FROM_URL_JS,
+    PRESENTER_TOGGLE_JS,
+    RUN_ENDED_JS,
+    RUN_STARTED_JS,
+    UNCOVERED_JS,
+)
 
 MODEL_CONCURRENCY_ID = "model"
 # Static words, translated by the browser from the first frame in the languages Gradio's
@@ -33,14 +51,16 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         live = gr.State(LiveRun())
         browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
         gr.HTML(skip_link(DEFAULT_LANGUAGE), js_on_load=None, elem_id="skip")
+        gr.HTML(keys_dialog(DEFAULT_LANGUAGE), js_on_load=None, elem_id="keys-help")  # the ? key opens it
         with gr.Row(equal_height=False, elem_id="header"):
             with gr.Column(scale=4, min_width=280, elem_id="intro"):
                 gr.Markdown("# " + WORDS("app_title"), elem_id="title")
                 # The model server's state from the first second: is it up, is the model there?
                 health = gr.Markdown(t("health_checking"), elem_id="health")
                 gr.Markdown(WORDS("intro"), elem_id="intro-text")
-            with gr.Column(scale=1, min_width=300, elem_id="header-side"), gr.Row(equal_height=True):
+            with gr.Column(scale=1, min_width=440, elem_id="header-side"), gr.Row(equal_height=True):
                 presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), min_width=190, elem_id="presenter")
+                guess_first = gr.Checkbox(False, label=WORDS("guess_first_mode"), min_width=150, elem_id="guess-first")
                 # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).
                 # Its label stays the input's accessible name; on screen the language names say enough.
                 language = gr.Dropdown(
@@ -78,6 +98,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 with gr.Row():
                     debug_button = gr.Button(WORDS("debug_button"), variant="primary", elem_id="debug")
                     stop_button = gr.Button(WORDS("stop_button"), variant="stop", elem_id="stop")
+                    answer_now_button = gr.Button(WORDS("answer_now_button"), elem_id="answer-now")
                     clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
                 # The numbered proof: a preview while it is typed, then the verdict's marks.
                 proof_view = gr.HTML("", elem_id="proof-view", js_on_load=None)
@@ -86,15 +107,23 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 # The conversation in order: the proof, its answer, each question, its answer; the
                 # question being answered now comes last, right above the live panes.
                 thread = gr.Markdown(
-                    "", label=t("conversation_label"), latex_delimiters=LATEX_DELIMITERS, sanitize_html=True, elem_id="thread"
+                    "",
+                    label=t("conversation_label"),
+                    latex_delimiters=LATEX_DELIMITERS,
+                    sanitize_html=True,
+                    elem_id="thread",
                 )
                 status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
                 notes = gr.Markdown("", label=t("notes_label"), elem_id="run-notes")
-                with gr.Accordion(WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion") as reasoning_accordion:
+                with gr.Accordion(
+                    WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion"
+                ) as reasoning_accordion:
                     # Rendered Markdown and math on shelves that follow the stream (see reasoning_pane).
                     pane = build_reasoning_pane(WORDS("reasoning_latest"), WORDS("reasoning_raw"))
                 # The reasoning as one plain text: the API's first output (the page reads the pane).
                 reasoning = gr.Textbox(label=t("reasoning_label"), visible=False, elem_id="reasoning")
+                # Guess-first mode: the reasoning, the answer and the verdict arrive only when this is pressed.
+                reveal_button = gr.Button(WORDS("reveal_button"), variant="primary", visible=False, elem_id="reveal")
                 gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
                 answer = gr.Markdown(
                     label=t("answer_label"),
@@ -123,7 +152,9 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     ask_button = gr.Button(WORDS("ask_button"), elem_id="ask")
         with gr.Accordion(WORDS("backend_panel"), open=False, elem_id="backend-panel"):
             with gr.Row():
-                backend = gr.Radio(BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend")
+                backend = gr.Radio(
+                    BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend"
+                )
                 # Empty means "the configured URL": Gradio puts default values in the API
                 # description that even its login page embeds, so the server URL stays out of it.
                 url = gr.Textbox(value="", placeholder=settings.server_url, label=WORDS("url_label"), elem_id="url")
@@ -141,11 +172,28 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 )
             with gr.Row():
                 temperature = gr.Slider(
-                    0.0, 1.5, value=settings.temperature, step=0.05, label=WORDS("temperature_label"), elem_id="temperature"
+                    0.0,
+                    1.5,
+                    value=settings.temperature,
+                    step=0.05,
+                    label=WORDS("temperature_label"),
+                    elem_id="temperature",
                 )
-                top_p = gr.Slider(0.05, 1.0, value=settings.top_p, step=0.05, label=WORDS("top_p_label"), elem_id="top-p")
+                top_p = gr.Slider(
+                    0.05, 1.0, value=settings.top_p, step=0.05, label=WORDS("top_p_label"), elem_id="top-p"
+                )
                 max_tokens = gr.Number(
-                    value=settings.max_tokens, precision=0, minimum=1, label=WORDS("max_tokens_label"), elem_id="max-tokens"
+                    value=settings.max_tokens,
+                    precision=0,
+                    minimum=1,
+                    label=WORDS("max_tokens_label"),
+                    elem_id="max-tokens",
+                )
+                thinking_budget = gr.Number(
+                    value=settings.thinking_budget,
+                    minimum=0,
+                    label=WORDS("thinking_budget_label"),
+                    elem_id="thinking-budget",
                 )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
@@ -187,21 +235,50 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         stop_button.click(
             page.stop, [live, language], [status, reasoning_accordion], cancels=runs, queue=False, **private
         ).then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
+        answer_now_button.click(page.answer_now, [live], None, queue=False, **private)
+        reveal_button.click(None, js=UNCOVERED_JS)
+        reveal_button.click(
+            page.reveal,
+            [live, language],
+            [answer, status, reasoning_accordion, verdict, *pane.outputs],
+            queue=False,
+            **private,
+        ).then(page.after_run, [live, language], finished_outputs, **private)
+        # Page-only choices live in the session, not in the debug API's inputs.
+        guess_first.change(page.set_guess_first, [guess_first, live], [reveal_button], queue=False, **private)
+        thinking_budget.change(page.set_thinking_budget, [thinking_budget, live], None, queue=False, **private)
         clear_button.click(
             page.clear,
             [live, language],
-            [text, image, question, answer, status, reasoning_accordion, thread, notes, download_md, download_json,
-             follow_up_group, proof_view, *pane.outputs],
+            [
+                text,
+                image,
+                question,
+                answer,
+                status,
+                reasoning_accordion,
+                thread,
+                notes,
+                download_md,
+                download_json,
+                follow_up_group,
+                proof_view,
+                *pane.outputs,
+            ],
             cancels=runs,
             queue=False,
             **private,
-        ).then(None, js=RUN_ENDED_JS)
+        ).then(None, js=RUN_ENDED_JS).then(None, js=UNCOVERED_JS)
         examples.input(page.pick_example, [examples], [text], queue=False, **private)
         pane.raw.change(page.show_raw, [pane.raw, live], pane.outputs, queue=False, show_progress="hidden", **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
         # The header's health is checked again whenever what it describes may have changed.
         checked = dict(
-            fn=page.refresh_models, inputs=[backend, url, model, language], outputs=[model, health, image], show_progress="hidden", **private
+            fn=page.refresh_models,
+            inputs=[backend, url, model, language],
+            outputs=[model, health, image],
+            show_progress="hidden",
+            **private,
         )
         for trigger in (refresh.click, backend.change, url.submit, url.blur, model.input):
             trigger(**checked)
@@ -219,6 +296,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         ).then(**checked)
         language.input(page.relabel, [language, live], worded, **quiet).then(**checked)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
+        app.load(None, None, [guess_first], js=GUESS_FIRST_FROM_URL_JS)
     app.queue(
         # Only a backstop: the page's Admission turns people away with a clear "busy" first.
         max_size=settings.concurrency_limit + settings.queue_max_size + 256,

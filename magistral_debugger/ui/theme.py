@@ -20,7 +20,9 @@ THEME = gr.themes.Soft(
     body_text_color_subdued="*neutral_600",
     input_placeholder_color="*neutral_500",
 )
-CSS = REASONING_PANE_CSS + """
+CSS = (
+    REASONING_PANE_CSS
+    + """
 #answer .prose { font-size: var(--answer-size, 1.08rem) !important; line-height: 1.6; padding-right: 2rem; }
 #answer .katex { font-size: 1.15em !important; }
 /* A display formula wider than a phone scrolls sideways instead of running off the screen. */
@@ -93,8 +95,20 @@ body.presenter:has(#proof-view li[data-state]) #proof { display: none !important
   font-weight: 700; border: 2px solid currentColor; }
 #proof-view .verdict-badge[data-verdict="flawed"] { color: #991b1b; }
 #proof-view .verdict-badge[data-verdict="none"] { color: #166534; }
+/* The presenter's keys, listed by the ? key. */
+#keys-help { position: absolute !important; width: 0; height: 0; padding: 0; }
+.keys-dialog { padding: 1.2rem 1.6rem; border-radius: .6rem; border: 1px solid #9ca3af; font-size: 1.1rem; }
+.keys-dialog::backdrop { background: rgb(0 0 0 / .45); }
+.keys-dialog h2 { margin: 0 0 .6rem; font-size: 1.3rem; }
+.keys-dialog td { padding: .25rem .8rem .25rem 0; }
+.keys-dialog kbd { font-family: var(--font-mono); border: 1px solid #6b7280; border-radius: .3rem; padding: .05rem .4rem; }
+.keys-dialog .keys-close { margin-top: .8rem; padding: .4rem 1rem; border: 1px solid #6b7280; border-radius: .4rem; }
+#reveal { font-size: 1.2rem; }
+/* Reveal shows only over a covered run: from Debug (or Ask) until it is pressed, or Clear. */
+body:not(.magistral-covered) #reveal { display: none !important; }
 #proof-view .verdict-badge[data-verdict="missing"] { color: #4b5563; font-weight: 400; }
 """
+)
 # Outline the step the reasoning is on, from the API's last output ({"type": "focus", "step": N}).
 FOCUS_JS = """(value) => {
   const step = value && value.type === "focus" ? String(value.step) : null;
@@ -103,10 +117,13 @@ FOCUS_JS = """(value) => {
 }"""
 # A bookmark with ?presenter opens the page in presenter mode.
 PRESENTER_FROM_URL_JS = "() => new URLSearchParams(window.location.search).has('presenter')"
+# A bookmark with ?reveal opens the page in guess-first mode.
+GUESS_FIRST_FROM_URL_JS = "() => new URLSearchParams(window.location.search).has('reveal')"
 PRESENTER_TOGGLE_JS = "(on) => { document.body.classList.toggle('presenter', on); return []; }"
 # The browser's languages, most preferred first, as an Accept-Language list for pick_language.
 BROWSER_LANGUAGES_JS = "() => (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en']).join(',')"
 RUN_STARTED_JS = "() => { window.magistralRun && window.magistralRun(true); return []; }"
+UNCOVERED_JS = "() => { document.body.classList.remove('magistral-covered'); return []; }"
 RUN_ENDED_JS = "() => { window.magistralRun && window.magistralRun(false); return []; }"
 # Run once when the page loads: what the server cannot do for a person in the room.
 ROOM_JS = """
@@ -130,6 +147,7 @@ ROOM_JS = """
     if (button) button.setAttribute('aria-busy', String(running));
     if (!running) return;
     answerOnStage = false;
+    document.body.classList.add('magistral-covered');  // the server covers it only in guess-first mode
     const status = find('#status');
     if (status && !nearTop(status, 0.75)) status.scrollIntoView({ block: 'start', behavior: 'smooth' });
   };
@@ -171,6 +189,33 @@ ROOM_JS = """
     }));
     blocks.forEach((block) => new MutationObserver(reach).observe(block, { childList: true, subtree: true }));
     window.addEventListener('resize', reach);
+  });
+  // The presenter's keys, where focus is not in a text box: S stops, A answers now, R reveals,
+  // F toggles full screen, ? lists them (Shift+Enter in the proof box runs, as Gradio does).
+  const typing = (element) => element instanceof HTMLElement &&
+    (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName));
+  const press = (selector) => {
+    const button = find(selector);
+    if (button && button.offsetParent !== null && !button.disabled) button.click();
+  };
+  const keysDialog = () => find('#keys-help dialog');
+  document.addEventListener('click', (event) => {
+    if (event.target instanceof Element && event.target.closest('.keys-close')) keysDialog()?.close();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || typing(event.target)) return;
+    const dialog = keysDialog();
+    if (dialog && dialog.open) return;  // the dialog's own Escape closes it
+    const act = {
+      s: () => press('#stop'),
+      a: () => press('#answer-now'),
+      r: () => press('#reveal'),
+      f: () => (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen()).catch(() => {}),
+      '?': () => dialog && dialog.showModal(),
+    }[event.key.toLowerCase()];
+    if (!act) return;
+    event.preventDefault();
+    act();
   });
   // Gradio's dropdowns keep their list open when Tab moves on (the Language list stayed over
   // the page); Escape is what closes them, so a combobox that focus has left gets one.

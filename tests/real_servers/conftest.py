@@ -38,10 +38,7 @@ if str(HERE) not in sys.path:  # so tests can `import make_puppet_model`
 import make_puppet_model  # noqa: E402
 
 SKIP_ENV = "MAGISTRAL_SKIP_REAL_SERVERS"
-CACHE = Path(
-    os.environ.get("MAGISTRAL_SERVER_CACHE")
-    or Path.home() / ".cache" / "magistral-debugger"
-).expanduser()
+CACHE = Path(os.environ.get("MAGISTRAL_SERVER_CACHE") or Path.home() / ".cache" / "magistral-debugger").expanduser()
 VLLM_PY = CACHE / "vllm-venv" / "bin" / "python"
 LLAMA_PY = CACHE / "llamacpp-venv" / "bin" / "python"
 GGUF = CACHE / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -153,9 +150,7 @@ class Server:
                 return m
             if time.monotonic() > deadline:
                 tail = self.log_text()[-3000:]
-                raise AssertionError(
-                    f"{self.name} log did not show /{pattern}/ within {timeout} s; tail:\n{tail}"
-                )
+                raise AssertionError(f"{self.name} log did not show /{pattern}/ within {timeout} s; tail:\n{tail}")
             time.sleep(0.2)
 
     def rss_mb(self) -> float:
@@ -163,18 +158,13 @@ class Server:
 
 
 def _server_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONSTARTUP"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONSTARTUP"}}
     env.update(PYTHONNOUSERSITE="1", PYTHONUNBUFFERED="1", NO_PROXY="127.0.0.1,localhost")
     env.update(extra)
     return env
 
 
-def _start(name: str, argv: list[str], env: dict[str, str], model: str, port: int,
-           timeout: float) -> Server:
+def _start(name: str, argv: list[str], env: dict[str, str], model: str, port: int, timeout: float) -> Server:
     import requests
 
     LOG_DIR.mkdir(parents=True, exist_ok=True)
@@ -211,8 +201,7 @@ def _start(name: str, argv: list[str], env: dict[str, str], model: str, port: in
         if time.monotonic() > deadline:
             _stop(server)
             pytest.fail(
-                f"{name} server not ready after {timeout:.0f} s; log {log_path}:\n"
-                + server.log_text()[-6000:],
+                f"{name} server not ready after {timeout:.0f} s; log {log_path}:\n" + server.log_text()[-6000:],
                 pytrace=False,
             )
         time.sleep(0.5)

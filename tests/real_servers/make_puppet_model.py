@@ -108,10 +108,7 @@ def _special_tokens() -> list[dict]:
         THINK_ID: "[THINK]",
         END_THINK_ID: "[/THINK]",
     }
-    return [
-        {"rank": i, "token_str": named.get(i, f"<SPECIAL_{i}>"), "is_control": True}
-        for i in range(NUM_SPECIAL)
-    ]
+    return [{"rank": i, "token_str": named.get(i, f"<SPECIAL_{i}>"), "is_control": True} for i in range(NUM_SPECIAL)]
 
 
 def _source_tekken() -> Path:

@@ -127,9 +127,7 @@ def test_cli_out_of_tokens_while_thinking(vllm_server, tmp_path):
 
 
 def test_cli_missing_model_says_so(vllm_server, tmp_path):
-    r = run_cli(
-        ARGUMENT, env=vllm_env(vllm_server, MAGISTRAL_MODEL="magistral-small-2509-typo"), cwd=tmp_path
-    )
+    r = run_cli(ARGUMENT, env=vllm_env(vllm_server, MAGISTRAL_MODEL="magistral-small-2509-typo"), cwd=tmp_path)
     assert r.returncode == 1
     assert r.stdout == ""
     err = r.stderr

@@ -27,8 +27,12 @@ def _settings(vllm_server, **kw):
     from magistral_debugger.settings import Settings
 
     return Settings(
-        _env_file=None, backend="openai", openai_base_url=vllm_server.base_url, model=vllm_server.model,
-        max_tokens=256, **kw,
+        _env_file=None,
+        backend="openai",
+        openai_base_url=vllm_server.base_url,
+        model=vllm_server.model,
+        max_tokens=256,
+        **kw,
     )
 
 
