@@ -49,7 +49,7 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
                 return f"⏳ {t('status_waiting', lang, model=state.model, duration=waited)}"
             return f"⏳ {t('status_waiting_model', lang, duration=waited)}"
         doing = t("status_thinking" if state.thinking else "status_answering", lang)
-        return f"⏳ {doing} · {stats_text(state, lang)}"
+        return f"⏳ {doing} · {stats_text(state, lang)}{_said_in_status(state, lang)}"
     icon = {"stop": "✅", "length": "⚠️", "cancelled": "⏹️", "error": "❌"}[state.finish_reason or "error"]
     if state.finish_reason == "stop" and not state.answer:
         icon = "⚠️"
@@ -57,15 +57,25 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
     if state.finish_reason == "cancelled":
         outcome = t("outcome_stopped", lang)
     stats = "" if state.first_token_at is None else f" · {stats_text(state, lang)}"
-    return f"{icon} {outcome}{stats}"
+    return f"{icon} {outcome}{stats}{_said_in_status(state, lang)}"
+
+
+# Notices the room should see in the status itself: why the thinking ended early.
+STATUS_NOTICES = frozenset({"thinking_stopped_by_you", "thinking_budget_reached"})
+
+
+def _said_in_status(state: RunState, lang: str) -> str:
+    said = [in_language(note, lang) for note in state.notices if getattr(note, "key", None) in STATUS_NOTICES]
+    return "".join(f" · {words}" for words in said)
 
 
 def notes_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """The run's technical notices (max tokens lowered, turns left out, not recording…), for
     the small line under the status: worth knowing, not worth the room's attention."""
-    if state is None or not state.notices:
+    notes = [note for note in state.notices if getattr(note, "key", None) not in STATUS_NOTICES] if state else []
+    if not notes:
         return ""
-    return "ℹ️ " + " ".join(in_language(note, lang) for note in state.notices)
+    return "ℹ️ " + " ".join(in_language(note, lang) for note in notes)
 
 
 def health_markdown(health: Health, lang: str = DEFAULT_LANGUAGE) -> str:

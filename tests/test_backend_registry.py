@@ -94,5 +94,5 @@ def test_the_page_offers_a_registered_backend_and_runs_it(echo_registered):
         updates = [update async for update in page.debug(PROOF)]
         return updates[-1]
 
-    reasoning, answer, status, _, _, verdict = asyncio.run(last_update())
+    reasoning, answer, status, *_, verdict = asyncio.run(last_update())
     assert answer == "Step 3 divides by zero." and verdict["step"] == 3

@@ -87,7 +87,8 @@ def test_the_page_replays_the_rehearsal_when_the_server_cannot_be_reached(rehear
         backend="openai", openai_base_url=dead_url() + "/v1", model=PUPPET_MODEL_NAME, rehearsal_dir=str(rehearsal)
     ) as url:
         page.goto(url)
-        page.get_by_text(f"{cancel.title} {mark}", exact=True).click()
+        page.locator("#examples input").click()
+        page.locator("#examples [role=option]", has_text=f"{cancel.title} {mark}").first.click()
         page.locator("#debug").click()
         page.locator("#answer", has_text=PUPPET_ANSWER.strip()).wait_for()
         assert "Replay of the rehearsal from" in page.locator("#status").inner_text()
