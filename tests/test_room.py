@@ -143,7 +143,7 @@ VIEWS = [
 def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
     open_page, server, url, mode, width, height, query
 ):
-    server.route("POST", "/v1/chat/completions", long_run(pause_before_answer=2))
+    server.route("POST", "/v1/chat/completions", long_run(pause_before_answer=5))
     page = open_page(url + query, width, height)
     state = f"{mode} {width}x{height}"
     assert_no_serious_violations(page, f"{state}, idle")
