@@ -40,14 +40,8 @@ class MistralBackend(OpenAICompatBackend):
     def from_settings(cls, settings: Settings) -> MistralBackend:
         return cls(settings.mistral_base_url, settings.mistral_api_key.get_secret_value(), settings.connect_timeout)
 
-    def __repr__(self) -> str:  # never show the key
-        return f"MistralBackend({self.url!r})"
-
     def missing_model_hint(self, model: str) -> Message:
         return Message("mistral_model_hint", default=DEFAULT_MODEL)
-
-    def no_vision_message(self, model: str) -> Message:
-        return Message("images_model_no_vision", model=model, url=self.url)
 
     def _client(self) -> openai.AsyncOpenAI:
         if not self._api_key.strip():

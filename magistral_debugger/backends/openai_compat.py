@@ -85,7 +85,7 @@ class OpenAICompatBackend(Backend):
         return cls(settings.openai_base_url, settings.openai_api_key.get_secret_value(), settings.connect_timeout)
 
     def __repr__(self) -> str:  # never show the key
-        return f"OpenAICompatBackend({self.url!r})"
+        return f"{type(self).__name__}({self.url!r})"
 
     def missing_model_hint(self, model: str) -> Message:
         return Message("openai_serve_hint", start=VLLM_SERVE)
