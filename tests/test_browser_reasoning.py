@@ -302,11 +302,8 @@ IDLE_JS = "() => window.__frames.recent.length >= 30 && Math.max(...window.__fra
 CALIBRATE_JS = "() => { const t = performance.now(); let x = 0; for (let i = 0; i < 2e7; i++) x += Math.sqrt(i); return performance.now() - t; }"
 
 
-def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(open_page, srv):
-    """Most of the trace arrives at once, then the rest at 48 tokens/s (a real Magistral
-    on a good GPU); once the page has rendered the bulk, each 80 ms update is measured."""
-    text = long_trace(150_000)
-    bulk, rest = text[:147_000], text[147_000:]
+def stream_bulk_then_48_per_second(srv, bulk: str, rest: str) -> None:
+    """``bulk`` of the reasoning at once, then ``rest`` at 48 tokens/s (a real Magistral on a good GPU)."""
     srv.route(
         "POST",
         "/api/chat",
@@ -318,6 +315,14 @@ def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(ope
             ]
         ),
     )
+
+
+def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(open_page, srv):
+    """Most of the trace arrives at once, then the rest at 48 tokens/s (a real Magistral
+    on a good GPU); once the page has rendered the bulk, each 80 ms update is measured."""
+    text = long_trace(150_000)
+    bulk, rest = text[:147_000], text[147_000:]
+    stream_bulk_then_48_per_second(srv, bulk, rest)
     app = PaneApp(srv.url)
     with app as url:
         page = open_page(url)

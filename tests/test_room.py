@@ -24,7 +24,7 @@ from magistral_debugger.i18n import number, t
 from magistral_debugger.settings import Settings
 from tests.accessibility import assert_no_serious_violations
 from tests.conftest import serve_app
-from tests.loopback import ModelServer, Reply, Sleep, dead_url, ollama_chat_lines, openai_sse_events, paced
+from tests.loopback import ModelServer, Reply, Sleep, dead_url, openai_sse_events, paced
 from tests.runs import backend_url
 from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the module-scoped Chromium)
 
@@ -426,21 +426,19 @@ def test_the_whole_page_follows_150000_characters_of_reasoning_and_its_cost_is_p
     header's clock, the notes and the room's script around it. Most of the trace arrives at
     once, the rest at 48 tokens/s; then, over ten seconds of 80 ms updates, the newest text must
     be in view in every frame that shows new text. What the browser spent is printed, not asserted."""
-    from tests.test_browser_reasoning import CALIBRATE_JS, IDLE_JS, MEASURE_JS, WATCH_JS, long_trace, painted, tokens
+    from tests.test_browser_reasoning import (
+        CALIBRATE_JS,
+        IDLE_JS,
+        MEASURE_JS,
+        WATCH_JS,
+        long_trace,
+        painted,
+        stream_bulk_then_48_per_second,
+    )
 
     text = long_trace(150_000)
     bulk, rest = text[:147_000], text[147_000:]
-    srv.route(
-        "POST",
-        "/api/chat",
-        Reply(
-            body=[
-                ollama_chat_lines(thinking=[bulk])[0],
-                Sleep(3),
-                *paced(ollama_chat_lines(thinking=tokens(rest)), 1 / 48),
-            ]
-        ),
-    )
+    stream_bulk_then_48_per_second(srv, bulk, rest)
     with serve_app(ollama_url=srv.url) as address:
         page = open_page(address)
         cdp = page.context.new_cdp_session(page)
