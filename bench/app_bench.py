@@ -22,13 +22,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
 from . import tokens as tk
-from .gradio_wire import pane_updates
+from .gradio_wire import API_OUTPUTS, PAGE_OUTPUTS, pane_updates
 from .harness import Harness, _project_root
+from .page_client import PageClient
 from .stats import percentile, summary
 
 ON_TIME = 0.300  # a token is on time if the client has it within 300 ms of the server writing it
@@ -50,7 +52,7 @@ class AppProcess:
         root = _project_root()
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("MAGISTRAL_")}
         full_env.update(
-            PYTHONPATH=root,
+            PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
             GRADIO_ANALYTICS_ENABLED="False",
             MAGISTRAL_PORT=str(self.port),
             MAGISTRAL_HOST="127.0.0.1",
@@ -133,8 +135,6 @@ class Sampler:
 
 
 def make_clients(url: str, n: int) -> list[Any]:
-    from concurrent.futures import ThreadPoolExecutor
-
     from gradio_client import Client
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -143,10 +143,18 @@ def make_clients(url: str, n: int) -> list[Any]:
         return list(pool.map(lambda _: Client(url, verbose=False, httpx_kwargs={"timeout": 60}), range(n)))
 
 
+def make_page_clients(url: str, n: int, pool: ThreadPoolExecutor) -> list[PageClient]:
+    """Browser tabs on the page; ``pool`` must have a thread per tab (each reads its stream)."""
+    with ThreadPoolExecutor(max_workers=8) as joining:
+        return list(joining.map(lambda _: PageClient(url, pool), range(n)))
+
+
 # --- reading one run off the wire ------------------------------------------------------------
 
 
-def run_on_wire(report: dict[str, Any], session_hash: str, sid: str) -> dict[str, Any]:
+def run_on_wire(
+    report: dict[str, Any], session_hash: str, sid: str, outputs: tuple[slice, int] = API_OUTPUTS
+) -> dict[str, Any]:
     """What one client received for one run, matched with what the model server wrote."""
     record = report["sessions"].get(sid)
     if record is None:
@@ -166,7 +174,7 @@ def run_on_wire(report: dict[str, Any], session_hash: str, sid: str) -> dict[str
     index = tk.PaneIndex(tokens)
     best = None
     for event_messages in by_event.values():
-        updates = pane_updates(event_messages)
+        updates = pane_updates(event_messages, outputs)
         if updates and (best is None or len(updates[-1][2]) > len(best[1][-1][2])):
             best = (event_messages, updates)
     if best is None:
@@ -318,8 +326,12 @@ def a_class(
     sizes: tuple[int, ...] | None = None,
     count: int | None = None,
 ) -> dict[str, Any]:
+    """A class pressing Debug at once: ``clients`` are gradio_client Clients on the debug API,
+    or PageClients on the page's own event."""
     sizes = sizes or ((1, 4) if quick else (1, 8, 32, 64))
     count, rate = count or (100 if quick else 2000), 50
+    on_page = isinstance(clients[0], PageClient)
+    outputs = PAGE_OUTPUTS if on_page else API_OUTPUTS
     out: dict[str, Any] = {}
     for n in sizes:
         chosen = clients[:n]
@@ -332,7 +344,8 @@ def a_class(
             for i, client in enumerate(chosen):
                 sid = f"m4-{n}-{i}"
                 submitted[sid] = time.monotonic()
-                jobs.append(client.submit(tk.marker(id=sid, form="field", tokens=count, rate=rate), api_name="/debug"))
+                text = tk.marker(id=sid, form="field", tokens=count, rate=rate)
+                jobs.append(client.submit(text) if on_page else client.submit(text, api_name="/debug"))
             for job in jobs:
                 job.result(timeout=count / rate * 4 + 120)
             time.sleep(0.1)
@@ -345,7 +358,7 @@ def a_class(
         gap95s, waits, starts, ranks, p95s, per_session = [], [], [], [], [], []
         for i, client in enumerate(chosen):
             sid = f"m4-{n}-{i}"
-            wire = run_on_wire(report, client.session_hash, sid)
+            wire = run_on_wire(report, client.session_hash, sid, outputs)
             if "error" in wire:
                 raise RuntimeError(f"measurement 4, N={n}, session {i}: {wire['error']}")
             total += wire["tokens"]
@@ -405,7 +418,8 @@ def a_class(
 
 def adaptive_vs_fixed(quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
     """One session, then a class of 128, on an app whose update interval adapts to the load
-    (the default) and on one fixed at today's 80 ms; each app is its own process."""
+    (the default) and on one fixed at today's 80 ms; each app is its own process. The class
+    presses the page's Debug, as browsers do (the debug API's cheaper updates are measurement 4)."""
     biggest, count = (4, 100) if quick else (128, 2000)
     out: dict[str, Any] = {}
     for interval in ("adaptive", "0.08"):
@@ -421,10 +435,10 @@ def adaptive_vs_fixed(quick: bool, progress: Callable[[str], None]) -> dict[str,
             )
             try:
                 app.wait_until_served()
-                clients = make_clients(f"http://127.0.0.1:{harness.tap(app.port)}/", biggest)
-                out[interval] = a_class(app, harness, clients, quick, progress, sizes=(1, biggest), count=count)
-                for client in clients:
-                    with contextlib.suppress(Exception):
+                with ThreadPoolExecutor(max_workers=biggest) as tabs:
+                    clients = make_page_clients(f"http://127.0.0.1:{harness.tap(app.port)}/", biggest, tabs)
+                    out[interval] = a_class(app, harness, clients, quick, progress, sizes=(1, biggest), count=count)
+                    for client in clients:
                         client.close()
             finally:
                 app.close()

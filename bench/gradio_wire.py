@@ -106,8 +106,17 @@ def apply_diff(value: Any, diff: Any) -> Any:
     return value
 
 
-def pane_updates(messages: list[dict[str, Any]]) -> list[tuple[float, str, str, str]]:
+# Where a run event's outputs hold the reasoning and the answer: the debug API's
+# (reasoning, answer, …), and the page's (answer, status, header, thread, notes, verdict, *shelves).
+API_OUTPUTS = (slice(0, 1), 1)
+PAGE_OUTPUTS = (slice(6, None), 0)
+
+
+def pane_updates(
+    messages: list[dict[str, Any]], outputs: tuple[slice, int] = API_OUTPUTS
+) -> list[tuple[float, str, str, str]]:
     """``(t, msg kind, reasoning, answer)`` after each output message, diffs applied as the client does."""
+    reasoning_at, answer_at = outputs
     values: list[Any] | None = None
     out = []
     for message in messages:
@@ -125,7 +134,7 @@ def pane_updates(messages: list[dict[str, Any]]) -> list[tuple[float, str, str, 
                 while i >= len(values):
                     values.append(None)
                 values[i] = apply_diff(values[i], diff)
-        reasoning = values[0] if isinstance(values[0], str) else ""
-        answer = values[1] if len(values) > 1 and isinstance(values[1], str) else ""
+        reasoning = "".join(v for v in values[reasoning_at] if isinstance(v, str))
+        answer = values[answer_at] if len(values) > answer_at and isinstance(values[answer_at], str) else ""
         out.append((message["t"], kind, reasoning, answer))
     return out

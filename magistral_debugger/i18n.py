@@ -19,8 +19,10 @@ No Gradio import at module level: the tests and the CLI can use it without a web
 
 from __future__ import annotations
 
+import math
 import re
 import string
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -100,13 +102,32 @@ def number(value: float, lang: str | None = DEFAULT_LANGUAGE, decimals: int | No
     """``value`` as ``lang`` writes it (Babel's CLDR data: grouping, decimal sign);
     ``decimals`` fixes the digits after the sign, None keeps up to three."""
     pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(lang))
+    return _formatted(
+        "decimal", _as_shown(value, 3 if decimals is None else decimals), pattern, normalize_language(lang)
+    )
 
 
 def duration(seconds: float, lang: str | None = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """A number of seconds with the unit as ``lang`` abbreviates it: 23 sec, 0,1 s, 23秒, 23 giây."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_unit(seconds, "duration-second", length="short", format=pattern, locale=babel_locale(lang))
+    return _formatted("duration", _as_shown(seconds, decimals), pattern, normalize_language(lang))
+
+
+def _as_shown(value: float, decimals: int) -> int | Decimal:
+    """``value`` rounded as Babel rounds it for display, so that equal texts share a cache entry."""
+    if isinstance(value, int) or not math.isfinite(value):
+        return value
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(kind: str, value: int | Decimal, pattern: str | None, language: str) -> str:
+    """Babel's formatting, remembered: every live run's status line is written again on each
+    update (about 20 µs a number), and a class's runs show mostly the same numbers."""
+    locale = babel_locale(language)
+    if kind == "duration":
+        return format_unit(value, "duration-second", length="short", format=pattern, locale=locale)
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 class _NumberFormatter(string.Formatter):

@@ -20,7 +20,6 @@ from magistral_debugger.reasoning_pane import (
     REASONING_PANE_CSS,
     REASONING_PANE_JS,
     ReasoningPane,
-    as_updates,
     build_reasoning_pane,
 )
 from magistral_debugger.run import DebugRun, live_snapshots
@@ -72,7 +71,7 @@ class PaneApp:
             async for state in live_snapshots(DebugRun(settings, text)):
                 reasoning = state.reasoning
                 self.updates.append(len(reasoning))
-                yield as_updates(session.pane.update(reasoning))
+                yield session.pane.update(reasoning)
 
         with gr.Blocks(title="Reasoning pane") as self.blocks:
             session = gr.State(SessionPane())
@@ -83,6 +82,7 @@ class PaneApp:
                 debug,
                 [proof, pane.raw, session],
                 pane.outputs,
+                postprocess=False,
                 show_progress="hidden",
                 show_progress_on=pane.outputs[:1],
             )

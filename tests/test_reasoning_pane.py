@@ -44,19 +44,6 @@ def cut_in_chunks(chunks: list[str], **limits: int) -> tuple[list[str], str]:
     return finished, tail
 
 
-def page_after(chunks: list[str], raw: bool = False) -> list[str]:
-    """What the page shows after each update is applied as Gradio does (None: unchanged)."""
-    pane, so_far, shown = ReasoningPane(raw=raw), "", None
-    for chunk in chunks:
-        so_far += chunk
-        values = pane.update(so_far)
-        if shown is None:
-            assert None not in values  # the first update sets every output: a new run clears the last one
-            shown = list(values)
-        shown = [old if new is None else new for old, new in zip(shown, values, strict=False)]
-    return shown
-
-
 # Blocks a paragraph break must never fall inside; none starts with a space, ends in a
 # newline or holds a blank line outside its math or fence.
 words = st.text(alphabet="abcxyz =+-()²√∈ℝ", min_size=1, max_size=30).map(str.strip).filter(bool)
@@ -165,16 +152,11 @@ def test_a_new_run_needs_a_new_cutter():
 
 
 def shown_after_each_update(pane: ReasoningPane, chunks: list[str]) -> list[list[str]]:
-    """What the page shows after each update, applied as Gradio does (None: unchanged)."""
-    so_far, shown, pages = "", None, []
+    """What the page shows after each update."""
+    so_far, pages = "", []
     for chunk in chunks:
         so_far += chunk
-        values = pane.update(so_far)
-        if shown is None:
-            assert None not in values  # the first update sets every shelf: a new run clears the last one
-            shown = list(values)
-        shown = [old if new is None else new for old, new in zip(shown, values, strict=False)]
-        pages.append(shown)
+        pages.append(pane.update(so_far))
     return pages
 
 

@@ -21,7 +21,7 @@ from ..examples import TOPICS, load_examples
 from ..export import RunRecord, write_export
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompt import Turn
-from ..reasoning_pane import ReasoningPane, as_updates
+from ..reasoning_pane import ReasoningPane
 from ..run import DebugRun, live_snapshots
 from ..settings import Settings
 from ..steps import split_steps
@@ -263,9 +263,9 @@ class DebuggerPage:
                 reasoning, answer, status, header, notes = (covered_render if covered else render)(state, label, lang)
                 if state.answer_started_at is not None and not folded:
                     folded = True
-                    accordion = gr.Accordion(label=header, open=False)
+                    accordion = gr.update(label=header, open=False)
                 else:
-                    accordion = gr.Accordion(label=header)
+                    accordion = gr.update(label=header)  # a dict: no component built on each update
                 yield reasoning, answer, status, accordion, thread, notes, None if covered else verdict_output(state)
             if run.state.answer:
                 live.history.append(run.turn())
@@ -312,7 +312,7 @@ class DebuggerPage:
         the shelf that changed goes on the wire) instead of the one text the API gives."""
         live.pane = ReasoningPane(raw=raw)
         async for reasoning, *rest in turn:
-            yield (*rest, *as_updates(live.pane.update(reasoning)))
+            yield (*rest, *live.pane.update(reasoning))
 
     async def debug_in_page(
         self, text: str, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, raw: bool
@@ -381,7 +381,7 @@ class DebuggerPage:
                 gr.update(),
                 gr.Accordion(),
                 gr.update(),
-                *as_updates([None] * len(live.pane.show_raw(live.pane.raw))),
+                *[gr.skip()] * len(live.pane.values()),
             )
         state = live.run.state
         reasoning, answer, status, header, _ = render(
@@ -390,7 +390,7 @@ class DebuggerPage:
         # The pane held the placeholder: it starts again from the real reasoning, which the
         # run's next updates (if it goes on) extend.
         live.pane = ReasoningPane(raw=live.pane.raw)
-        shelves = as_updates(live.pane.update(reasoning))
+        shelves = live.pane.update(reasoning)
         return (answer, status, gr.Accordion(label=header), verdict_output(state), *shelves)
 
     def set_guess_first(self, on: bool, live: LiveRun) -> Any:

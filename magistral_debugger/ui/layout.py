@@ -229,7 +229,9 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         ]
         for trigger, handler, inputs in in_page:
             trigger(None, js=RUN_STARTED_JS)  # Debug looks busy at once, and a phone moves to the output
-            started = trigger(handler, [*inputs, pane.raw], page_outputs, **private, **run_options)
+            # Gradio's postprocessing hands each of the ~40 outputs to a worker thread on every
+            # update; the values here are already what the page shows (text, dicts, None).
+            started = trigger(handler, [*inputs, pane.raw], page_outputs, postprocess=False, **private, **run_options)
             started.then(page.after_run, [live, language], finished_outputs, **private).then(None, js=RUN_ENDED_JS)
             runs.append(started)
         stop_button.click(
