@@ -110,13 +110,16 @@ def covered_status(state: RunState, lang: str = DEFAULT_LANGUAGE) -> str:
     return status_markdown(state, lang)  # stopped or failed: nothing to guess against
 
 
-def covered_render(state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE) -> tuple[str, str, str, str, str]:
-    """:func:`render` for guess-first mode: placeholders where the reasoning and the answer
-    would be, so nothing of them reaches the browser before Reveal."""
-    _, _, _, header, notes = render(state, "", lang)
+def covered_render(
+    state: RunState, label: str = "", lang: str = DEFAULT_LANGUAGE, show_reasoning: bool = False
+) -> tuple[str, str, str, str, str]:
+    """:func:`render` for guess-first mode: placeholders where the answer and (until the
+    presenter shows it) the reasoning would be, so nothing of them reaches the browser before
+    its reveal. The reasoning usually names the flaw, hence a reveal of its own."""
+    reasoning, _, _, header, notes = render(state, "", lang)
     status = covered_status(state, lang)
     return (
-        t("covered_reasoning", lang),
+        reasoning if show_reasoning else t("covered_reasoning", lang),
         t("covered_answer", lang),
         f"{label}\n\n{status}" if label else status,
         header,

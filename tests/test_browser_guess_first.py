@@ -1,8 +1,9 @@
 """Guess-first mode and the presenter's keys in the real page: the room guesses while the
 answer, the verdict marks and the reasoning stay covered — in the page's text and its HTML,
-so a student's dev tools cannot spoil it — until Reveal (the button or R); S stops, A answers
-now, ? lists the keys and Escape closes that list; the thinking budget of the Backend panel
-holds for the session's runs."""
+so a student's dev tools cannot spoil it — until Reveal (the button or R); "Show reasoning"
+(the button or T) uncovers the reasoning alone, which goes on streaming; a new run is covered
+again; S stops, A answers now, ? lists the keys and Escape closes that list; the thinking
+budget of the Backend panel holds for the session's runs."""
 
 from __future__ import annotations
 
@@ -12,20 +13,13 @@ from tests.conftest import serve_app
 from tests.loopback import Reply, Sleep, chat_stream, paced
 from tests.runs import SILENCE
 from tests.test_browser import ARTIFACTS, browser, reasoning_text  # noqa: F401  (the module-scoped Chromium)
+from tests.test_guess_first import ANSWER, PROOF, REASONING, pausing_reply
 
 pytestmark = pytest.mark.browser
 
-PROOF = "Let x = y.\nThen x² = xy.\nSo x² − y² = xy − y².\nDivide both sides by x − y: x + y = y.\nSo 2 = 1."
-REASONING = [
-    "Step 1 sets x = y. ",
-    "Step 2 multiplies by x. ",
-    "Step 3 subtracts y². ",
-    "Step 4 divides by x − y, ",
-    "which vanishes. ",
-]
-ANSWER = ["Step 4 cancels a factor that vanishes: $x - y = 0$.\n\n", "Flawed step: 4 (division by zero)"]
-# Words of the reasoning and the answer found nowhere else on the page (nor in its words for any language).
-SPOILERS = ["multiplies", "subtracts", "vanishes", "cancels a factor"]
+# Words of the answer and of the reasoning found nowhere else on the page (nor in its words for any language).
+ANSWER_SPOILERS = ["cancels a factor"]
+SPOILERS = [*ANSWER_SPOILERS, "multiplies", "subtracts", "vanishes"]
 READY = "The answer is ready"
 
 
@@ -37,11 +31,12 @@ def open_page(browser, url: str, query: str = ""):  # noqa: F811
     return context, page
 
 
-def spoilers_in(page) -> list[str]:
-    """What of the reasoning, the answer or the verdict marks the browser holds: its text and its HTML."""
+def spoilers_in(page, spoilers: list[str] = SPOILERS) -> list[str]:
+    """What of ``spoilers`` (by default the reasoning's and the answer's) or the verdict marks
+    the browser holds: its text and its HTML."""
     text = page.evaluate("document.body.innerText").lower()
     markup = page.content().lower()
-    found = [word for word in SPOILERS if word in text or word in markup]
+    found = [word for word in spoilers if word in text or word in markup]
     # the stylesheet names these marks too: look for elements that carry them
     found += [
         mark
@@ -64,6 +59,14 @@ def verdict_url(srv):
 
 
 @pytest.fixture
+def pausing_url(srv):
+    """The model thinks a little, pauses (for the test to show the reasoning), then goes on."""
+    srv.route("POST", "/api/chat", pausing_reply())
+    with serve_app(ollama_url=srv.url, model="magistral") as url:
+        yield url
+
+
+@pytest.fixture
 def silent_url(srv):
     """The model reasons, then goes quiet until hung up on; a continuation gets the answer."""
     srv.route(
@@ -78,23 +81,31 @@ def silent_url(srv):
         yield url
 
 
-def test_guess_first_covers_answer_verdict_and_reasoning_in_the_dom_until_the_r_key_reveals_them(browser, verdict_url):  # noqa: F811
-    context, page = open_page(browser, verdict_url, "?presenter&reveal")
+def test_guess_first_hides_all_until_t_shows_the_streaming_reasoning_and_r_the_answer(browser, pausing_url):  # noqa: F811
+    context, page = open_page(browser, pausing_url, "?presenter&reveal")
     page.locator("#reveal").wait_for(state="attached")  # the session knows the mode once its button is there
-    assert not page.locator("#reveal").is_visible()  # nothing to reveal before a run
+    # nothing to reveal before a run
+    assert not page.locator("#reveal").is_visible() and not page.locator("#reveal-reasoning").is_visible()
     assert page.locator("#guess-first input").is_checked()
     start(page)
-    page.locator("#status", has_text=READY).wait_for()
-    page.locator("#proof-view li[data-step='5']").wait_for()
-    assert page.locator("#reveal").is_visible()
-    assert "tokens" in page.locator("#status").inner_text()  # the progress line counts while covered
+    page.locator("#status", has_text="tokens").wait_for()  # the progress line counts while covered
+    assert page.locator("#reveal-reasoning").is_visible() and page.locator("#reveal").is_visible()
     assert spoilers_in(page) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "guess_first_1280x720.png"))
-    page.locator("#proof textarea").press("r")  # typing in a text box is typing, not a key for the presenter
+    for key in "tr":  # typing in a text box is typing, not a key for the presenter
+        page.locator("#proof textarea").press(key)
     page.wait_for_timeout(500)
     assert spoilers_in(page) == []
     page.locator("#title").click()
+    page.keyboard.press("t")
+    page.locator("#reasoning-content", has_text="multiplies").wait_for()
+    page.locator("#reasoning-content", has_text="vanishes").wait_for()  # the rest streams in after the reveal
+    page.locator("#status", has_text=READY).wait_for()
+    page.locator("#proof-view li[data-step='5']").wait_for()
+    assert spoilers_in(page, ANSWER_SPOILERS) == []
+    assert not page.locator("#reveal-reasoning").is_visible() and page.locator("#reveal").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "guess_first_reasoning_shown_1280x720.png"))
     page.keyboard.press("r")
     page.locator("#answer", has_text="cancels a factor").wait_for()
     flawed = page.locator("#proof-view [data-flawed='true']")
@@ -105,6 +116,26 @@ def test_guess_first_covers_answer_verdict_and_reasoning_in_the_dom_until_the_r_
     assert READY not in page.locator("#status").inner_text()
     assert not page.locator("#reveal").is_visible()
     page.screenshot(path=str(ARTIFACTS / "guess_first_revealed_1280x720.png"))
+    context.close()
+
+
+def test_show_reasoning_uncovers_the_reasoning_alone_and_the_next_run_is_covered_again(browser, verdict_url):  # noqa: F811
+    context, page = open_page(browser, verdict_url, "?reveal")
+    page.locator("#reveal").wait_for(state="attached")
+    start(page)
+    page.locator("#status", has_text=READY).wait_for()
+    page.get_by_role("button", name="Show reasoning (T)").click()
+    page.locator("#reasoning-content", has_text="multiplies").wait_for()
+    assert spoilers_in(page, ANSWER_SPOILERS) == []
+    page.locator("#debug").click()
+    page.locator("#reasoning-content", has_text="Hidden until").wait_for()  # the new run's first update
+    page.locator("#status", has_text=READY).wait_for()
+    assert spoilers_in(page) == []
+    assert page.locator("#reveal-reasoning").is_visible()
+    page.get_by_role("button", name="Reveal (R)").click()
+    page.locator("#answer", has_text="cancels a factor").wait_for()
+    assert "multiplies" in reasoning_text(page)  # Reveal uncovers the reasoning too (folded: the answer's turn)
+    assert not page.locator("#reveal-reasoning").is_visible()
     context.close()
 
 
@@ -149,7 +180,7 @@ def test_the_question_mark_lists_the_keys_in_a_dialog_that_escape_and_its_button
     assert not dialog.is_visible()
     page.keyboard.press("?")
     dialog.wait_for()
-    for key in ("Shift+Enter", "S", "A", "R", "F", "?"):
+    for key in ("Shift+Enter", "S", "A", "T", "R", "F", "?"):
         assert dialog.locator("kbd", has_text=key).count() >= 1
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")

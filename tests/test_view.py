@@ -166,3 +166,14 @@ def test_guess_first_shows_time_and_tokens_then_that_the_answer_is_ready_but_non
     reasoning, answer, status, header, _ = covered_render(state, lang="pt")
     assert "pronta" in status and "tokens" in status
     assert not any(word in " ".join((reasoning, answer, status, header)) for word in ("divides", "flaw"))
+
+
+def test_guess_first_can_show_the_reasoning_alone_and_keep_the_answer_and_its_verdict_covered():
+    state = RunState(model="magistral", clock=Clock())
+    state.apply(Reasoning("Step 4 divides by x - y"))
+    state.apply(Answer("The flaw is step 4.\nFlawed step: 4 (division by zero)"))
+    state.finish("stop")
+    reasoning, answer, status, _, _ = covered_render(state, show_reasoning=True)
+    assert reasoning == "Step 4 divides by x - y"
+    assert answer == covered_render(state)[1]
+    assert not any(word in " ".join((answer, status)) for word in ("flaw", "Flawed", "division"))

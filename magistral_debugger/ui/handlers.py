@@ -21,7 +21,7 @@ from ..examples import TOPICS, load_examples
 from ..export import RunRecord, write_export
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompt import Turn
-from ..reasoning_pane import ReasoningPane
+from ..reasoning_pane import SHELVES, ReasoningPane
 from ..run import DebugRun, live_snapshots
 from ..settings import Settings
 from ..steps import split_steps
@@ -32,6 +32,7 @@ from ..view import (
     covered_status,
     health_markdown,
     notes_markdown,
+    pane_texts,
     proof_html,
     reasoning_header,
     render,
@@ -55,8 +56,10 @@ class LiveRun:
         self.verdict: Verdict | NoVerdict | None = None
         # Guess-first mode, the page's own: each run starts covered and the browser gets
         # placeholders until Reveal. API callers have a session of their own, so it never hides theirs.
+        # The reasoning has a reveal of its own ("Show reasoning"); Reveal uncovers both.
         self.guess_first = False
         self.covered = False
+        self.reasoning_covered = False
         # The backend panel's thinking budget (None: the app's setting), kept here because the
         # debug API's inputs stay as they are.
         self.thinking_budget: float | None = None
@@ -113,12 +116,24 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
     return choices
 
 
+def real_pane(live: LiveRun, reasoning: str) -> list[str]:
+    """The pane, which held the placeholder, started again from the real reasoning (the
+    run's next updates extend it, every shelf each time)."""
+    live.pane = ReasoningPane(raw=live.pane.raw)
+    return live.pane.update(reasoning)
+
+
+def unchanged_pane() -> list:
+    return [gr.skip()] * SHELVES
+
+
 def keys_dialog(lang: str = DEFAULT_LANGUAGE) -> str:
     """The presenter's keys, in a dialog the ``?`` key opens (the page's script opens and closes it)."""
     keys = [
         ("Shift+Enter", "keys_run"),
         ("S", "keys_stop"),
         ("A", "keys_answer_now"),
+        ("T", "keys_reveal_reasoning"),
         ("R", "keys_reveal"),
         ("F", "keys_fullscreen"),
         ("?", "keys_help"),
@@ -150,6 +165,7 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "stop": {"value": "stop_button"},
     "answer-now": {"value": "answer_now_button"},
     "guess-first": {"label": "guess_first_mode"},
+    "reveal-reasoning": {"value": "reveal_reasoning_button"},
     "reveal": {"value": "reveal_button"},
     "keys-help": {"value": keys_dialog},
     "thinking-budget": {"label": "thinking_budget_label"},
@@ -226,7 +242,9 @@ class DebuggerPage:
         """One turn, first or follow-up; yields (reasoning, answer, status, accordion, thread, notes, verdict).
 
         The reasoning pane opens for the thinking and folds away, once, when the answer
-        starts: the answer takes the stage, and a person who opens the pane again keeps it open."""
+        starts: the answer takes the stage, and a person who opens the pane again keeps it open.
+        In guess-first mode a shown reasoning over a covered answer stays open: it is what the
+        room reads until Reveal."""
         lang = language_of(lang)
         live = live if live is not None else LiveRun()
         if not follow_up:
@@ -255,13 +273,18 @@ class DebuggerPage:
             chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
             run = DebugRun(chosen, text, image=image or None, history=list(live.history))
             live.run = run
-            live.covered = live.guess_first
+            live.covered = live.reasoning_covered = live.guess_first
             label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
             folded = False
             async for state in live_snapshots(run):
-                covered = live.covered  # Reveal may come at any update
-                reasoning, answer, status, header, notes = (covered_render if covered else render)(state, label, lang)
-                if state.answer_started_at is not None and not folded:
+                # either reveal may come at any update
+                covered, reasoning_shown = live.covered, not live.reasoning_covered
+                reasoning, answer, status, header, notes = (
+                    covered_render(state, label, lang, show_reasoning=reasoning_shown)
+                    if covered
+                    else render(state, label, lang)
+                )
+                if state.answer_started_at is not None and not folded and not (covered and reasoning_shown):
                     folded = True
                     accordion = gr.update(label=header, open=False)
                 else:
@@ -371,40 +394,46 @@ class DebuggerPage:
         if live.run is not None:
             live.run.answer_now()
 
-    def reveal(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
+    # Both reveals are coroutines so that they run on the event loop between two of the run's
+    # updates, never halfway through one that read the covers before they were lifted.
+
+    async def reveal(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         """Guess-first's Reveal: the real reasoning, answer and status of the session's run (the
         run's next updates, if it goes on, are real too; ``after_run`` then marks the proof)."""
-        live.covered = False
+        reasoning_covered = live.reasoning_covered
+        live.covered = live.reasoning_covered = False
         if live.run is None:
-            return (
-                gr.update(),
-                gr.update(),
-                gr.Accordion(),
-                gr.update(),
-                *[gr.skip()] * len(live.pane.values()),
-            )
+            return (gr.update(), gr.update(), gr.Accordion(), gr.update(), *unchanged_pane())
         state = live.run.state
         reasoning, answer, status, header, _ = render(
             state, replay_label(live.run, language_of(lang)), language_of(lang)
         )
-        # The pane held the placeholder: it starts again from the real reasoning, which the
-        # run's next updates (if it goes on) extend.
-        live.pane = ReasoningPane(raw=live.pane.raw)
-        shelves = live.pane.update(reasoning)
-        return (answer, status, gr.Accordion(label=header), verdict_output(state), *shelves)
+        shelves = real_pane(live, reasoning) if reasoning_covered else unchanged_pane()
+        # the answer takes the stage, as when it starts uncovered
+        fold = {"open": False} if state.answer_started_at is not None else {}
+        return (answer, status, gr.Accordion(label=header, **fold), verdict_output(state), *shelves)
+
+    async def reveal_reasoning(self, live: LiveRun) -> tuple:
+        """Guess-first's "Show reasoning": the whole reasoning so far, opened, which the run's
+        next updates extend; the answer, the verdict and the step marks wait for Reveal."""
+        if live.run is None or not live.reasoning_covered:
+            return (gr.Accordion(), *unchanged_pane())
+        live.reasoning_covered = False
+        reasoning, _ = pane_texts(live.run.state)
+        return (gr.Accordion(open=True), *real_pane(live, reasoning))
 
     def set_guess_first(self, on: bool, live: LiveRun) -> Any:
         """The header's toggle: it holds for this session's next runs; the one covered now stays
-        covered until Reveal, whose button shows while either is so."""
+        covered until Reveal, whose buttons (with Show reasoning) are there while either is so."""
         live.guess_first = bool(on)
-        return gr.Button(visible=live.guess_first or live.covered)
+        return gr.Row(visible=live.guess_first or live.covered)
 
     def set_thinking_budget(self, seconds: float | None, live: LiveRun) -> None:
         live.thinking_budget = max(0.0, float(seconds or 0))
 
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
-        live.covered = False
+        live.covered = live.reasoning_covered = False
         live.history = []  # a new conversation
         live.verdict = None
         hidden = gr.DownloadButton(visible=False)

@@ -29,6 +29,7 @@ from .theme import (
     GUESS_FIRST_FROM_URL_JS,
     PRESENTER_FROM_URL_JS,
     PRESENTER_TOGGLE_JS,
+    REASONING_UNCOVERED_JS,
     RUN_ENDED_JS,
     RUN_STARTED_JS,
     UNCOVERED_JS,
@@ -115,6 +116,12 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 )
                 status = gr.Markdown(WORDS("status_idle"), label=t("status_label"), elem_id="status")
                 notes = gr.Markdown("", label=t("notes_label"), elem_id="run-notes")
+                # Guess-first mode, under the status that says when the answer is ready (and in view
+                # above the tall reasoning pane): the reasoning arrives when the first is pressed;
+                # the answer, the verdict (and the reasoning, if still covered) when the second is.
+                with gr.Row(visible=False, elem_id="reveals") as reveals:
+                    reveal_reasoning_button = gr.Button(WORDS("reveal_reasoning_button"), elem_id="reveal-reasoning")
+                    reveal_button = gr.Button(WORDS("reveal_button"), variant="primary", elem_id="reveal")
                 with gr.Accordion(
                     WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion"
                 ) as reasoning_accordion:
@@ -122,8 +129,6 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     pane = build_reasoning_pane(WORDS("reasoning_latest"), WORDS("reasoning_raw"))
                 # The reasoning as one plain text: the API's first output (the page reads the pane).
                 reasoning = gr.Textbox(label=t("reasoning_label"), visible=False, elem_id="reasoning")
-                # Guess-first mode: the reasoning, the answer and the verdict arrive only when this is pressed.
-                reveal_button = gr.Button(WORDS("reveal_button"), variant="primary", visible=False, elem_id="reveal")
                 gr.Markdown("**" + WORDS("answer_label") + "**", elem_id="answer-heading")
                 answer = gr.Markdown(
                     label=t("answer_label"),
@@ -246,8 +251,12 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             queue=False,
             **private,
         ).then(page.after_run, [live, language], finished_outputs, **private)
+        reveal_reasoning_button.click(None, js=REASONING_UNCOVERED_JS)
+        reveal_reasoning_button.click(
+            page.reveal_reasoning, [live], [reasoning_accordion, *pane.outputs], queue=False, **private
+        )
         # Page-only choices live in the session, not in the debug API's inputs.
-        guess_first.change(page.set_guess_first, [guess_first, live], [reveal_button], queue=False, **private)
+        guess_first.change(page.set_guess_first, [guess_first, live], [reveals], queue=False, **private)
         thinking_budget.change(page.set_thinking_budget, [thinking_budget, live], None, queue=False, **private)
         clear_button.click(
             page.clear,

@@ -103,9 +103,10 @@ body.presenter:has(#proof-view li[data-state]) #proof { display: none !important
 .keys-dialog td { padding: .25rem .8rem .25rem 0; }
 .keys-dialog kbd { font-family: var(--font-mono); border: 1px solid #6b7280; border-radius: .3rem; padding: .05rem .4rem; }
 .keys-dialog .keys-close { margin-top: .8rem; padding: .4rem 1rem; border: 1px solid #6b7280; border-radius: .4rem; }
-#reveal { font-size: 1.2rem; }
-/* Reveal shows only over a covered run: from Debug (or Ask) until it is pressed, or Clear. */
-body:not(.magistral-covered) #reveal { display: none !important; }
+#reveal, #reveal-reasoning { font-size: 1.2rem; }
+/* The reveals show only over a covered run: from Debug (or Ask) until each is pressed (Reveal
+   uncovers the reasoning too), or Clear. */
+body:not(.magistral-covered) #reveals, body:not(.magistral-reasoning-covered) #reveal-reasoning { display: none !important; }
 #proof-view .verdict-badge[data-verdict="missing"] { color: #4b5563; font-weight: 400; }
 """
 )
@@ -123,7 +124,10 @@ PRESENTER_TOGGLE_JS = "(on) => { document.body.classList.toggle('presenter', on)
 # The browser's languages, most preferred first, as an Accept-Language list for pick_language.
 BROWSER_LANGUAGES_JS = "() => (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en']).join(',')"
 RUN_STARTED_JS = "() => { window.magistralRun && window.magistralRun(true); return []; }"
-UNCOVERED_JS = "() => { document.body.classList.remove('magistral-covered'); return []; }"
+UNCOVERED_JS = (
+    "() => { document.body.classList.remove('magistral-covered', 'magistral-reasoning-covered'); return []; }"
+)
+REASONING_UNCOVERED_JS = "() => { document.body.classList.remove('magistral-reasoning-covered'); return []; }"
 RUN_ENDED_JS = "() => { window.magistralRun && window.magistralRun(false); return []; }"
 # Run once when the page loads: what the server cannot do for a person in the room.
 ROOM_JS = """
@@ -147,7 +151,8 @@ ROOM_JS = """
     if (button) button.setAttribute('aria-busy', String(running));
     if (!running) return;
     answerOnStage = false;
-    document.body.classList.add('magistral-covered');  // the server covers it only in guess-first mode
+    // the server covers them only in guess-first mode
+    document.body.classList.add('magistral-covered', 'magistral-reasoning-covered');
     const status = find('#status');
     if (status && !nearTop(status, 0.75)) status.scrollIntoView({ block: 'start', behavior: 'smooth' });
   };
@@ -190,8 +195,9 @@ ROOM_JS = """
     blocks.forEach((block) => new MutationObserver(reach).observe(block, { childList: true, subtree: true }));
     window.addEventListener('resize', reach);
   });
-  // The presenter's keys, where focus is not in a text box: S stops, A answers now, R reveals,
-  // F toggles full screen, ? lists them (Shift+Enter in the proof box runs, as Gradio does).
+  // The presenter's keys, where focus is not in a text box: S stops, A answers now, T shows the
+  // reasoning, R reveals, F toggles full screen, ? lists them (Shift+Enter in the proof box runs,
+  // as Gradio does).
   const typing = (element) => element instanceof HTMLElement &&
     (element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName));
   const press = (selector) => {
@@ -209,6 +215,7 @@ ROOM_JS = """
     const act = {
       s: () => press('#stop'),
       a: () => press('#answer-now'),
+      t: () => press('#reveal-reasoning'),
       r: () => press('#reveal'),
       f: () => (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen()).catch(() => {}),
       '?': () => dialog && dialog.showModal(),
