@@ -20,9 +20,9 @@ CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
 QUESTION = "Why can't we cancel x − y?"
 
 
-def conversation_id(srv: ModelServer, path: str = CHAT) -> str | None:
-    """The id the next chat request to ``path`` named its conversation by (None: no header)."""
-    return srv.wait_for_request(path, timeout=10).headers.get("x-session-id")
+def conversation_id(srv: ModelServer) -> str | None:
+    """The id the next chat request named its conversation by (None: no header)."""
+    return srv.wait_for_request(CHAT, timeout=10).headers.get("x-session-id")
 
 
 async def last_update(turn) -> tuple:
