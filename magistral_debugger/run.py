@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -74,13 +75,18 @@ class DebugRun:
         clock=time.monotonic,
         image: ImageSource | None = None,
         history: Sequence[Turn] = (),
+        conversation_id: str = "",
     ):
         """``image``: a photo of the proof (a path, bytes, a Pillow image or a PreparedImage);
-        ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up."""
+        ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up;
+        ``conversation_id``: the id of the conversation it follows up, which its requests carry
+        (empty: a new conversation, with a random id, so that a class debugging the same proof
+        is still a class of conversations a router can spread)."""
         self.settings = settings
         self.argument = argument
         self.image_source = image
         self.history = tuple(history)
+        self.conversation_id = conversation_id or uuid.uuid4().hex
         self.question = argument  # cleaned once the run starts
         self.image: PreparedImage | None = None  # prepared once the run starts
         self.dropped_turns = 0  # oldest turns left out to fit the context
@@ -228,6 +234,7 @@ class DebugRun:
             argument=argument,
             think=bool(info.thinking),
             reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
+            conversation_id=self.conversation_id,
         )
         return request, (*notices, *fitted.notices)
 

@@ -17,7 +17,8 @@ Which prompt format a model wants is asked of the server before its name is read
 vLLM's ``/tokenize`` says whether ``[THINK]`` is one control token of the tokenizer, and
 ``/v1/models``' ``root`` names the checkpoint behind an alias.
 A continuation ("Answer now") carries vLLM's ``continue_final_message`` and
-``add_generation_prompt`` in the body.
+``add_generation_prompt`` in the body. Every chat request names its conversation in an
+``X-Session-ID`` header, which vLLM's router reads to keep a conversation on one replica.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ _THINK_PROBE = [
 ]
 # vLLM's fields for "continue the last, assistant message" (it refuses both flags true with a 400).
 CONTINUE_FINAL = {"continue_final_message": True, "add_generation_prompt": False}
+# Where the conversation's id goes: vLLM's router (vllm-router) sends every request with the
+# same value to the same replica under its sticky policies; servers without a router ignore it.
+SESSION_HEADER = "X-Session-ID"
 
 
 class OpenAICompatBackend(Backend):
@@ -207,6 +211,7 @@ class OpenAICompatBackend(Backend):
                 stream_options=self.stream_options,
                 reasoning_effort=request.reasoning_effort or openai.omit,  # type: ignore[arg-type]
                 extra_body=CONTINUE_FINAL if request.continue_final else None,
+                extra_headers={SESSION_HEADER: request.conversation_id} if request.conversation_id else None,
             ) as response:
                 raw = response.http_response
                 if looks_like_html(b"", raw.headers.get("content-type", "")):

@@ -26,6 +26,9 @@ class ChatRequest:
     # The last message is the model's own unfinished turn, to be continued rather than answered
     # ("Answer now": the reasoning so far, closed); OpenAI-compatible servers are told so.
     continue_final: bool = False
+    # The conversation this request belongs to, the same for its follow-ups and continuations:
+    # a router in front of several replicas keeps it on the one whose prefix cache holds it.
+    conversation_id: str = ""
 
 
 @dataclass(frozen=True)

