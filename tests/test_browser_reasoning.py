@@ -336,8 +336,9 @@ def test_150000_characters_keep_following_and_the_cost_per_update_is_printed(ope
         )
         page.wait_for_function(IDLE_JS, polling=100, timeout=120_000)
         bulk_seconds = time.monotonic() - started
-        streaming_from = len(app.updates)
+        streaming_from, deadline = len(app.updates), time.monotonic() + 60
         while len(app.updates) <= streaming_from + 2:  # the 48 tokens/s part has begun
+            assert time.monotonic() < deadline, "the stream ended before the page had settled"
             page.wait_for_timeout(100)
 
         def metrics() -> dict:
