@@ -120,6 +120,10 @@ FIRST_LINE_IN_VIEW_JS = """(selector) => {
   const line = parseFloat(getComputedStyle(first).lineHeight) || parseFloat(getComputedStyle(first).fontSize) * 1.5;
   return box.height > 0 && box.top >= 0 && box.top + line <= window.innerHeight;
 }"""
+WHOLLY_IN_VIEW_JS = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
 ACTIVE_ELEMENT_IN_JS = "(selector) => !!document.activeElement && !!document.activeElement.closest(selector)"
 
 
@@ -170,6 +174,7 @@ def test_when_the_answer_starts_the_reasoning_folds_and_the_answer_is_in_view(
         # answer fills the screen below the middle (no empty half)
         page.locator("#proof-view [data-flawed='true']").wait_for()
         assert page.evaluate(FIRST_LINE_IN_VIEW_JS, "#proof-view")
+        assert page.evaluate(WHOLLY_IN_VIEW_JS, "#proof-view [data-flawed='true']"), "the flawed step is cut off"
         assert page.evaluate(
             "document.querySelector('#answer').getBoundingClientRect().bottom > window.innerHeight * 0.75"
         )

@@ -89,8 +89,11 @@ body.presenter.input-fits #input { position: sticky; top: 0.5rem; align-self: fl
 #proof-view li[data-state="after"] { color: #4b5563; border-left: 4px dashed #9ca3af; }
 /* On a projector the numbered proof is what the room reads: the text box above it shrinks. */
 body.presenter:has(#proof-view li) #proof textarea { height: 4.8em !important; min-height: 0 !important; }
-/* Once the verdict is in, the numbered proof is the proof: the box goes (Clear brings it back). */
-body.presenter:has(#proof-view li[data-state]) #proof { display: none !important; }
+/* Once the verdict is in, the numbered proof is the proof: the box goes (Clear brings it back),
+   and so does the examples picker, so that a 1280x720 projector shows the proof's last steps. */
+body.presenter:has(#proof-view li[data-state]) #proof,
+body.presenter:has(#proof-view li[data-state]) #examples { display: none !important; }
+body.presenter #proof-view li { padding: .1em .5em; margin: 0; line-height: 1.3; }
 #proof-view .verdict-badge { display: inline-block; margin: 0 0 .4em; padding: .2em .7em; border-radius: 999px;
   font-weight: 700; border: 2px solid currentColor; }
 #proof-view .verdict-badge[data-verdict="flawed"] { color: #991b1b; }
