@@ -489,6 +489,17 @@ class _HTTPServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+# What Ollama says of a pulled Magistral in /api/tags and /api/show.
+OLLAMA_DETAILS = {
+    "parent_model": "",
+    "format": "gguf",
+    "family": "llama",
+    "families": ["llama"],
+    "parameter_size": "23.6B",
+    "quantization_level": "Q4_K_M",
+}
+
+
 class ModelServer:
     """One loopback server answering both APIs. Routes fall back to sensible
     defaults so a test only scripts the exchange it is about."""
@@ -598,14 +609,6 @@ class ModelServer:
         return next((m for m in self.ollama_models if name in (m, m.removesuffix(":latest"))), None)
 
     def _tags(self, _: Received) -> Reply:
-        details = {
-            "parent_model": "",
-            "format": "gguf",
-            "family": "llama",
-            "families": ["llama"],
-            "parameter_size": "23.6B",
-            "quantization_level": "Q4_K_M",
-        }
         return json_reply(
             {
                 "models": [
@@ -615,7 +618,7 @@ class ModelServer:
                         "modified_at": "2025-09-18T10:00:00.000000000Z",
                         "size": 14_333_928_000,
                         "digest": uuid.uuid5(uuid.NAMESPACE_URL, m).hex * 2,
-                        "details": details,
+                        "details": OLLAMA_DETAILS,
                     }
                     for m in self.ollama_models
                 ]
@@ -631,14 +634,7 @@ class ModelServer:
                 "modelfile": f"FROM {name}\n",
                 "parameters": "temperature 0.7\ntop_p 0.95",
                 "template": "{{- range .Messages }}[INST]{{ .Content }}[/INST]{{ end }}",
-                "details": {
-                    "parent_model": "",
-                    "format": "gguf",
-                    "family": "llama",
-                    "families": ["llama"],
-                    "parameter_size": "23.6B",
-                    "quantization_level": "Q4_K_M",
-                },
+                "details": OLLAMA_DETAILS,
                 "model_info": {
                     "general.architecture": "llama",
                     "general.parameter_count": 23_572_403_200,

@@ -24,6 +24,16 @@ from tests.loopback import ModelServer, Sleep
 REPO = Path(__file__).resolve().parent.parent
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Ask a child to end (SIGTERM: the app shuts down cleanly), and kill it if it will not."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def child_env(**variables: str) -> dict[str, str]:
     """The environment for a process of ours (the CLI, ``app.py``): this one's without the
     machine's own MAGISTRAL_* settings, with the package importable and output unbuffered."""

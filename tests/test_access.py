@@ -31,7 +31,7 @@ from magistral_debugger.backends import check_health, make_backend
 from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
 from tests.loopback import ModelServer, Reply, dead_url, free_port, openai_error, openai_sse_events, sse_error
-from tests.runs import REPO, child_env, run_cli
+from tests.runs import REPO, child_env, run_cli, stop_process
 
 # gradio_client sends telemetry unless told not to twice (argument and environment), and
 # builds a fresh httpx client with the CA bundle (~50 ms CPU) per request unless ssl_verify
@@ -386,12 +386,7 @@ def test_app_py_shared_without_auth_warns_says_no_link_and_keeps_serving_locally
             served = [httpx.get(url + path, timeout=10).text for path in ("", "config")]
             status = Client(url, **QUIET_CLIENT).submit(ARGUMENT, api_name="/debug").result(timeout=30)[2]
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
     text = output.text
     assert "MAGISTRAL_SHARE=true without MAGISTRAL_AUTH" in text and "MAGISTRAL_AUTH=user:pass" in text
     assert f"http://127.0.0.1:{port}" in text

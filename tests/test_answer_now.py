@@ -7,6 +7,7 @@ read and the stats count both parts."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -145,14 +146,20 @@ def test_a_2506_model_gets_its_reasoning_back_as_think_text_with_the_same_flags(
     assert state.reasoning.strip() == partial and state.ok
 
 
-def test_ollama_continues_the_assistant_turn_where_the_template_leaves_it_open(srv):
-    show_template(srv, OPEN_LAST_TURN)
+def ollama_answer_now(srv, template: str) -> tuple[dict, dict, Any, str]:
+    """Answer now after four thoughts, with Ollama showing ``template``: the first request,
+    the continuation (after the first was hung up), the run's state, the reasoning so far."""
+    show_template(srv, template)
     serve_answer_now(srv, "ollama")
     _, state = answer_now_after(settings_for(srv, "ollama", model=MODEL["ollama"]), 4)
     first = srv.wait_for_request("/api/chat").json
     assert srv.wait_for_hangup(5) is not None
     second = srv.wait_for_request("/api/chat").json
-    partial = "".join(REASONING[:4]).strip()
+    return first, second, state, "".join(REASONING[:4]).strip()
+
+
+def test_ollama_continues_the_assistant_turn_where_the_template_leaves_it_open(srv):
+    first, second, state, partial = ollama_answer_now(srv, OPEN_LAST_TURN)
     assert second["messages"] == [*first["messages"], {"role": "assistant", "content": "", "thinking": partial}]
     assert second["think"] is True
     assert state.reasoning.strip() == partial and state.answer.strip() == "Step 4 divides by zero." and state.ok
@@ -160,13 +167,7 @@ def test_ollama_continues_the_assistant_turn_where_the_template_leaves_it_open(s
 
 
 def test_ollama_asks_in_a_second_turn_where_the_template_closes_every_turn(srv):
-    show_template(srv, CLOSED_TURNS)
-    serve_answer_now(srv, "ollama")
-    _, state = answer_now_after(settings_for(srv, "ollama", model=MODEL["ollama"]), 4)
-    first = srv.wait_for_request("/api/chat").json
-    assert srv.wait_for_hangup(5) is not None
-    second = srv.wait_for_request("/api/chat").json
-    partial = "".join(REASONING[:4]).strip()
+    first, second, state, partial = ollama_answer_now(srv, CLOSED_TURNS)
     assert second["messages"] == [
         *first["messages"],
         {"role": "assistant", "content": "", "thinking": partial},

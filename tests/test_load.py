@@ -36,7 +36,7 @@ import httpx
 import pytest
 
 from tests.loopback import ModelServer, Reply, free_port, ollama_chat_lines, paced
-from tests.runs import REPO, child_env
+from tests.runs import REPO, child_env, stop_process
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -121,12 +121,7 @@ class App:
         raise AssertionError("the app did not start: " + "".join(self.output))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 class Gate:

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from tests.loopback import ModelServer, Reply, free_port, ollama_chat_lines, paced
-from tests.runs import REPO, child_env
+from tests.runs import REPO, child_env, stop_process
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium)
 
 pytestmark = [pytest.mark.proxy, pytest.mark.browser]
@@ -66,13 +66,7 @@ class Process:
         threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 class App(Process):

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.loopback import ModelServer, dead_url, free_port
-from tests.runs import REPO, child_env
+from tests.runs import REPO, child_env, stop_process
 from tests.test_access import Output
 
 
@@ -25,15 +25,6 @@ def start_app(tmp_path, **variables: str) -> tuple[subprocess.Popen, Output]:
     return process, Output(process)
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.mark.parametrize("backend", ["ollama", "openai"])
 def test_app_py_says_when_the_model_server_cannot_be_reached(tmp_path, backend):
     down = dead_url()
@@ -42,7 +33,7 @@ def test_app_py_says_when_the_model_server_cannot_be_reached(tmp_path, backend):
     try:
         assert output.wait_for("model server:", timeout=90), output.text
     finally:
-        stop(process)
+        stop_process(process)
     line = next(line for line in output.lines if line.startswith("model server:"))
     assert line.startswith("model server: 🔴 Cannot reach the model server at " + url[1]), line
     assert "Running on local URL" in output.text and "Traceback" not in output.text
@@ -54,6 +45,6 @@ def test_app_py_says_when_the_model_is_ready(tmp_path):
         try:
             assert output.wait_for("model server:", timeout=90), output.text
         finally:
-            stop(process)
+            stop_process(process)
     line = next(line for line in output.lines if line.startswith("model server:"))
     assert line.strip() == f"model server: 🟢 Ready: magistral at {srv.url}"
