@@ -6,6 +6,7 @@ import asyncio
 
 from magistral_debugger.pacing import FASTEST, LIVE_RUNS, SLOWEST, update_interval
 from magistral_debugger.run import DebugRun, live_snapshots
+from magistral_debugger.ui.handlers import DebuggerPage, LiveRun
 from tests.loopback import ModelServer, Reply, ollama_chat_lines, paced
 from tests.runs import FLAWED, settings_for
 
@@ -40,3 +41,24 @@ def test_a_run_counts_as_live_while_its_snapshots_stream_and_not_once_stopped_or
 
         assert asyncio.run(asyncio.wait_for(to_the_end(), 30)) == "answer"
         assert LIVE_RUNS.count == before
+
+
+def test_the_page_sends_the_reasoning_header_only_when_its_words_or_fold_change():
+    """Gradio builds a whole component for every header update it is given; the clock in
+    the header moves once a second while the pane changes on every update."""
+    with ModelServer() as srv:
+        thinking = paced(ollama_chat_lines([f"t{i} " for i in range(25)], ["The flaw is step 4."]), 0.1)
+        srv.route("POST", "/api/chat", Reply(body=thinking))
+        page, live = DebuggerPage(settings_for(srv, model="magistral")), LiveRun()
+
+        async def headers() -> list:
+            return [update[2] async for update in page.in_page(page.debug(FLAWED, live=live), live, False)]
+
+        sent = asyncio.run(asyncio.wait_for(headers(), 30))
+    changes = [header for header in sent if header is not None]
+    assert len(changes) < len(sent) / 2  # most updates leave the header as it is
+    assert all(a != b for a, b in zip(changes, changes[1:], strict=False))
+    labels = [header["label"] for header in changes if isinstance(header, dict)]
+    assert any(label.startswith("Thinking… 1 s") for label in labels)
+    assert labels[-1].startswith("Thought for ") and labels[-1].endswith("· 25 tokens")
+    assert [header.get("open") for header in changes if isinstance(header, dict)].count(False) == 1  # folds once

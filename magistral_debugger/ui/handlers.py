@@ -339,8 +339,16 @@ class DebuggerPage:
         """A turn's updates as the page shows them: its reasoning on the pane's shelves (only
         the shelf that changed goes on the wire) instead of the one text the API gives."""
         live.pane = ReasoningPane(raw=raw)
-        async for reasoning, *rest in turn:
-            yield (*rest, *live.pane.update(reasoning))
+        header_shown = None
+        async for reasoning, answer, status, header, *rest in turn:
+            # Gradio builds a whole component for each header update (a tenth of the process's
+            # CPU with a class streaming); the header changes about once a second, the pane
+            # every update. None leaves it as it is.
+            if header == header_shown:
+                header = None
+            else:
+                header_shown = header
+            yield (answer, status, header, *rest, *live.pane.update(reasoning))
 
     async def debug_in_page(
         self, text: str, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, raw: bool
