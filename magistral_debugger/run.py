@@ -39,6 +39,9 @@ from .verdict import FocusTracker, NoVerdict, Verdict, VerdictReader
 log = logging.getLogger(__name__)
 # A stall is reported between read_timeout and 1 % later: the deadline need not move on every token.
 STALL_SLACK = 1.01
+# The stream is read again this share of the interval before an update: time for the event loop,
+# however busy, to handle what came since the last one.
+READ_AHEAD = 0.25
 
 
 @dataclass(slots=True, frozen=True)
@@ -94,6 +97,8 @@ class DebugRun:
         self.backend = backend or make_backend(settings)
         self.state = RunState(server_url=self.backend.url, max_tokens=settings.max_tokens, clock=clock)
         self._task: asyncio.Task | None = None  # set while live_snapshots drives the run
+        # Set while live_snapshots wants the stream read (None: read as tokens come); see there.
+        self._read_gate: asyncio.Event | None = None
         # What was asked of the backend (for exports), and when in the presenter's time zone.
         self.request: ChatRequest | None = None
         # The recorded run a replay played, once read (None for a live server, or an unreadable file).
@@ -343,6 +348,8 @@ class DebugRun:
                         when = deadline.when()
                         if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
                             deadline.reschedule(now + budget * STALL_SLACK)
+                        if self._read_gate is not None:
+                            await self._read_gate.wait()  # inside the cut and stall scopes: they still apply
         except (BackendError, TimeoutError) as error:
             finished = True  # cut short: every word that came is shown, a verdict-like line too
             for item in self._kept(splitter, reader):
@@ -422,12 +429,16 @@ async def live_snapshots(
     adapts to how many runs stream in this process, see pacing.py).
 
     A separate task drains the stream so that a burst of tokens costs one update,
-    and a silent server still gets a fresh "Thinking… N s" at each tick. A consumer
+    and a silent server still gets a fresh "Thinking… N s" at each tick. Between two
+    updates it leaves the stream unread: the tokens wait in the socket and are read in
+    one go just before the update that shows them, rather than waking the process one
+    by one (with a class streaming, reading tokens was a third of the app's CPU). A consumer
     that leaves this generator suspended for ``abandon_after`` seconds has gone away
     without closing it (a cancel that landed between two updates): the run is then
     stopped, so the model server does not go on generating for nobody.
     """
     changed = asyncio.Event()
+    reading = run._read_gate = asyncio.Event()
     away_since: float | None = None
 
     async def drain() -> None:
@@ -448,7 +459,11 @@ async def live_snapshots(
     try:
         last_update = float("-inf")
         while not task.done():
-            await asyncio.wait({task}, timeout=fixed or update_interval(LIVE_RUNS.count))
+            pause = fixed or update_interval(LIVE_RUNS.count)
+            await asyncio.wait({task}, timeout=pause * (1 - READ_AHEAD))
+            reading.set()  # what came meanwhile is one read, handled in time for the update
+            await asyncio.wait({task}, timeout=pause * READ_AHEAD)
+            reading.clear()
             now = time.monotonic()
             # Send an update when text arrived, and once a second anyway so the clock moves.
             if not task.done() and (changed.is_set() or now - last_update >= 1.0):

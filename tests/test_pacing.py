@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from magistral_debugger.pacing import FASTEST, LIVE_RUNS, SLOWEST, update_interval
-from magistral_debugger.run import DebugRun, live_snapshots
+from magistral_debugger.run import READ_AHEAD, DebugRun, live_snapshots
 from magistral_debugger.ui.handlers import DebuggerPage, LiveRun
 from tests.loopback import ModelServer, Reply, ollama_chat_lines, paced
 from tests.runs import FLAWED, settings_for
@@ -62,3 +63,41 @@ def test_the_page_sends_the_reasoning_header_only_when_its_words_or_fold_change(
     assert any(label.startswith("Thinking… 1 s") for label in labels)
     assert labels[-1].startswith("Thought for ") and labels[-1].endswith("· 25 tokens")
     assert [header.get("open") for header in changes if isinstance(header, dict)].count(False) == 1  # folds once
+
+
+def test_between_updates_the_stream_waits_in_the_socket_and_is_read_in_one_go_before_the_next():
+    """Reading each token as it comes woke the process once per token of every run streaming;
+    the tokens are shown at the next update either way."""
+    interval, tokens, every = 0.4, 100, 0.02
+    with ModelServer() as srv:
+        srv.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines([f"t{i} " for i in range(tokens)]), every)))
+        run = DebugRun(settings_for(srv), FLAWED)
+
+        async def watch() -> tuple[list[float], list[tuple[float, int]]]:
+            updates: list[float] = []
+            seen: list[tuple[float, int]] = []
+
+            async def sample() -> None:
+                while True:
+                    seen.append((time.monotonic(), len(run.state.reasoning)))
+                    await asyncio.sleep(0.005)
+
+            sampler = asyncio.create_task(sample())
+            async for _ in live_snapshots(run, interval=interval):
+                updates.append(time.monotonic())
+            sampler.cancel()
+            return updates, seen
+
+        updates, seen = asyncio.run(asyncio.wait_for(watch(), 30))
+    assert run.state.reasoning == "".join(f"t{i} " for i in range(tokens))  # nothing lost
+    # From shortly after an update until the stream is read again, a quarter of the interval
+    # before the next one, nothing is read, though a token comes every 20 ms.
+    quiet_windows = [
+        {length for t, length in seen if update + 0.1 < t < update + interval * (1 - READ_AHEAD) - 0.02}
+        for update in updates[1:-2]
+    ]
+    assert len(quiet_windows) >= 3
+    assert all(len(lengths) == 1 for lengths in quiet_windows), quiet_windows
+    # …and what came meanwhile is in the next update: about an interval's worth of tokens each time.
+    levels = [lengths.pop() for lengths in quiet_windows]
+    assert all(b - a >= len("t1 ") * interval / every / 2 for a, b in zip(levels, levels[1:], strict=False)), levels
