@@ -93,7 +93,7 @@ def test_between_updates_the_stream_waits_in_the_socket_and_is_read_in_one_go_be
     # From shortly after an update until the stream is read again, a quarter of the interval
     # before the next one, nothing is read, though a token comes every 20 ms.
     quiet_windows = [
-        {length for t, length in seen if update + 0.1 < t < update + interval * (1 - READ_AHEAD) - 0.02}
+        {length for t, length in seen if update + 0.15 < t < update + interval * (1 - READ_AHEAD) - 0.02}
         for update in updates[1:-2]
     ]
     assert len(quiet_windows) >= 3
