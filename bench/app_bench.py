@@ -228,7 +228,7 @@ def model_bytes_per_token(protocol: str, form: str, count: int) -> float:
 
 async def _snapshots_latency(url: str, rate: float, count: int, sid: str) -> list[float]:
     """Baseline: our run loop and its 80 ms coalescing in-process, no Gradio."""
-    from magistral_debugger.run import DebugRun, live_snapshots
+    from magistral_debugger.engine.run import DebugRun, live_snapshots
     from magistral_debugger.settings import Settings
 
     run = DebugRun(Settings(_env_file=None, ollama_url=url), tk.marker(id=sid, form="field", tokens=count, rate=rate))
@@ -460,7 +460,7 @@ def _wait_for(predicate: Callable[[], Any], timeout: float, step: float = 0.005)
 
 async def _direct_stop(harness: Harness, protocol: str, mode: str, sid: str) -> float | None:
     """Baseline: cancel our run loop in-process, as Gradio cancels the task running it."""
-    from magistral_debugger.run import DebugRun, live_snapshots
+    from magistral_debugger.engine.run import DebugRun, live_snapshots
     from magistral_debugger.settings import Settings
 
     settings = Settings(_env_file=None, backend=protocol, ollama_url=harness.url, openai_base_url=harness.url + "/v1")

@@ -51,9 +51,9 @@ def ready_made_events(count: int, form: str) -> list:
 
 def our_code(events: list) -> tuple[float, list[float]]:
     """Splitter + run state over ready-made events, as ``DebugRun._split`` dispatches them."""
+    from magistral_debugger.engine.splitter import ReasoningSplitter
+    from magistral_debugger.engine.state import RunState
     from magistral_debugger.events import ContentText, ReasoningText
-    from magistral_debugger.splitter import ReasoningSplitter
-    from magistral_debugger.state import RunState
 
     blocks = [events[i : i + BLOCK] for i in range(0, len(events), BLOCK)]
     splitter = ReasoningSplitter()
@@ -119,7 +119,7 @@ def _settings(**overrides: Any) -> Any:
 
 
 async def our_code_in_run(events: list) -> float:
-    from magistral_debugger.run import DebugRun
+    from magistral_debugger.engine.run import DebugRun
 
     run = DebugRun(_settings(), "x = y, so 2 = 1", backend=memory_backend(events))
     start = time.perf_counter()
@@ -135,8 +135,8 @@ async def our_code_in_run(events: list) -> float:
 
 
 async def whole_path(url: str, protocol: str, form: str, count: int) -> tuple[float, list[float]]:
+    from magistral_debugger.engine.run import DebugRun
     from magistral_debugger.events import Answer, Reasoning
-    from magistral_debugger.run import DebugRun
 
     settings = _settings(backend=protocol, ollama_url=url, openai_base_url=url + "/v1")
     run = DebugRun(settings, tk.marker(form=form, tokens=count))

@@ -16,11 +16,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
 from .backends import BACKENDS
+from .engine.run import DebugRun, Focused, Judged, RunEvent
+from .engine.state import RunState
+from .engine.verdict import NoVerdict, Verdict
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
-from .run import DebugRun, Focused, Judged, RunEvent
 from .settings import Settings
-from .state import RunState
-from .verdict import NoVerdict, Verdict
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 # C0 controls but line breaks and tabs, DEL and C1 controls: what the model or server sent must not
@@ -206,7 +206,7 @@ def exit_code(state: RunState) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["rehearse"]:  # a subcommand of its own: the examples against the server, scored
-        from .rehearse import main as rehearse
+        from .rehearsal.rehearse import main as rehearse
 
         return rehearse(argv[1:])
     args = parse_args(argv)

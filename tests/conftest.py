@@ -18,6 +18,14 @@ def pytest_configure(config):
     )
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is a browser test, wherever it lives (the real tier has some),
+    so ``-m "not browser"`` leaves out exactly those."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     """MAGISTRAL_* variables (and Mistral's own MISTRAL_API_KEY) of the machine running the

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from magistral_debugger.rehearse import main as rehearse_main
+from magistral_debugger.rehearsal.rehearse import main as rehearse_main
 from tests.loopback import (
     ModelServer,
     PerRequest,

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from magistral_debugger.engine.run import DebugRun, Ended, live_snapshots
+from magistral_debugger.engine.state import RunState
 from magistral_debugger.events import Answer, Reasoning
-from magistral_debugger.run import DebugRun, Ended, live_snapshots
 from magistral_debugger.settings import Settings
-from magistral_debugger.state import RunState
 from tests.loopback import ModelServer, Sleep
 
 REPO = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.loopback import Close, ModelServer, Reply, ollama_chat_lines, paced  # noqa: E402
-from tests.test_load import App, new_client, open_fds, rss_mb  # noqa: E402
+from tests.ui.test_load import App, new_client, open_fds, rss_mb  # noqa: E402
 
 THINKING = [f"Checking step {i}. " for i in range(10)]
 ANSWER = [f"Sentence {i} of the answer. " for i in range(10)]

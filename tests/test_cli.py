@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from magistral_debugger.prompt import user_message_text
+from magistral_debugger.prompting.messages import user_message_text
 from tests.loopback import (
     ModelServer,
     Reply,

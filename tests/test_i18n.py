@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from magistral_debugger.engine.state import RunState
 from magistral_debugger.events import Answer, Reasoning, Usage
-from magistral_debugger.examples import TOPICS
 from magistral_debugger.i18n import (
     EN,
     LANGUAGES,
@@ -26,8 +26,8 @@ from magistral_debugger.i18n import (
     placeholders,
     t,
 )
-from magistral_debugger.state import RunState
-from magistral_debugger.view import outcome_text, stats_text
+from magistral_debugger.prompting.examples import TOPICS
+from magistral_debugger.ui.view import outcome_text, stats_text
 
 PACKAGE = Path(__file__).resolve().parent.parent / "magistral_debugger"
 

@@ -11,7 +11,6 @@ from functools import cache
 
 from ..settings import BACKENDS, Settings
 from .base import Backend, Health, check_health, supports_images
-from .errors import BackendError
 from .mistral import MistralBackend
 from .ollama import OllamaBackend
 from .openai_compat import OpenAICompatBackend
@@ -19,6 +18,7 @@ from .recorder import RecordingBackend
 from .recording import read_recording
 from .replay import ReplayBackend
 from .request import ChatRequest, ModelInfo
+from .server_errors import BackendError
 
 __all__ = [
     "BACKENDS",

@@ -134,7 +134,7 @@ def metadata_timeout(connect_timeout: float) -> httpx.Timeout:
 
 async def check_health(backend: Backend, model: str) -> Health:
     """Which of three states the backend is in, for the UI's badge."""
-    from .errors import BackendError
+    from .server_errors import BackendError
 
     wanted = model
     try:
@@ -153,7 +153,7 @@ async def check_health(backend: Backend, model: str) -> Health:
 async def supports_images(backend: Backend, model: str, vision_setting: str = "auto") -> bool:
     """For the UI: show the photo input only when this is true (``model`` empty: the
     default one). An unreachable server counts as "no"; the health badge says why."""
-    from .errors import BackendError
+    from .server_errors import BackendError
 
     try:
         return (await backend.model_info(model)).takes_images(vision_setting)

@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import openai
 
-from ..families import family_of
 from ..i18n import Message
+from ..prompting.families import family_of
 from ..settings import Settings
 from .base import ModelInfo
-from .errors import BackendError, describe_transport_error, error_text_from_json
 from .openai_compat import OpenAICompatBackend
+from .server_errors import BackendError, describe_transport_error, error_text_from_json
 
 # Mistral Small 4 by late 2026: it thinks with reasoning_effort "high" (Magistral is deprecated there).
 DEFAULT_MODEL = "mistral-small-latest"

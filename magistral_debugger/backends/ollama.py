@@ -22,12 +22,12 @@ from typing import Any
 import httpx
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
-from ..families import THINK_CHUNK_VERSIONS, Family, Version, family_of, format_label
 from ..i18n import Message
-from ..prompt import data_url_payload
+from ..prompting.families import THINK_CHUNK_VERSIONS, Family, Version, family_of, format_label
+from ..prompting.messages import data_url_payload
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo, metadata_timeout
-from .errors import (
+from .server_errors import (
     BackendError,
     describe_transport_error,
     error_text_from_body,

@@ -31,12 +31,12 @@ import httpx
 import openai
 
 from ..events import ContentText, Finished, ReasoningText, StreamEvent, Usage
-from ..families import THINK_CHUNK_VERSIONS, UNKNOWN, Family, Version, family_of, format_label
 from ..i18n import Message
-from ..prompt import has_images
+from ..prompting.families import THINK_CHUNK_VERSIONS, UNKNOWN, Family, Version, family_of, format_label
+from ..prompting.messages import has_images
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo, metadata_timeout
-from .errors import (
+from .server_errors import (
     BackendError,
     describe_transport_error,
     error_text_from_json,

@@ -16,8 +16,8 @@ from ..i18n import Message
 from ..redaction import public_settings, public_url, scrub_all, scrubber
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo
-from .errors import BackendError
 from .recording import FORMAT, VERSION, _Writer, argument_of, event_line, recording_name
+from .server_errors import BackendError
 
 log = logging.getLogger(__name__)
 

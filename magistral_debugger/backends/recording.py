@@ -32,8 +32,8 @@ from typing import Any, Literal
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
 from ..redaction import file_slug
-from .errors import BackendError
 from .request import ChatRequest
+from .server_errors import BackendError
 
 FORMAT = "magistral-debugger-recording"
 VERSION = 1

@@ -17,8 +17,8 @@ from ..events import StreamEvent
 from ..i18n import Message
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo
-from .errors import BackendError
 from .recording import Recording, read_recording
+from .server_errors import BackendError
 
 # Instant replays hand the event loop back now and then, so a long recording does not freeze the page.
 YIELD_EVERY = 256

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..families import Version
 from ..i18n import Message
+from ..prompting.families import Version
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ import gradio as gr
 
 from ..backends import Health, check_health, make_backend
 from ..settings import Settings
-from ..view import health_markdown
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
 from .theme import CSS, PAGE_JS, THEME
+from .view import health_markdown
 
 __all__ = ["build_app", "launch"]
 

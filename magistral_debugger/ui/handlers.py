@@ -15,19 +15,19 @@ from typing import Any
 import gradio as gr
 from pydantic import ValidationError
 
-from ..admission import Admission, Busy
 from ..backends import BACKENDS, check_health, make_backend, supports_images
-from ..examples import TOPICS, load_examples
-from ..export import RunRecord, write_export
+from ..engine.run import DebugRun, live_snapshots
+from ..engine.verdict import NoVerdict, Verdict
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
-from ..prompt import Turn
-from ..reasoning_pane import SHELVES, ReasoningPane
-from ..run import DebugRun, live_snapshots
+from ..prompting.examples import TOPICS, load_examples
+from ..prompting.messages import Turn
+from ..prompting.steps import split_steps
 from ..settings import Settings
-from ..steps import split_steps
-from ..talk_mode import Rehearsal, choose, load_rehearsal, mark_words
-from ..verdict import NoVerdict, Verdict
-from ..view import (
+from .admission import Admission, Busy
+from .export import RunRecord, write_export
+from .reasoning_pane import SHELVES, ReasoningPane
+from .talk_mode import Rehearsal, choose, load_rehearsal, mark_words
+from .view import (
     covered_render,
     covered_status,
     health_markdown,

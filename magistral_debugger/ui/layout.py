@@ -11,8 +11,6 @@ from __future__ import annotations
 import gradio as gr
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
-from ..reasoning_pane import build_reasoning_pane
-from ..view import LATEX_DELIMITERS
 from .handlers import (
     PAGE_WORDS,
     DebuggerPage,
@@ -23,6 +21,7 @@ from .handlers import (
     skip_link,
     version_choices,
 )
+from .reasoning_pane import build_reasoning_pane
 from .theme import (
     BROWSER_LANGUAGES_JS,
     FOCUS_JS,
@@ -34,6 +33,7 @@ from .theme import (
     RUN_STARTED_JS,
     UNCOVERED_JS,
 )
+from .view import LATEX_DELIMITERS
 
 MODEL_CONCURRENCY_ID = "model"
 # Static words, translated by the browser from the first frame in the languages Gradio's

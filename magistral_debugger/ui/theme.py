@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..reasoning_pane import REASONING_PANE_CSS, REASONING_PANE_JS
+from .reasoning_pane import REASONING_PANE_CSS, REASONING_PANE_JS
 
 # System fonts only: the page must load with no request leaving the machine.
 THEME = gr.themes.Soft(

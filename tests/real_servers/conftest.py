@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import browser, page  # noqa: F401  (the page tests of this tier drive the same Chromium)
 from tests.loopback import free_port
 
 HERE = Path(__file__).resolve().parent

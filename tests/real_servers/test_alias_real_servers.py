@@ -11,8 +11,8 @@ import asyncio
 import pytest
 import requests
 
-from magistral_debugger.prompt import detect_version
-from magistral_debugger.run import DebugRun
+from magistral_debugger.engine.run import DebugRun
+from magistral_debugger.prompting.messages import detect_version
 from magistral_debugger.settings import Settings
 from make_puppet_model import END_THINK_ID, PUPPET_ANSWER, PUPPET_REASONING, THINK_ID
 

@@ -14,10 +14,10 @@ import asyncio
 
 import pytest
 
+from magistral_debugger.engine.run import DebugRun
+from magistral_debugger.engine.state import RunState
 from magistral_debugger.events import Reasoning
-from magistral_debugger.run import DebugRun
 from magistral_debugger.settings import Settings
-from magistral_debugger.state import RunState
 from make_puppet_model import PUPPET_VERDICT_KIND, PUPPET_VERDICT_STEP
 
 pytestmark = pytest.mark.real_server

@@ -144,7 +144,7 @@ def test_cli_missing_model_says_so(vllm_server, tmp_path):
 def test_prompt_builder_think_chunk_encodes_as_special_tokens(vllm_server):
     """Our 2509 system prompt's [THINK]…[/THINK] reaches the tokenizer as token ids
     34/35, not as text; a [THINK] typed by the person stays text."""
-    from magistral_debugger.prompt import build_messages
+    from magistral_debugger.prompting.messages import build_messages
 
     messages = build_messages("Step 1: [THINK] is just text here. Step 2: done.", "2509")
     r = requests.post(
@@ -169,7 +169,7 @@ def _settings(**kw):
 
 
 async def _run_to_end(settings, text):
-    from magistral_debugger.run import DebugRun, Ended
+    from magistral_debugger.engine.run import DebugRun, Ended
 
     run = DebugRun(settings, text)
     async for event in run.events():
@@ -180,7 +180,7 @@ async def _run_to_end(settings, text):
 
 async def _run_and_stop(settings, text, stop_on):
     """Start a run, stop it (close the stream) at the first event of type `stop_on`."""
-    from magistral_debugger.run import DebugRun
+    from magistral_debugger.engine.run import DebugRun
 
     run = DebugRun(settings, text)
     seen = []

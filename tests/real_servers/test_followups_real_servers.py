@@ -37,7 +37,7 @@ def _settings(vllm_server, **kw):
 
 
 def _run(settings, text, **kw):
-    from magistral_debugger.run import DebugRun
+    from magistral_debugger.engine.run import DebugRun
 
     run = DebugRun(settings, text, **kw)
 
@@ -50,7 +50,7 @@ def _run(settings, text, **kw):
 
 
 def test_kept_reasoning_in_history_encodes_as_think_special_tokens(vllm_server):
-    from magistral_debugger.prompt import Turn, build_messages
+    from magistral_debugger.prompting.messages import Turn, build_messages
 
     turn = Turn(question=PROOF, answer="Step 3 divides by x − y = 0.", reasoning="x − y is zero, [THINK] is text here.")
     messages = build_messages(FOLLOW_UP, "2509", history=[turn], keep_reasoning=True)

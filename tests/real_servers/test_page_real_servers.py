@@ -9,9 +9,9 @@ from gradio_client import Client
 
 from make_puppet_model import PUPPET_ANSWER, PUPPET_REASONING, PUPPET_VERDICT_KIND, PUPPET_VERDICT_STEP
 from test_app_real_servers import ARGUMENT, VERDICT
+from tests.browser.screen import ARTIFACTS
+from tests.browser.test_verdict import open_page
 from tests.conftest import serve_app
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the module-scoped Chromium)
-from tests.test_browser_verdict import open_page
 
 pytestmark = pytest.mark.real_server
 

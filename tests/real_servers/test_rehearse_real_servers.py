@@ -11,12 +11,11 @@ import pytest
 
 import make_puppet_model
 from magistral_debugger.backends import read_recording
-from magistral_debugger.examples import load_examples
+from magistral_debugger.prompting.examples import load_examples
 from make_puppet_model import PUPPET_ANSWER, PUPPET_MODEL_NAME
 from tests import runs
 from tests.conftest import serve_app
 from tests.loopback import dead_url
-from tests.test_browser import browser, page  # noqa: F401  (Chromium, and a page of it)
 
 pytestmark = pytest.mark.real_server
 

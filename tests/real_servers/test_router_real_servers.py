@@ -27,9 +27,9 @@ import pytest
 import requests
 
 from magistral_debugger.backends.openai_compat import CONTINUE_FINAL
+from magistral_debugger.engine.run import DebugRun
 from magistral_debugger.events import Reasoning
-from magistral_debugger.prompt import Turn, answer_now_messages, build_messages
-from magistral_debugger.run import DebugRun
+from magistral_debugger.prompting.messages import Turn, answer_now_messages, build_messages
 from magistral_debugger.settings import Settings
 from make_puppet_model import PUPPET_ANSWER, PUPPET_REASONING, PUPPET_VERDICT_KIND, PUPPET_VERDICT_STEP
 from tests import runs

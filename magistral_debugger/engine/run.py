@@ -1,0 +1,485 @@
+"""One debugging run: settings → prompt → backend → splitter → run state.
+
+``DebugRun.events()`` yields what the person should see as it arrives (for the CLI
+and the JSON stream); ``live_snapshots()`` coalesces the same run into at most one
+update per interval (for the UI, where every update is a message on the wire).
+Closing either iterator closes the backend's stream and so its HTTP connection.
+
+``DebugRun.answer_now()`` (and the thinking budget) cuts the reasoning short the same way,
+then continues the model's own turn with the reasoning so far, so that it answers from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..backends import Backend, BackendError, ChatRequest, ModelInfo, make_backend
+from ..backends.recording import Recording
+from ..events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
+from ..i18n import Message
+from ..prompting.families import format_label
+from ..prompting.images import ImageSource, PreparedImage, prepare_image_for
+from ..prompting.input_errors import InputError
+from ..prompting.messages import Turn, answer_now_messages, build_messages, clean_argument, detect_version, has_images
+from ..prompting.steps import split_steps
+from ..settings import Settings
+from .context_fit import fit_to_context
+from .pacing import LIVE_RUNS, update_interval
+from .splitter import ReasoningSplitter
+from .state import RunState
+from .verdict import FocusTracker, NoVerdict, Verdict, VerdictReader
+
+log = logging.getLogger(__name__)
+# A stall is reported between read_timeout and 1 % later: the deadline need not move on every token.
+STALL_SLACK = 1.01
+# The stream is read again this share of the interval before an update: time for the event loop,
+# however busy, to handle what came since the last one.
+READ_AHEAD = 0.25
+
+
+@dataclass(slots=True, frozen=True)
+class Focused:
+    """The reasoning turned to another step of the proof (its number, from 1)."""
+
+    step: int
+
+
+@dataclass(slots=True, frozen=True)
+class Judged:
+    """The model's verdict on the steps, read from its answer's last line (or why there is none)."""
+
+    verdict: Verdict | NoVerdict
+
+
+@dataclass(slots=True, frozen=True)
+class Ended:
+    """The run is over; ``state`` says how."""
+
+    state: RunState
+
+
+RunEvent = Reasoning | Answer | AnswerWasReasoning | Notice | Focused | Judged | Ended
+
+
+class DebugRun:
+    def __init__(
+        self,
+        settings: Settings,
+        argument: str,
+        *,
+        backend: Backend | None = None,
+        clock=time.monotonic,
+        image: ImageSource | None = None,
+        history: Sequence[Turn] = (),
+        conversation_id: str = "",
+    ):
+        """``image``: a photo of the proof (a path, bytes, a Pillow image or a PreparedImage);
+        ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up;
+        ``conversation_id``: the id of the conversation it follows up, which its requests carry
+        (empty: a new conversation, with a random id, so that a class debugging the same proof
+        is still a class of conversations a router can spread)."""
+        self.settings = settings
+        self.argument = argument
+        self.image_source = image
+        self.history = tuple(history)
+        self.conversation_id = conversation_id or uuid.uuid4().hex
+        self.question = argument  # cleaned once the run starts
+        self.image: PreparedImage | None = None  # prepared once the run starts
+        self.dropped_turns = 0  # oldest turns left out to fit the context
+        self._owns_backend = backend is None  # a backend made here is closed here
+        self.backend = backend or make_backend(settings)
+        self.state = RunState(server_url=self.backend.url, max_tokens=settings.max_tokens, clock=clock)
+        self._task: asyncio.Task | None = None  # set while live_snapshots drives the run
+        # Set while live_snapshots wants the stream read (None: read as tokens come); see there.
+        self._read_gate: asyncio.Event | None = None
+        # What was asked of the backend (for exports), and when in the presenter's time zone.
+        self.request: ChatRequest | None = None
+        # The recorded run a replay played, once read (None for a live server, or an unreadable file).
+        self.recording: Recording | None = None
+        self.started = datetime.now().astimezone()
+        # "Answer now": while the model reasons, a cancel scope around its stream (None otherwise),
+        # the loop it runs on, why the thinking is to stop, and whether the stream was cut for it.
+        self._cut: asyncio.Timeout | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_why: Message | None = None
+        self._thinking_cut = False
+
+    def cancel(self) -> None:
+        """Stop now: the drain task's cancellation closes the backend stream, so the
+        server sees the hang-up without waiting for the UI framework's own cancel."""
+        self.state.finish("cancelled")
+        if self._task is not None:
+            self._task.cancel()
+
+    def answer_now(self) -> bool:
+        """Stop the thinking and have the model answer from its reasoning so far (budget forcing):
+        the reasoning stream is closed, so the server sees the hang-up as with Stop, then a
+        continuation sends the reasoning back as the model's own closed turn and its reply
+        fills the answer. Only while a live model reasons; says whether it will happen.
+        Callable from any thread: the cut itself happens on the run's event loop."""
+        if self._cut is None or self._loop is None or not self.state.thinking or self._stop_why is not None:
+            return False
+        self._stop_why = Message("thinking_stopped_by_you")
+        try:
+            self._loop.call_soon_threadsafe(self._cut_now)
+        except RuntimeError:  # the loop closed meanwhile: the run is over
+            return False
+        return True
+
+    def _cut_now(self) -> None:
+        """Wakes a stream read that is waiting for the next token; between tokens, the
+        stream loop sees ``_stop_why`` itself."""
+        if self._cut is not None and self.state.thinking:
+            self._cut.reschedule(asyncio.get_running_loop().time())
+
+    async def events(self) -> AsyncIterator[RunEvent]:
+        state = self.state
+        self._loop = asyncio.get_running_loop()
+        try:
+            if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
+                self.recording = await asyncio.to_thread(self.backend.recording)
+                if not (self.argument or "").strip():
+                    self.argument = self.recording.argument  # nothing typed: the recorded text
+            if self.image_source is not None:
+                self.image = prepare_image_for(self.image_source, self.settings)
+            argument = self.question = clean_argument(
+                self.argument, self.settings.max_input_chars, allow_empty=self.image is not None
+            )
+            # Follow-ups keep the numbering of the proof that began the conversation.
+            state.steps = split_steps(self.history[0].question if self.history else argument)
+            info = await self.backend.model_info(self.settings.model)
+            state.model = info.name
+            request, notices = self._request(argument, info)
+            for notice in notices:
+                state.notices.append(notice)
+                yield Notice(notice)
+            if self.recording is not None:
+                request = self.recording.request
+                state.model = request.model
+            # The limit the server got, which fitting to its context may have lowered:
+            # "ran out of tokens" then names the one that ran out, not the one asked for.
+            state.max_tokens = request.max_tokens
+            self.request = request
+            # One verdict reader and focus tracker for the whole run: an answer-now continuation
+            # goes on with the same verdict line and the same steps.
+            reader, tracker = VerdictReader(), FocusTracker(len(state.steps))
+            # Close the inner generator here, not through garbage collection: that is what
+            # makes closing this iterator hang up on the server before aclose() returns.
+            async with contextlib.aclosing(self._split(request, reader, tracker, thinking=True)) as split:
+                async for event in split:
+                    yield event
+            if self._thinking_cut and not state.done:
+                state.stop_thinking()
+                continuation, notices = self._continuation(request, info)
+                for notice in notices:
+                    state.notices.append(notice)
+                    yield Notice(notice)
+                async with contextlib.aclosing(self._split(continuation, reader, tracker, thinking=False)) as split:
+                    async for event in split:
+                        yield event
+        except (InputError, BackendError) as error:
+            state.finish("error", error.message)
+        except (asyncio.CancelledError, GeneratorExit):
+            state.finish("cancelled")
+            raise
+        except Exception as error:  # a bug, or a server far off its documented format: still no traceback shown
+            log.warning("run against %s failed unexpectedly", self.backend.url, exc_info=True)
+            state.finish("error", Message("unexpected_failure", url=self.backend.url, detail=type(error).__name__))
+        finally:
+            if self._owns_backend:
+                await self.backend.aclose()
+        yield Ended(state)
+
+    def _request(self, argument: str, info: ModelInfo) -> tuple[ChatRequest, tuple[Message, ...]]:
+        """The request for this turn, fit to the model's context: a conversation too long for
+        it loses its oldest turns (never the current question), and the person is told."""
+        settings, backend = self.settings, self.backend
+        version = detect_version(info.name, settings.model_version, info.prompt_format)
+        notices = []
+        # Say why only where the server overruled the name (an alias that hides the version).
+        if settings.model_version == "auto" and info.prompt_format_reason is not None:
+            if format_label(version) != format_label(detect_version(info.name)):
+                notices.append(info.prompt_format_reason)
+        if info.thinking is False:
+            notices.append(backend.no_thinking_message(info.name))
+
+        def build(drop_oldest: int) -> list[dict]:
+            return build_messages(
+                argument,
+                version,
+                self.image,
+                history=self.history,
+                keep_reasoning=settings.keeps_reasoning(info.keeps_reasoning),
+                thinking_field=backend.thinking_field,
+                drop_oldest=drop_oldest,
+            )
+
+        fitted = fit_to_context(
+            build, len(self.history), settings.max_tokens, info.context_tokens, settings.context_tokens
+        )
+        self.dropped_turns = fitted.dropped_turns
+        if has_images(fitted.messages) and not info.takes_images(settings.vision):
+            message = (
+                Message("images_turned_off") if settings.vision == "false" else backend.no_vision_message(info.name)
+            )
+            raise InputError(message)
+        request = ChatRequest(
+            model=info.name,
+            messages=fitted.messages,
+            temperature=settings.temperature,
+            top_p=settings.top_p,
+            max_tokens=fitted.max_tokens,
+            argument=argument,
+            think=bool(info.thinking),
+            reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
+            conversation_id=self.conversation_id,
+        )
+        return request, (*notices, *fitted.notices)
+
+    def _continuation(self, request: ChatRequest, info: ModelInfo) -> tuple[ChatRequest, tuple[Message, ...]]:
+        """The request that makes the model answer from the reasoning it has, and the notices
+        that say why the thinking stopped and how the model was asked to go on. Max tokens
+        keeps to what the reasoning left, and to the context the longer prompt leaves."""
+        state, settings = self.state, self.settings
+        why = self._stop_why or Message("thinking_budget_reached", seconds=settings.thinking_budget)
+        messages = answer_now_messages(
+            request.messages,
+            state.reasoning,
+            detect_version(info.name, settings.model_version, info.prompt_format),
+            thinking_field=self.backend.thinking_field,
+            prefill=info.prefill,
+        )
+        left = max(1, request.max_tokens - state.reasoning_tokens())
+        max_tokens = fit_to_context(
+            lambda _: messages, 0, left, info.context_tokens, settings.context_tokens
+        ).max_tokens
+        if info.prefill:
+            continuation = replace(request, messages=messages, max_tokens=max_tokens, continue_final=True)
+            return continuation, (why, Message("answer_now_prefill"))
+        continuation = replace(request, messages=messages, max_tokens=max_tokens)
+        return continuation, (why, Message("answer_now_second_turn"))
+
+    def turn(self) -> Turn:
+        """This run as a turn of the conversation, to pass in the next run's ``history``
+        (keep it only when ``state.answer`` is not empty: the model cannot build on nothing)."""
+        state = self.state
+        return Turn(question=self.question, answer=state.answer, reasoning=state.reasoning, image=self.image)
+
+    async def _split(
+        self, request: ChatRequest, reader: VerdictReader, tracker: FocusTracker, *, thinking: bool
+    ) -> AsyncIterator[RunEvent]:
+        """Server events → reasoning and answer (the splitter) → the answer without its verdict
+        line, and the step the reasoning is on (the verdict reader, the focus tracker) → state.
+
+        ``thinking``: the run's first stream, which "Answer now" and the thinking budget may
+        cut short while the model reasons (then ``_thinking_cut`` is set and this just ends);
+        else the continuation after such a cut, which must bring some answer."""
+        state = self.state
+        splitter = ReasoningSplitter()
+        loop = asyncio.get_running_loop()
+        # Until the first event the server may be loading the model; after it, a long
+        # silence means the stream is stuck.
+        budget = self.settings.first_token_timeout
+        # A recording cannot be continued: a replay plays as it was.
+        watching = thinking and self.backend.live
+        thinking_budget = self.settings.thinking_budget if watching else 0.0
+        finished = spoke = False
+        cut: asyncio.Timeout | None = None
+        try:
+            async with contextlib.aclosing(self.backend.stream(request)) as stream:
+                async with self._cut_scope(watching) as cut, asyncio.timeout(budget) as deadline:
+                    async for event in stream:
+                        kind = type(event)
+                        if kind is ContentText:
+                            split = splitter.content(event.text)
+                        elif kind is ReasoningText:
+                            split = splitter.reasoning(event.text)
+                        elif kind is Usage:
+                            state.usage = event
+                            continue
+                        elif kind is Notice:
+                            state.notices.append(event.message)
+                            yield event
+                            continue
+                        elif kind is Finished:
+                            for item in self._judged(splitter.finish(), reader, tracker):
+                                yield item
+                            rest = reader.finish()
+                            if rest:
+                                state.apply(Answer(rest))
+                                yield Answer(rest)
+                            finished = True
+                            if not thinking and not spoke:  # the continuation brought not a word
+                                state.finish("error", Message("answer_now_no_answer", url=self.backend.url))
+                            if event.reason == "stop" and state.steps:
+                                state.verdict = reader.verdict(state.steps)
+                                yield Judged(state.verdict)
+                            state.finish(event.reason)
+                            return
+                        else:
+                            continue
+                        items = self._judged(split, reader, tracker)
+                        if split:
+                            spoke = True
+                        if watching:
+                            if state.answer_started_at is not None:  # the answer began: nothing to cut short
+                                watching = False
+                                cut.reschedule(None)
+                            elif thinking_budget and state.reasoning_started_at is not None:
+                                cut.reschedule(loop.time() + thinking_budget)  # counted from the first reasoning
+                                thinking_budget = 0.0
+                        for item in items:
+                            yield item
+                        if watching and self._stop_why is not None:  # "Answer now" came between tokens
+                            self._thinking_cut = True
+                            return
+                        budget = self.settings.read_timeout
+                        # A new timer per token was the run loop's largest cost (bench/, measurement 1):
+                        # keep the deadline between budget and budget + 1 % from now, and move it only
+                        # when it leaves that window (about once per 1 % of the budget).
+                        now = loop.time()
+                        when = deadline.when()
+                        if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
+                            deadline.reschedule(now + budget * STALL_SLACK)
+                        if self._read_gate is not None:
+                            await self._read_gate.wait()  # inside the cut and stall scopes: they still apply
+        except (BackendError, TimeoutError) as error:
+            finished = True  # cut short: every word that came is shown, a verdict-like line too
+            for item in self._kept(splitter, reader):
+                state.apply(item)
+                yield item
+            if isinstance(error, TimeoutError):
+                if cut is not None and cut.expired():  # "Answer now", or the thinking budget ran out
+                    self._thinking_cut = True
+                    return
+                raise BackendError(self._silence_message(budget), kind="timeout") from None
+            raise
+        finally:
+            if not finished:  # stopped: nothing more can be shown, but the state keeps every word
+                for item in self._kept(splitter, reader):
+                    state.apply(item)
+
+    @staticmethod
+    def _kept(splitter: ReasoningSplitter, reader: VerdictReader) -> list:
+        """What the splitter and the verdict reader still hold when the stream ends early."""
+        held = reader.take_back()  # came before what the splitter still holds
+        return [*([Answer(held)] if held else []), *splitter.finish()]
+
+    @contextlib.asynccontextmanager
+    async def _cut_scope(self, active: bool) -> AsyncIterator[asyncio.Timeout]:
+        """A cancel scope for "Answer now": answer_now() or the thinking budget moves its deadline
+        to wake a read that waits for the next token. It is ``_cut`` only while ``active`` (the
+        reasoning part of a live run) and inside it: a cut must not land on the stream's closing."""
+        async with asyncio.timeout(None) as cut:
+            self._cut = cut if active else None
+            try:
+                yield cut
+            finally:
+                self._cut = None
+
+    def _judged(self, split: list, reader: VerdictReader, tracker: FocusTracker) -> list[RunEvent]:
+        """The splitter's events with the verdict line held out of the answer, applied to
+        the state, plus a Focused event where the reasoning moved to another step."""
+        state = self.state
+        out: list[RunEvent] = []
+        for item in split:
+            kind = type(item)
+            if kind is Answer:
+                text = reader.feed(item.text)
+                if not text:
+                    continue
+                item = Answer(text)
+            elif kind is Reasoning:
+                step = tracker.feed(item.text)
+                if step is not None:
+                    state.apply(item)
+                    state.focus = step
+                    out += (item, Focused(step))
+                    continue
+            elif kind is AnswerWasReasoning:
+                held = reader.take_back()  # a line held as maybe-a-verdict was reasoning too
+                state.apply(item)
+                out.append(item)
+                if held:
+                    item = Reasoning(held)
+                else:
+                    continue
+            state.apply(item)
+            out.append(item)
+        return out
+
+    def _silence_message(self, seconds: float) -> Message:
+        if self.state.first_token_at is None:
+            return Message("no_first_token", url=self.backend.url, seconds=seconds, model=self.state.model)
+        return Message("stream_stalled", url=self.backend.url, seconds=seconds)
+
+
+async def live_snapshots(
+    run: DebugRun, interval: float | None = None, abandon_after: float = 3.0
+) -> AsyncIterator[RunState]:
+    """The run's state, at most once per ``interval`` while it runs, and always at the end.
+    ``interval`` None: the run's settings say (MAGISTRAL_UPDATE_INTERVAL; by default it
+    adapts to how many runs stream in this process, see pacing.py).
+
+    A separate task drains the stream so that a burst of tokens costs one update,
+    and a silent server still gets a fresh "Thinking… N s" at each tick. Between two
+    updates it leaves the stream unread: the tokens wait in the socket and are read in
+    one go just before the update that shows them, rather than waking the process one
+    by one (with a class streaming, reading tokens was a third of the app's CPU). A consumer
+    that leaves this generator suspended for ``abandon_after`` seconds has gone away
+    without closing it (a cancel that landed between two updates): the run is then
+    stopped, so the model server does not go on generating for nobody.
+    """
+    changed = asyncio.Event()
+    reading = run._read_gate = asyncio.Event()
+    away_since: float | None = None
+
+    async def drain() -> None:
+        async for _ in run.events():
+            changed.set()
+
+    async def stop_when_abandoned() -> None:
+        while not task.done():
+            await asyncio.sleep(abandon_after / 3)
+            if away_since is not None and time.monotonic() - away_since > abandon_after:
+                run.cancel()
+                return
+
+    fixed = interval if interval is not None else run.settings.fixed_update_interval
+    task = run._task = asyncio.create_task(drain())
+    watchdog = asyncio.create_task(stop_when_abandoned())
+    LIVE_RUNS.started()
+    try:
+        last_update = float("-inf")
+        while not task.done():
+            pause = fixed or update_interval(LIVE_RUNS.count)
+            await asyncio.wait({task}, timeout=pause * (1 - READ_AHEAD))
+            reading.set()  # what came meanwhile is one read, handled in time for the update
+            await asyncio.wait({task}, timeout=pause * READ_AHEAD)
+            reading.clear()
+            now = time.monotonic()
+            # Send an update when text arrived, and once a second anyway so the clock moves.
+            if not task.done() and (changed.is_set() or now - last_update >= 1.0):
+                changed.clear()
+                last_update = now
+                away_since = now
+                yield run.state
+                away_since = None
+        if not task.cancelled():
+            await task  # re-raise anything unexpected
+        yield run.state
+    finally:
+        LIVE_RUNS.ended()
+        watchdog.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        run.state.finish("cancelled")

@@ -1,0 +1,77 @@
+"""The examples gallery: one TOML file per example under ``prompts/examples/``.
+
+An example is written as steps, one per line, so the page numbers it exactly as its
+file does. Each file also records the step a correct verdict names (``flawed_step``; 0
+for a correct proof) and what is wrong there (``flaw``); that is for us and the tests,
+never sent to the model. Its ``topic`` (one of :data:`TOPICS`) and ``language`` are what
+the page's picker sorts and searches by.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+
+from .messages import PROMPTS_DIR
+from .steps import split_steps
+
+EXAMPLES_DIR = PROMPTS_DIR / "examples"
+# In the picker's order; each is worded as the page's "topic_<name>".
+TOPICS = ("algebra", "geometry", "analysis", "number_theory", "induction", "logic", "probability")
+
+
+CONTROL_KINDS = frozenset({"correct"})
+
+
+@dataclass(frozen=True)
+class Example:
+    slug: str
+    title: str
+    language: str
+    kind: str  # "flawed" or "correct" (a control: the model should find no flaw)
+    topic: str  # one of TOPICS
+    argument: str
+    flaw: str
+    flawed_step: int  # 1-based, as split_steps numbers the argument; 0: no flaw
+
+    @property
+    def control(self) -> bool:
+        """A correct proof, in the set so that accusing it shows: the model should find no flaw."""
+        return self.kind in CONTROL_KINDS
+
+
+@lru_cache(maxsize=1)
+def load_examples(folder: Traversable = EXAMPLES_DIR) -> tuple[Example, ...]:
+    if not folder.is_dir():
+        return ()
+    examples = []
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        example = Example(
+            slug=path.name.removesuffix(".toml"),
+            title=data["title"].strip(),
+            language=data["language"].strip(),
+            kind=data["kind"].strip(),
+            topic=data["topic"].strip(),
+            argument=data["argument"].strip(),
+            flaw=data["flaw"].strip(),
+            flawed_step=data["flawed_step"],
+        )
+        _check(example, path)
+        examples.append(example)
+    return tuple(examples)
+
+
+def _check(example: Example, path: Traversable) -> None:
+    """A recorded step that the proof does not have would grade every run of it wrongly."""
+    if example.topic not in TOPICS:
+        raise ValueError(f"{path.name}: topic = {example.topic!r} is none of {', '.join(TOPICS)}")
+    step, count = example.flawed_step, len(split_steps(example.argument))
+    if type(step) is not int or not 0 <= step <= count:
+        raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")
+    if (step == 0) != example.control:
+        raise ValueError(
+            f'{path.name}: flawed_step = 0 is for kind = "correct" and only for it (kind = {example.kind!r})'
+        )

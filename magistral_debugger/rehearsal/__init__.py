@@ -1,0 +1,1 @@
+"""``magistral-debugger rehearse``: a gallery or a dataset run against a model server and scored."""
