@@ -20,6 +20,7 @@ from typing import Any
 
 from . import app_bench
 from .harness import _project_root
+from .publish import compare_with_published
 from .report import goals, markdown
 
 
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     with open(os.path.join(args.out, "latest.json"), "w") as f:
         json.dump(_strict(results), f, indent=1, default=str)
     print(text)
+    if args.quick:
+        print("\n".join(compare_with_published(results)))
     print(
         f"wrote {os.path.join(args.out, 'latest.md')} and latest.json in {results['duration_s']:.0f} s", file=sys.stderr
     )

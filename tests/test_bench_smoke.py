@@ -1,4 +1,5 @@
-"""The benchmark suite runs end to end and writes its results (a smoke run: no timings are checked)."""
+"""The benchmark suite runs end to end and writes its results (a smoke run: no timings are checked), and
+the README's performance table is the committed results file."""
 
 from __future__ import annotations
 
@@ -26,3 +27,15 @@ def test_quick_bench_runs_every_measurement_and_writes_json_and_markdown(tmp_pat
     measured = {row["id"] for row in results["goals"]}
     assert measured == {"1", "2", "3", "4", "5", "6", "7"}
     assert "| # | Measurement |" in (tmp_path / "latest.md").read_text()
+    # A quick run's figures are not the published run's: it says which rows it can set beside them.
+    assert "Beside the published run" in done.stdout
+    assert "not comparable" in done.stdout
+
+
+def test_the_readmes_performance_table_is_the_committed_results_file() -> None:
+    """Every figure in the README's table is traceable: the block equals what bench/published.json makes."""
+    from bench.publish import BLOCK, published, readme_block
+
+    shown = BLOCK.search((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert shown, "README.md lost its bench:goals block"
+    assert shown.group(0) == readme_block(published())
