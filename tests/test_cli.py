@@ -1,6 +1,6 @@
 """``python -m magistral_debugger`` as scripts and people run it: a real subprocess,
-configured through the MAGISTRAL_* variables of DESIGN.md, talking to loopback
-servers. The answer goes to stdout and only there, so ``… > answer.md`` works."""
+configured through the MAGISTRAL_* variables (docs/ARCHITECTURE.md, "Outside contracts"),
+talking to loopback servers. The answer goes to stdout and only there, so ``… > answer.md`` works."""
 
 from __future__ import annotations
 

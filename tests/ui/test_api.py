@@ -1,4 +1,4 @@
-"""The `debug` API that other tools drive with gradio_client (DESIGN.md's outside contract)."""
+"""The `debug` API that other tools drive with gradio_client (an outside contract: docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
