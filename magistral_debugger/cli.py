@@ -1,4 +1,4 @@
-"""``python -m magistral_debugger "flawed text"``: the answer on stdout, the reasoning on stderr.
+"""The command line: ``python -m magistral_debugger "flawed text"`` puts the answer on stdout, the reasoning on stderr.
 
 So ``… > answer.md`` keeps just the answer. ``--json`` prints one event per line on
 stdout for scripts. Exit codes: 0 answered, 1 error, 3 no answer (e.g. out of tokens
@@ -100,82 +100,134 @@ def state_summary(state: RunState) -> dict:
 
 
 async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: bool) -> RunState:
-    dim = err.isatty() and not as_json
-    in_reasoning = False
-    # Where a server's template opened the thinking block itself, reasoning arrives as plain
-    # content until its closing tag. A terminal can take it back with a note; a file
-    # (``> answer.md``) cannot, so there answer text is held until it is surely answer: a
-    # reasoning field or an opening tag came (a closing tag can no longer turn it into
-    # reasoning), a closing tag came, or the stream ended.
-    held: list[str] = []
-    sure = as_json or out.isatty()
-
-    def release() -> None:
-        if held:
-            out.write(printable("".join(held)))
-            out.flush()
-            held.clear()
-
-    async for event in _then(run.events(), release):  # held text is answer once the stream ends
-        kind = type(event)
-        if as_json:
-            if kind is Reasoning:
-                record = {"type": "reasoning", "text": event.text}
-            elif kind is Answer:
-                record = {"type": "answer", "text": event.text}
-            elif kind is AnswerWasReasoning:
-                record = {"type": "answer_was_reasoning"}
-            elif kind is Notice:
-                record = {"type": "notice", "message": event.message}
-            elif kind is Focused:
-                record = {"type": "focus", "step": event.step}
-            elif kind is Judged:
-                if not isinstance(event.verdict, Verdict):
-                    continue  # no usable verdict line: no event
-                record = event.verdict.as_json()
-            else:
-                record = {"type": "end", **state_summary(event.state)}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            out.flush()
-            continue
-        if kind is Reasoning:
-            if not sure:
-                sure = True
-                release()
-            if not in_reasoning and dim:
-                err.write(DIM)
-            in_reasoning = True
-            err.write(printable(event.text))
-            err.flush()
-            continue
-        if in_reasoning:
-            err.write((RESET if dim else "") + "\n")
-            in_reasoning = False
-        if kind is Answer:
-            if sure:
-                out.write(printable(event.text))
-                out.flush()
-            else:
-                held.append(event.text)
-        elif kind is AnswerWasReasoning:
-            if held:  # it never reached stdout: it goes where reasoning goes
-                err.write((DIM if dim else "") + printable("".join(held)) + (RESET if dim else "") + "\n")
-                held.clear()
-            else:
-                err.write("(the text printed as answer so far was the model's reasoning)\n")
-            sure = True
-        elif kind is Notice:
-            err.write(f"note: {printable(event.message)}\n")
-    if in_reasoning:
-        err.write((RESET if dim else "") + "\n")
+    """The run's events as they come (one JSON line each, or the answer on ``out`` and the
+    reasoning on ``err``), then how it ended: the printers do the first, one function the last."""
+    printer = _JsonLines(out) if as_json else _TerminalText(out, err)
+    async for event in _then(run.events(), printer.release):  # held text is answer once the stream ends
+        printer.show(event)
+    printer.end_reasoning()
     state = run.state
+    _print_ending(state, out, err, as_json)
+    return state
+
+
+class _JsonLines:
+    """``--json``: one line on stdout for each event, for scripts (nothing is ever held back)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def show(self, event: RunEvent) -> None:
+        record = _json_record(event)
+        if record is None:
+            return
+        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+    def release(self) -> None:
+        """Nothing to release: every event was written as it came."""
+
+    def end_reasoning(self) -> None:
+        """Nothing to end: a JSON line carries no terminal colour."""
+
+
+def _json_record(event: RunEvent) -> dict | None:
+    """The JSON line for one event; None for a verdict event with no usable verdict line."""
+    kind = type(event)
+    if kind is Reasoning:
+        return {"type": "reasoning", "text": event.text}
+    if kind is Answer:
+        return {"type": "answer", "text": event.text}
+    if kind is AnswerWasReasoning:
+        return {"type": "answer_was_reasoning"}
+    if kind is Notice:
+        return {"type": "notice", "message": event.message}
+    if kind is Focused:
+        return {"type": "focus", "step": event.step}
+    if kind is Judged:
+        return event.verdict.as_json() if isinstance(event.verdict, Verdict) else None
+    return {"type": "end", **state_summary(event.state)}
+
+
+class _TerminalText:
+    """The answer on stdout and the reasoning on stderr, dimmed where stderr is a terminal.
+
+    Where a server's template opened the thinking block itself, reasoning arrives as plain
+    content until its closing tag. A terminal can take it back with a note; a file
+    (``> answer.md``) cannot, so there answer text is held until it is surely answer: a
+    reasoning field or an opening tag came (a closing tag can no longer turn it into
+    reasoning), a closing tag came, or the stream ended."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out, self.err = out, err
+        self.dim = err.isatty()
+        self.in_reasoning = False
+        self.held: list[str] = []
+        self.sure = out.isatty()
+
+    def show(self, event: RunEvent) -> None:
+        kind = type(event)
+        if kind is Reasoning:
+            self._reasoning(event.text)
+            return
+        self.end_reasoning()
+        if kind is Answer:
+            self._answer(event.text)
+        elif kind is AnswerWasReasoning:
+            self._answer_was_reasoning()
+        elif kind is Notice:
+            self.err.write(f"note: {printable(event.message)}\n")
+
+    def release(self) -> None:
+        """The held text goes out as answer."""
+        if self.held:
+            self.out.write(printable("".join(self.held)))
+            self.out.flush()
+            self.held.clear()
+
+    def end_reasoning(self) -> None:
+        """The reasoning's dimming ends, on a line of its own, before anything else is printed."""
+        if self.in_reasoning:
+            self.err.write((RESET if self.dim else "") + "\n")
+            self.in_reasoning = False
+
+    def _reasoning(self, text: str) -> None:
+        """Reasoning proves what was held is answer (so it goes out first), then goes to stderr."""
+        if not self.sure:
+            self.sure = True
+            self.release()
+        if not self.in_reasoning and self.dim:
+            self.err.write(DIM)
+        self.in_reasoning = True
+        self.err.write(printable(text))
+        self.err.flush()
+
+    def _answer(self, text: str) -> None:
+        if self.sure:
+            self.out.write(printable(text))
+            self.out.flush()
+        else:
+            self.held.append(text)
+
+    def _answer_was_reasoning(self) -> None:
+        """Held text never reached stdout, so it goes where reasoning goes; printed text gets a note."""
+        if self.held:
+            dim, reset = (DIM, RESET) if self.dim else ("", "")
+            self.err.write(dim + printable("".join(self.held)) + reset + "\n")
+            self.held.clear()
+        else:
+            self.err.write("(the text printed as answer so far was the model's reasoning)\n")
+        self.sure = True
+
+
+def _print_ending(state: RunState, out: TextIO, err: TextIO, as_json: bool) -> None:
+    """The answer's last line ended, then the error or (for people) the verdict on stderr."""
     if not as_json and state.answer and not state.answer.endswith("\n"):
         out.write("\n")
     if not state.ok:
         err.write(f"error: {printable(state.outcome())}\n")
     elif not as_json and state.verdict is not None:
         err.write(verdict_line(state.verdict) + "\n")
-    return state
 
 
 async def _then(events: AsyncIterator[RunEvent], last: Callable[[], None]) -> AsyncIterator[RunEvent]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..events import Answer, AnswerWasReasoning, FinishReason, Reasoning, SplitEvent, Usage
-from ..i18n import Message
+from ..i18n import DEFAULT_LANGUAGE, Message
 from .wording import outcome_words
 
 if TYPE_CHECKING:
@@ -171,8 +171,8 @@ class RunState:
         tokens = self.reasoning_tokens() + self.answer_tokens()
         return tokens / elapsed if elapsed >= 0.2 and tokens > 1 else None  # a rate over a blink is noise
 
-    def outcome(self) -> str:
-        """How the run ended, said for a person in English (empty while it runs)."""
+    def outcome(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """How the run ended, said for a person in ``lang``, English unless asked (empty while it runs)."""
         return outcome_words(
             self.finish_reason,
             self.error,
@@ -180,6 +180,7 @@ class RunState:
             reasoning=self.reasoning,
             model=self.model,
             max_tokens=self.max_tokens,
+            lang=lang,
         )
 
     @property

@@ -1,4 +1,4 @@
-"""The Gradio page. It renders run state; it knows nothing of wire formats.
+"""Builds and serves the Gradio page, which renders run state and knows nothing of wire formats.
 
 ``build_app(settings)`` makes the Blocks without launching (tests use it);
 ``launch(settings)`` serves it with the queue, auth and share link the settings ask for.

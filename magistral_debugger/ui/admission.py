@@ -1,4 +1,4 @@
-"""How many runs may talk to the model server at once, and how many may wait.
+"""Admits runs: how many may talk to the model server at once, and how many may wait.
 
 Gradio's own full-queue reply is a generic error toast; admitting runs ourselves lets
 the status line say plainly that the app is busy, and lets people who wait see it.

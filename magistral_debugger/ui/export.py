@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -187,11 +188,32 @@ def export_json(record: RunRecord) -> str:
 def export_markdown(record: RunRecord) -> str:
     """The proof, the answer, then the reasoning folded in a ``<details>`` block — and for a
     conversation each question with its answer and reasoning, in order — then the facts."""
-    s, lang = record.stats, record.language
+    say = _words(record.language)
+    argument = [f"## {say('export_argument')}", "", _fenced(record.argument), ""]
+    sections = (
+        _heading_lines(record, say),
+        argument,
+        _steps_lines(record, say),
+        _conversation_lines(record, say),
+        _notes_lines(record, say),
+        _details_lines(record, say),
+    )
+    return "\n".join(line for section in sections for line in section)
+
+
+def _words(lang: str) -> Callable[..., str]:
+    """``t`` in the export's language, so that each section reads ``say("key")``."""
 
     def say(key: str, **values: Any) -> str:
         return t(key, lang, **values)
 
+    return say
+
+
+def _heading_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
+    """The title with the date, what a replay replays, and the one line a reader needs first:
+    how the run ended, on which model, how fast."""
+    s, lang = record.stats, record.language
     lines = [f"# {say('export_title', date=f'{record.started:%Y-%m-%d %H:%M}')}", ""]
     if record.replay_of:
         lines += [f"*{_inline(record.replay_of)}.*", ""]
@@ -199,41 +221,69 @@ def export_markdown(record: RunRecord) -> str:
     stats = stats_words(
         s.time_to_first_token_s, s.thinking_s, s.reasoning_tokens, s.answer_tokens, s.tokens_per_s, lang
     )
-    lines += [f"**{outcome}** · `{_code(record.model)}` · {_inline(stats)}", ""]
-    lines += [f"## {say('export_argument')}", "", _fenced(record.argument), ""]
-    if record.steps:
-        lines += [f"## {say('export_steps')}", ""]
-        if record.verdict is not None:
-            lines += [f"**{say('export_verdict')}:** {_inline(badge_words(record.verdict, lang))}", ""]
-        marks = step_marks(record.verdict, len(record.steps), lang) if record.verdict is not None else ()
-        for position, step in enumerate(record.steps, 1):
-            mark = marks[position - 1] if marks else None
-            icon = {"checked": "✓ ", "flawed": "✗ ", "after": "… "}.get(mark.state, "") if mark else ""
-            said = f" — *{_inline(mark.words)}*" if mark and mark.state else ""
-            lines.append(f"{position}. {icon}{_inline(step)}{said}")
-        lines.append("")
+    return lines + [f"**{outcome}** · `{_code(record.model)}` · {_inline(stats)}", ""]
+
+
+def _steps_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
+    """The proof as numbered steps, each marked as the verdict judged it (none: no steps)."""
+    if not record.steps:
+        return []
+    lang = record.language
+    lines = [f"## {say('export_steps')}", ""]
+    if record.verdict is not None:
+        lines += [f"**{say('export_verdict')}:** {_inline(badge_words(record.verdict, lang))}", ""]
+    marks = step_marks(record.verdict, len(record.steps), lang) if record.verdict is not None else ()
+    for position, step in enumerate(record.steps, 1):
+        mark = marks[position - 1] if marks else None
+        icon = {"checked": "✓ ", "flawed": "✗ ", "after": "… "}.get(mark.state, "") if mark else ""
+        said = f" — *{_inline(mark.words)}*" if mark and mark.state else ""
+        lines.append(f"{position}. {icon}{_inline(step)}{said}")
+    return lines + [""]
+
+
+def _conversation_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
+    """Each turn in order: its question (the first one's is the proof, shown above), its
+    answer, and its reasoning folded away."""
     turns = _turns(record)
+    lines: list[str] = []
     for index, turn in enumerate(turns):
         if index:
             lines += [f"## {say('thread_asked')}", "", _fenced(turn.question), ""]
         lines += [f"## {say('export_answer')}", "", turn.answer.strip() or f"*{say('export_no_answer')}*", ""]
-        if index < len(turns) - 1:  # an earlier turn: only its text was kept
-            summary = say("reasoning_label")
-        elif s.thinking_s is not None:
-            summary = say("export_reasoning_timed", duration=duration(s.thinking_s, lang), tokens=s.reasoning_tokens)
-        else:
-            summary = say("export_reasoning", tokens=s.reasoning_tokens)
         lines += [
             "<details>",
-            f"<summary>{summary}</summary>",
+            f"<summary>{_reasoning_summary(record, index < len(turns) - 1, say)}</summary>",
             "",
             _fenced(turn.reasoning) if turn.reasoning.strip() else f"*{say('export_no_reasoning')}*",
             "",
             "</details>",
             "",
         ]
-    if record.notices:
-        lines += [f"## {say('export_notes')}", ""] + [f"- {_inline(n)}" for n in record.notices] + [""]
+    return lines
+
+
+def _reasoning_summary(record: RunRecord, earlier: bool, say: Callable[..., str]) -> str:
+    """The folded reasoning's label: an earlier turn kept only its text; the exported run
+    says how long it thought (when known) and how many tokens."""
+    s = record.stats
+    if earlier:
+        return say("reasoning_label")
+    if s.thinking_s is not None:
+        return say(
+            "export_reasoning_timed", duration=duration(s.thinking_s, record.language), tokens=s.reasoning_tokens
+        )
+    return say("export_reasoning", tokens=s.reasoning_tokens)
+
+
+def _notes_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
+    if not record.notices:
+        return []
+    return [f"## {say('export_notes')}", ""] + [f"- {_inline(n)}" for n in record.notices] + [""]
+
+
+def _details_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
+    """The facts last, as a table: model, server, sampling, timings and token counts."""
+    s, lang = record.stats, record.language
     rows = [
         (say("export_model"), f"`{_code(record.model)}`"),
         (say("prompt_format_label"), record.prompt_format),
@@ -254,10 +304,7 @@ def export_markdown(record: RunRecord) -> str:
     ]
     if s.prompt_tokens is not None:
         rows.append((say("export_prompt_tokens"), number(s.prompt_tokens, lang)))
-    lines += (
-        [f"## {say('export_details')}", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
-    )
-    return "\n".join(lines)
+    return [f"## {say('export_details')}", "", "| | |", "|---|---|"] + [f"| {k} | {_cell(v)} |" for k, v in rows] + [""]
 
 
 def _fenced(text: str) -> str:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from ..backends import BACKENDS, check_health, make_backend, supports_images
 from ..engine.run import DebugRun, live_snapshots
+from ..engine.state import RunState
 from ..engine.verdict import NoVerdict, Verdict
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompting.examples import TOPICS, load_examples
@@ -68,6 +69,20 @@ class LiveRun:
 
     def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
+
+    def new_conversation(self) -> None:
+        """Forgets the conversation (its turns, verdict and id): Debug and Clear start afresh."""
+        self.history = []
+        self.verdict = None
+        self.conversation_id = ""
+
+    def keep(self, run: DebugRun) -> None:
+        """A finished run joins the conversation: its turn when it answered, and its verdict
+        unless it gave none, or only a "no verdict" where the conversation already has one."""
+        if run.state.answer:
+            self.history.append(run.turn())
+        if run.state.verdict is not None and (self.verdict is None or isinstance(run.state.verdict, Verdict)):
+            self.verdict = run.state.verdict
 
 
 class PageSetting:
@@ -216,6 +231,31 @@ def session_settings(
     return Settings.model_validate(base.model_dump() | update).with_server_url((url or "").strip())
 
 
+class _TurnView:
+    """One turn's run state as the API's outputs, update after update: covered or not as the
+    session says at each one (either reveal may come at any update), and the reasoning
+    pane folded once, when the answer starts, unless it is the shown reasoning over a
+    covered answer."""
+
+    def __init__(self, live: LiveRun, label: str, lang: str, thread: str) -> None:
+        self.live, self.label, self.lang, self.thread = live, label, lang, thread
+        self.folded = False
+
+    def show(self, state: RunState) -> tuple:
+        covered, reasoning_shown = self.live.covered, not self.live.reasoning_covered
+        reasoning, answer, status, header, notes = (
+            covered_render(state, self.label, self.lang, show_reasoning=reasoning_shown)
+            if covered
+            else render(state, self.label, self.lang)
+        )
+        if state.answer_started_at is not None and not self.folded and not (covered and reasoning_shown):
+            self.folded = True
+            accordion = gr.update(label=header, open=False)
+        else:
+            accordion = gr.update(label=header)  # a dict: no component built on each update
+        return reasoning, answer, status, accordion, self.thread, notes, None if covered else verdict_output(state)
+
+
 def invalid_settings_message(error: ValidationError, lang: str = DEFAULT_LANGUAGE) -> str:
     fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
     return f"❌ {t('status_invalid_setting', lang, fields=fields)}"
@@ -250,15 +290,11 @@ class DebuggerPage:
         lang = language_of(lang)
         live = live if live is not None else LiveRun()
         if not follow_up:
-            live.history = []  # Debug starts a new conversation
-            live.verdict = None
-            live.conversation_id = ""
+            live.new_conversation()  # Debug starts a new conversation
         thread = thread_markdown(live.history, lang, asking=text if follow_up else "")
         idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
         try:
-            chosen = session_settings(self.settings, *panel)
-            if live.thinking_budget is not None:
-                chosen = Settings.model_validate(chosen.model_dump() | {"thinking_budget": live.thinking_budget})
+            chosen = self._chosen_settings(panel, live)
         except ValidationError as error:
             yield "", "", invalid_settings_message(error, lang), idle_header, thread, "", None
             return
@@ -272,33 +308,32 @@ class DebuggerPage:
                 waiting = f"⏳ {t('status_queued', lang, ahead=slot.ahead)}"
                 yield "", "", waiting, idle_header, thread, "", None
                 await slot.turn()
-            # Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down.
-            chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
-            run = DebugRun(
-                chosen, text, image=image or None, history=list(live.history), conversation_id=live.conversation_id
-            )
-            live.run, live.conversation_id = run, run.conversation_id
-            live.covered = live.reasoning_covered = live.guess_first
-            label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
-            folded = False
+            run, label = await self._start_run(chosen, text, image, live, follow_up, lang)
+            view = _TurnView(live, label, lang, thread)
             async for state in live_snapshots(run):
-                # either reveal may come at any update
-                covered, reasoning_shown = live.covered, not live.reasoning_covered
-                reasoning, answer, status, header, notes = (
-                    covered_render(state, label, lang, show_reasoning=reasoning_shown)
-                    if covered
-                    else render(state, label, lang)
-                )
-                if state.answer_started_at is not None and not folded and not (covered and reasoning_shown):
-                    folded = True
-                    accordion = gr.update(label=header, open=False)
-                else:
-                    accordion = gr.update(label=header)  # a dict: no component built on each update
-                yield reasoning, answer, status, accordion, thread, notes, None if covered else verdict_output(state)
-            if run.state.answer:
-                live.history.append(run.turn())
-            if run.state.verdict is not None and (live.verdict is None or isinstance(run.state.verdict, Verdict)):
-                live.verdict = run.state.verdict
+                yield view.show(state)
+            live.keep(run)
+
+    def _chosen_settings(self, panel: tuple, live: LiveRun) -> Settings:
+        """The panel's settings with the session's thinking budget; raises ``ValidationError``."""
+        chosen = session_settings(self.settings, *panel)
+        if live.thinking_budget is not None:
+            chosen = Settings.model_validate(chosen.model_dump() | {"thinking_budget": live.thinking_budget})
+        return chosen
+
+    async def _start_run(
+        self, chosen: Settings, text: str, image: str | None, live: LiveRun, follow_up: bool, lang: str
+    ) -> tuple[DebugRun, str]:
+        """The session's new run, covered in guess-first mode, and the label saying what it replays.
+        Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down."""
+        chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
+        run = DebugRun(
+            chosen, text, image=image or None, history=list(live.history), conversation_id=live.conversation_id
+        )
+        live.run, live.conversation_id = run, run.conversation_id
+        live.covered = live.reasoning_covered = live.guess_first
+        label = f"🎞️ {rehearsed.text(lang)}" if rehearsed else replay_label(run, lang)
+        return run, label
 
     async def debug(
         self,
@@ -447,9 +482,7 @@ class DebuggerPage:
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
         live.covered = live.reasoning_covered = False
-        live.history = []  # a new conversation
-        live.verdict = None
-        live.conversation_id = ""
+        live.new_conversation()
         hidden = gr.DownloadButton(visible=False)
         live.pane = ReasoningPane(raw=live.pane.raw)
         texts = ("", None, "", "")  # proof, photo, question, answer

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..backends import BackendError, Health
 from ..engine.state import RunState
 from ..engine.verdict import NoVerdict, Verdict
-from ..engine.wording import outcome_words, stats_words
+from ..engine.wording import stats_words
 from ..i18n import DEFAULT_LANGUAGE, duration, in_language, t
 
 if TYPE_CHECKING:
@@ -129,15 +129,7 @@ def covered_render(
 
 def outcome_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
     """How the run ended, said for a person in ``lang`` (empty while it runs)."""
-    return outcome_words(
-        state.finish_reason,
-        state.error,
-        answer=state.answer,
-        reasoning=state.reasoning,
-        model=state.model,
-        max_tokens=state.max_tokens,
-        lang=lang,
-    )
+    return state.outcome(lang)
 
 
 def stats_text(state: RunState, lang: str | None = DEFAULT_LANGUAGE) -> str:
