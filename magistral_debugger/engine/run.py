@@ -28,6 +28,7 @@ from ..prompting.families import format_label
 from ..prompting.images import ImageSource, PreparedImage, prepare_image_for
 from ..prompting.input_errors import InputError
 from ..prompting.messages import Turn, answer_now_messages, build_messages, clean_argument, detect_version, has_images
+from ..prompting.own_files import OwnFileError
 from ..prompting.steps import split_steps
 from ..settings import Settings
 from .context_fit import fit_to_context
@@ -184,7 +185,7 @@ class DebugRun:
                 async with contextlib.aclosing(self._split(continuation, reader, tracker, thinking=False)) as split:
                     async for event in split:
                         yield event
-        except (InputError, BackendError) as error:
+        except (InputError, BackendError, OwnFileError) as error:  # OwnFileError: the app's fault, not the server's
             state.finish("error", error.message)
         except (asyncio.CancelledError, GeneratorExit):
             state.finish("cancelled")

@@ -224,6 +224,11 @@ ENGINE = {
         "Something unexpected went wrong talking to {url} ({detail}); what arrived is kept. Try again, and check "
         "that the URL points at the right kind of server."
     ),
+    # the app's own files (an incomplete installation, not the server)
+    "own_file_unreadable": (
+        "The app could not read its own file {path} ({detail}): its installation is incomplete; the server is "
+        "not at fault. Reinstall the package."
+    ),
     # what a server said: Ollama
     "ollama_not_json": "Ollama at {url} sent a line that is not JSON ({line}…). Is that URL really an Ollama server?",
     "ollama_odd_line": (

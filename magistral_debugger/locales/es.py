@@ -226,6 +226,11 @@ ENGINE = {
         "Algo inesperado falló al comunicarse con {url} ({detail}); lo que llegó se conserva. Inténtalo de nuevo "
         "y comprueba que la URL apunte al tipo de servidor correcto."
     ),
+    # the app's own files (an incomplete installation, not the server)
+    "own_file_unreadable": (
+        "La aplicación no pudo leer su propio archivo {path} ({detail}): la instalación está incompleta, el "
+        "servidor no tiene la culpa. Reinstala el paquete."
+    ),
     # what a server said: Ollama
     "ollama_not_json": (
         "Ollama en {url} envió una línea que no es JSON ({line}…). ¿Esa URL es de verdad un servidor Ollama?"

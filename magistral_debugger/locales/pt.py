@@ -222,6 +222,11 @@ ENGINE = {
         "Algo inesperado deu errado na comunicação com {url} ({detail}); o que chegou foi mantido. Tente de novo "
         "e verifique se a URL aponta para o tipo certo de servidor."
     ),
+    # the app's own files (an incomplete installation, not the server)
+    "own_file_unreadable": (
+        "O aplicativo não conseguiu ler o próprio arquivo {path} ({detail}): a instalação está incompleta, a "
+        "culpa não é do servidor. Reinstale o pacote."
+    ),
     # what a server said: Ollama
     "ollama_not_json": (
         "O Ollama em {url} enviou uma linha que não é JSON ({line}…). Essa URL é mesmo de um servidor Ollama?"

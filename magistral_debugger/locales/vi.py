@@ -224,6 +224,11 @@ ENGINE = {
         "Đã xảy ra lỗi không mong đợi khi giao tiếp với {url} ({detail}); phần đã nhận vẫn được giữ. Hãy thử lại, "
         "và kiểm tra xem URL có trỏ tới đúng loại máy chủ không."
     ),
+    # the app's own files (an incomplete installation, not the server)
+    "own_file_unreadable": (
+        "Ứng dụng không đọc được tệp của chính nó {path} ({detail}): bản cài đặt chưa đầy đủ, không phải lỗi "
+        "của máy chủ. Hãy cài lại gói."
+    ),
     # what a server said: Ollama
     "ollama_not_json": (
         "Ollama tại {url} gửi một dòng không phải JSON ({line}…). URL đó có thật là máy chủ Ollama không?"

@@ -208,6 +208,10 @@ ENGINE = {
         "与 {url} 通信时发生了意外错误（{detail}）；已收到的内容会保留。请重试，"
         "并检查这个 URL 指向的服务器类型是否正确。"
     ),
+    # the app's own files (an incomplete installation, not the server)
+    "own_file_unreadable": (
+        "应用无法读取它自己的文件 {path}（{detail}）：是安装不完整，不是服务器的问题。请重新安装这个软件包。"
+    ),
     # what a server said: Ollama
     "ollama_not_json": "{url} 上的 Ollama 发来一行不是 JSON 的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？",
     "ollama_odd_line": ("{url} 上的 Ollama 发来一行格式异常的内容（{line}…）。这个 URL 真的是 Ollama 服务器吗？"),

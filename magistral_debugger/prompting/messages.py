@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, ThinkChunk
@@ -35,6 +37,7 @@ from mistral_common.protocol.instruct.request import ChatCompletionRequest
 from ..i18n import Message
 from .families import THINK_CHUNK_VERSIONS, Version, family_of
 from .input_errors import InputError
+from .own_files import OwnFileError
 from .steps import numbered, split_steps
 
 try:  # mistral-common ≥ 1.9 asks how an assistant's thinking should be written out
@@ -48,7 +51,10 @@ if TYPE_CHECKING:
     from .images import PreparedImage
 
 # The repo's top-level prompts/ folder, installed as this package's data (pyproject.toml maps it).
-PROMPTS_DIR = resources.files("magistral_debugger.prompts")
+try:
+    PROMPTS_DIR: Traversable = resources.files("magistral_debugger.prompts")
+except ModuleNotFoundError:  # an installation without its prompts: reading one says so (OwnFileError)
+    PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
 def detect_version(model: str, configured: str = "auto", server: Version | None = None) -> Version:
@@ -66,7 +72,10 @@ def detect_version(model: str, configured: str = "auto", server: Version | None 
 
 @cache
 def _prompt_file(name: str) -> str:
-    return PROMPTS_DIR.joinpath(name).read_text(encoding="utf-8")
+    try:
+        return PROMPTS_DIR.joinpath(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OwnFileError(name, error) from error
 
 
 def system_prompt_text(version: Version) -> str:
