@@ -41,11 +41,10 @@ from .server_errors import (
     describe_transport_error,
     error_text_from_json,
     html_error,
-    images_refused,
     looks_like_context_overflow,
     looks_like_html,
-    looks_like_image_rejection,
     rate_limited,
+    refused_images,
 )
 from .sse import sse_json
 
@@ -311,13 +310,12 @@ class OpenAICompatBackend(Backend):
         if looks_like_html(exc.response.content, exc.response.headers.get("content-type", "")):
             return html_error(self.url, status)
         detail = exc.message if exc.body is None else error_text_from_json(exc.body)
-        if (
-            sent_images
-            and status in (400, 415, 422, 500, 501)
-            and looks_like_image_rejection(detail)
-            and not looks_like_context_overflow(detail)
-        ):
-            return images_refused(self.url, model, detail, Message("vllm_vision_hint", flag=VLLM_IMAGE_FLAG))
+        hint = Message("vllm_vision_hint", flag=VLLM_IMAGE_FLAG)
+        refused = refused_images(
+            self.url, model, status, detail, sent_images=sent_images, statuses=(400, 415, 422, 500, 501), how=hint
+        )
+        if refused is not None:
+            return refused
         if status == 401:
             return BackendError(Message("openai_key_refused", url=self.url), kind="bad_request")
         if status == 429:
