@@ -13,21 +13,27 @@ from typing import Literal
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 
 
+@dataclass(slots=True, frozen=True)
+class _Text:
+    """A piece of text, the one field of four kinds of events; each kind is a class of its own,
+    as the stream and the run dispatch on an event's exact type."""
+
+    text: str
+
+
 # --- stream events: yielded by backends -------------------------------------------------
 
 
-@dataclass(slots=True, frozen=True)
-class ReasoningText:
+class ReasoningText(_Text):
     """Reasoning that the server already separated (Ollama ``thinking``, vLLM ``reasoning``)."""
 
-    text: str
+    __slots__ = ()
 
 
-@dataclass(slots=True, frozen=True)
-class ContentText:
+class ContentText(_Text):
     """Content as the server sent it; it may still carry inline ``[THINK]``/``<think>`` tags."""
 
-    text: str
+    __slots__ = ()
 
 
 @dataclass(slots=True, frozen=True)
@@ -59,14 +65,16 @@ StreamEvent = ReasoningText | ContentText | Usage | Notice | Finished
 # --- run events: yielded by the splitter -------------------------------------------------
 
 
-@dataclass(slots=True, frozen=True)
-class Reasoning:
-    text: str
+class Reasoning(_Text):
+    """Reasoning as the person sees it, think tags already taken out."""
+
+    __slots__ = ()
 
 
-@dataclass(slots=True, frozen=True)
-class Answer:
-    text: str
+class Answer(_Text):
+    """The answer as the person sees it, think tags already taken out."""
+
+    __slots__ = ()
 
 
 @dataclass(slots=True, frozen=True)

@@ -33,10 +33,9 @@ from .server_errors import (
     error_text_from_body,
     error_text_from_json,
     html_error,
-    images_refused,
     looks_like_context_overflow,
     looks_like_html,
-    looks_like_image_rejection,
+    refused_images,
 )
 
 HOW_TO_START = "`ollama serve`"
@@ -172,13 +171,12 @@ class OllamaBackend(Backend):
 
     def _status_error(self, status: int, detail: str, model: str, sent_images: bool = False) -> BackendError:
         lowered = detail.lower()
-        if (
-            sent_images
-            and status in (400, 500)
-            and looks_like_image_rejection(detail)
-            and not looks_like_context_overflow(detail)
-        ):
-            return images_refused(self.url, model, detail, Message("ollama_vision_hint"))
+        hint = Message("ollama_vision_hint")
+        refused = refused_images(
+            self.url, model, status, detail, sent_images=sent_images, statuses=(400, 500), how=hint
+        )
+        if refused is not None:
+            return refused
         if status == 404 and "model" not in lowered:  # the route itself is missing: not Ollama's API
             return BackendError(Message("ollama_wrong_url", url=self.url, detail=detail[:80]), kind="protocol")
         if status == 404 or ("model" in lowered and "not found" in lowered):

@@ -41,11 +41,10 @@ from .server_errors import (
     describe_transport_error,
     error_text_from_json,
     html_error,
-    images_refused,
     looks_like_context_overflow,
     looks_like_html,
-    looks_like_image_rejection,
     rate_limited,
+    refused_images,
 )
 from .sse import sse_json
 
@@ -201,52 +200,15 @@ class OpenAICompatBackend(Backend):
         finish: str | None = None
         sent_images = has_images(request.messages)
         try:
-            async with self._client().chat.completions.with_streaming_response.create(
-                model=request.model,
-                messages=self._wire_messages(request.messages),  # type: ignore[arg-type]  # ours: thinking chunks
-                temperature=request.temperature,
-                top_p=request.top_p,
-                max_tokens=request.max_tokens,
-                stream=True,
-                stream_options=self.stream_options,
-                reasoning_effort=request.reasoning_effort or openai.omit,  # type: ignore[arg-type]
-                extra_body=CONTINUE_FINAL if request.continue_final else None,
-                extra_headers={SESSION_HEADER: request.conversation_id} if request.conversation_id else None,
-            ) as response:
+            async with self._open_stream(request) as response:
                 raw = response.http_response
                 if looks_like_html(b"", raw.headers.get("content-type", "")):
                     raise html_error(self.url, raw.status_code)  # e.g. a captive portal answering 200
                 async with aclosing(sse_json(raw.aiter_bytes())) as chunks:
                     async for chunk in chunks:
-                        if isinstance(chunk, dict) and (chunk.get("error") or chunk.get("object") == "error"):
-                            raise self._mid_stream_error(chunk.get("error") or chunk)
-                        usage = chunk.get("usage")
-                        if usage is not None:
-                            details = usage.get("completion_tokens_details")
-                            yield Usage(
-                                prompt_tokens=usage.get("prompt_tokens"),
-                                completion_tokens=usage.get("completion_tokens"),
-                                reasoning_tokens=details.get("reasoning_tokens") if details else None,
-                            )
-                        choices = chunk.get("choices")
-                        if not choices:
-                            continue
-                        choice = choices[0]
-                        delta = choice.get("delta")
-                        if delta is not None:
-                            reasoning = delta.get("reasoning") or delta.get("reasoning_content")
-                            if reasoning:
-                                yield ReasoningText(_text(reasoning))
-                            content = delta.get("content")
-                            if content:
-                                if type(content) is str:
-                                    yield ContentText(content)
-                                else:
-                                    for event in _typed_chunks(content):
-                                        yield event
-                        reason = choice.get("finish_reason")
-                        if reason:
-                            finish = reason
+                        for event in self._chunk_events(chunk):
+                            yield event
+                        finish = _finish_reason(chunk) or finish
         except openai.APIError as exc:
             raise self._describe(exc, request.model, sent_images) from None
         except BackendError as error:
@@ -262,6 +224,51 @@ class OpenAICompatBackend(Backend):
         if finish is None:
             raise BackendError(Message("openai_stream_ended_early", url=self.url), kind="cut")
         yield Finished("length" if finish == "length" else "stop")
+
+    def _open_stream(self, request: ChatRequest) -> Any:
+        """The chat request, its body left unread: the openai client sends it and reads an error
+        status, while :mod:`.sse` reads the stream (its pydantic model per chunk was too slow)."""
+        return self._client().chat.completions.with_streaming_response.create(
+            model=request.model,
+            messages=self._wire_messages(request.messages),  # type: ignore[arg-type]  # ours: thinking chunks
+            temperature=request.temperature,
+            top_p=request.top_p,
+            max_tokens=request.max_tokens,
+            stream=True,
+            stream_options=self.stream_options,
+            reasoning_effort=request.reasoning_effort or openai.omit,  # type: ignore[arg-type]
+            extra_body=CONTINUE_FINAL if request.continue_final else None,
+            extra_headers={SESSION_HEADER: request.conversation_id} if request.conversation_id else None,
+        )
+
+    def _chunk_events(self, chunk: Any) -> Iterator[StreamEvent]:
+        """One chunk's token counts, reasoning and content; an error the server sent inside the
+        stream (its HTTP status stayed 200) is raised as one."""
+        if isinstance(chunk, dict) and (chunk.get("error") or chunk.get("object") == "error"):
+            raise self._mid_stream_error(chunk.get("error") or chunk)
+        usage = chunk.get("usage")
+        if usage is not None:
+            details = usage.get("completion_tokens_details")
+            yield Usage(
+                prompt_tokens=usage.get("prompt_tokens"),
+                completion_tokens=usage.get("completion_tokens"),
+                reasoning_tokens=details.get("reasoning_tokens") if details else None,
+            )
+        choices = chunk.get("choices")
+        if not choices:
+            return
+        delta = choices[0].get("delta")
+        if delta is None:
+            return
+        reasoning = delta.get("reasoning") or delta.get("reasoning_content")
+        if reasoning:
+            yield ReasoningText(_text(reasoning))
+        content = delta.get("content")
+        if content:
+            if type(content) is str:
+                yield ContentText(content)
+            else:
+                yield from _typed_chunks(content)
 
     def _redacted(self, error: BackendError) -> BackendError:
         """The error with the API key cut out: servers and proxies do quote the
@@ -303,13 +310,12 @@ class OpenAICompatBackend(Backend):
         if looks_like_html(exc.response.content, exc.response.headers.get("content-type", "")):
             return html_error(self.url, status)
         detail = exc.message if exc.body is None else error_text_from_json(exc.body)
-        if (
-            sent_images
-            and status in (400, 415, 422, 500, 501)
-            and looks_like_image_rejection(detail)
-            and not looks_like_context_overflow(detail)
-        ):
-            return images_refused(self.url, model, detail, Message("vllm_vision_hint", flag=VLLM_IMAGE_FLAG))
+        hint = Message("vllm_vision_hint", flag=VLLM_IMAGE_FLAG)
+        refused = refused_images(
+            self.url, model, status, detail, sent_images=sent_images, statuses=(400, 415, 422, 500, 501), how=hint
+        )
+        if refused is not None:
+            return refused
         if status == 401:
             return BackendError(Message("openai_key_refused", url=self.url), kind="bad_request")
         if status == 429:
@@ -333,6 +339,12 @@ class OpenAICompatBackend(Backend):
         return BackendError(
             Message("openai_http_error", url=self.url, status=status, detail=detail.rstrip(".")), kind="server"
         )
+
+
+def _finish_reason(chunk: Any) -> str | None:
+    """Why the server ended, in the chunk that says it (None in every other chunk)."""
+    choices = chunk.get("choices")
+    return choices[0].get("finish_reason") or None if choices else None
 
 
 def _typed_chunks(chunks: Any) -> Iterator[StreamEvent]:

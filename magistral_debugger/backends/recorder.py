@@ -92,25 +92,7 @@ class RecordingBackend(Backend):
         if writer.failure:
             log.warning("cannot record to %s: %s", self.path, writer.failure)
             yield Notice(Message("not_recording", folder=str(self.directory), detail=writer.failure))
-        scrub = self._scrub
-        writer.write(
-            {
-                "type": "header",
-                "format": FORMAT,
-                "version": VERSION,
-                "recorded_at": recorded_at.isoformat(timespec="seconds"),
-                "model": scrub(request.model),
-                "backend": {"kind": self.inner.kind, "url": scrub(public_url(self.inner.url))},
-                "settings": self._settings,
-                "request": {
-                    "temperature": request.temperature,
-                    "top_p": request.top_p,
-                    "max_tokens": request.max_tokens,
-                },
-                "argument": scrub(request.argument or argument_of(request.messages)),
-                "messages": scrub_all(request.messages, scrub),
-            }
-        )
+        writer.write(self._header(request, recorded_at))
         started = self._clock()
         finished = False
         told = bool(writer.failure)
@@ -118,11 +100,7 @@ class RecordingBackend(Backend):
         try:
             async with contextlib.aclosing(self.inner.stream(request)) as events:
                 async for event in events:
-                    line = event_line(self._clock() - started, event)
-                    for key in ("text", "message"):
-                        if key in line:
-                            line[key] = scrub(line[key])
-                    writer.write(line)
+                    writer.write(self._line(self._clock() - started, event))
                     if writer.failure and not told:
                         told = True
                         log.warning("recording to %s stopped: %s", self.path, writer.failure)
@@ -131,15 +109,10 @@ class RecordingBackend(Backend):
                     yield event
             end = {"outcome": "finished"}
         except BackendError as error:
-            end = {"outcome": "error", "message": scrub(error.message), "kind": error.kind}
+            end = {"outcome": "error", "message": self._scrub(error.message), "kind": error.kind}
             raise
         except Exception as error:
-            end = {
-                "outcome": "error",
-                "kind": "protocol",
-                "message": f"Something unexpected went wrong talking to {scrub(public_url(self.inner.url))} "
-                f"({type(error).__name__}).",
-            }
+            end = self._unexpected_end(error)
             raise
         except BaseException:  # closed (Stop, or the run is done after "finished") or cancelled
             end = {"outcome": "finished" if finished else "cancelled"}
@@ -147,3 +120,41 @@ class RecordingBackend(Backend):
         finally:
             writer.write({"t": round(self._clock() - started, 4), "type": "end", **end})
             writer.close()
+
+    def _header(self, request: ChatRequest, recorded_at: datetime) -> dict[str, Any]:
+        """What a replay needs to ask the same again, scrubbed: a recording is shared, never a secret."""
+        scrub = self._scrub
+        return {
+            "type": "header",
+            "format": FORMAT,
+            "version": VERSION,
+            "recorded_at": recorded_at.isoformat(timespec="seconds"),
+            "model": scrub(request.model),
+            "backend": {"kind": self.inner.kind, "url": scrub(public_url(self.inner.url))},
+            "settings": self._settings,
+            "request": {
+                "temperature": request.temperature,
+                "top_p": request.top_p,
+                "max_tokens": request.max_tokens,
+            },
+            "argument": scrub(request.argument or argument_of(request.messages)),
+            "messages": scrub_all(request.messages, scrub),
+        }
+
+    def _line(self, t: float, event: StreamEvent) -> dict[str, Any]:
+        """An event's line with its text scrubbed: a model may well repeat a key it was shown."""
+        line = event_line(t, event)
+        for key in ("text", "message"):
+            if key in line:
+                line[key] = self._scrub(line[key])
+        return line
+
+    def _unexpected_end(self, error: Exception) -> dict[str, Any]:
+        """The end line of a stream that failed in no way a backend describes: said as the app
+        says it, without the traceback (and the URL without its credentials)."""
+        return {
+            "outcome": "error",
+            "kind": "protocol",
+            "message": f"Something unexpected went wrong talking to {self._scrub(public_url(self.inner.url))} "
+            f"({type(error).__name__}).",
+        }

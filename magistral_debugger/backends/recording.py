@@ -128,6 +128,20 @@ def read_recording(path: str | Path) -> Recording:
     """
     path = Path(path)
     where = str(path)
+    raw = _read_bytes(path, where)
+    lines = raw.split(b"\n")
+    cut_last = not raw.endswith(b"\n")  # the writer ends every line: a last line without "\n" was cut
+    header, events, end = _parse_lines(lines, cut_last, where)
+    if header is None:  # pragma: no cover - a non-blank file always has a first line
+        raise BackendError(Message("recording_empty", path=where), kind="protocol")
+    if end is None:
+        last = max(n for n, line in enumerate(lines, start=1) if line.strip())
+        raise BackendError(Message("recording_cut_short", path=where, line=last), kind="protocol")
+    return _recording_from(path, header, events, end)
+
+
+def _read_bytes(path: Path, where: str) -> bytes:
+    """The file's bytes; a missing, unreadable or blank file is told apart from a damaged one."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -138,40 +152,27 @@ def read_recording(path: str | Path) -> Recording:
         ) from None
     if not raw.strip():
         raise BackendError(Message("recording_empty", path=where), kind="protocol")
-    lines = raw.split(b"\n")
-    cut_last = not raw.endswith(b"\n")  # the writer ends every line: a last line without "\n" was cut
+    return raw
+
+
+def _parse_lines(
+    lines: list[bytes], cut_last: bool, where: str
+) -> tuple[dict[str, Any] | None, list[RecordedEvent], RecordingEnd | None]:
+    """The header, the events and the end line, each line checked where it stands: a person
+    fixing the file is told which line breaks the format, and how."""
     header: dict[str, Any] | None = None
     events: list[RecordedEvent] = []
     end: RecordingEnd | None = None
     last_t = 0.0
-    number = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            try:
-                data = json.loads(line.decode("utf-8"))
-            except (ValueError, UnicodeDecodeError) as error:
-                if cut_last and number == len(lines):
-                    raise _Bad(
-                        "is cut off mid-line: the file was truncated (copied or saved while still being written?)"
-                    ) from None
-                raise _Bad(f"is not valid JSON ({_short(error)})") from None
-            if not isinstance(data, dict):
-                raise _Bad("is not a JSON object")
+            data = _json_object(line, cut_off=cut_last and number == len(lines))
             if header is None:
                 header = _check_header(data, number)
                 continue
-            if data.get("type") == "header":
-                raise _Bad("is a second header: two recordings were joined into one file")
-            if end is not None:
-                raise _Bad("comes after the end line")
-            t = data.get("t")
-            if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
-                raise _Bad(f'has no valid time offset "t" (got {t!r})')
-            if t + 1e-6 < last_t:
-                raise _Bad(f"goes back in time (t = {t} after {last_t})")
-            last_t = float(t)
+            last_t = _event_time(data, last_t, ended=end is not None)
             if data.get("type") == "end":
                 end = _end_from(data, last_t)
             else:
@@ -180,11 +181,42 @@ def read_recording(path: str | Path) -> Recording:
             raise BackendError(
                 Message("recording_damaged", path=where, line=number, detail=str(error)), kind="protocol"
             ) from None
-    if header is None:  # pragma: no cover - a non-blank file always has a first line
-        raise BackendError(Message("recording_empty", path=where), kind="protocol")
-    if end is None:
-        last = max(n for n, line in enumerate(lines, start=1) if line.strip())
-        raise BackendError(Message("recording_cut_short", path=where, line=last), kind="protocol")
+    return header, events, end
+
+
+def _json_object(line: bytes, *, cut_off: bool) -> dict[str, Any]:
+    """One line as a JSON object; ``cut_off``: the last line of a file that does not end with a
+    newline, where broken JSON means the file was truncated rather than edited wrong."""
+    try:
+        data = json.loads(line.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        if cut_off:
+            raise _Bad(
+                "is cut off mid-line: the file was truncated (copied or saved while still being written?)"
+            ) from None
+        raise _Bad(f"is not valid JSON ({_short(error)})") from None
+    if not isinstance(data, dict):
+        raise _Bad("is not a JSON object")
+    return data
+
+
+def _event_time(data: dict[str, Any], last_t: float, *, ended: bool) -> float:
+    """The time offset of a line after the header: a replay plays the events at these times, so
+    they must be there and never go back; nothing may follow a second header or the end line."""
+    if data.get("type") == "header":
+        raise _Bad("is a second header: two recordings were joined into one file")
+    if ended:
+        raise _Bad("comes after the end line")
+    t = data.get("t")
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
+        raise _Bad(f'has no valid time offset "t" (got {t!r})')
+    if t + 1e-6 < last_t:
+        raise _Bad(f"goes back in time (t = {t} after {last_t})")
+    return float(t)
+
+
+def _recording_from(path: Path, header: dict[str, Any], events: list[RecordedEvent], end: RecordingEnd) -> Recording:
+    """The checked lines as one value; its request is what the replay says was asked."""
     request = header["request"]
     return Recording(
         path=path,

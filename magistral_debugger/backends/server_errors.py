@@ -100,6 +100,22 @@ def images_refused(url: str, model: str, detail: str, how: str) -> BackendError:
     )
 
 
+def refused_images(
+    url: str, model: str, status: int, detail: str, *, sent_images: bool, statuses: tuple[int, ...], how: str
+) -> BackendError | None:
+    """The error for a status that says the model takes no images, if it does (None otherwise):
+    only for a request that sent some, with one of the statuses the server refuses them with,
+    and not when the wording is of a context overflow, which may well mention the images."""
+    if (
+        sent_images
+        and status in statuses
+        and looks_like_image_rejection(detail)
+        and not looks_like_context_overflow(detail)
+    ):
+        return images_refused(url, model, detail, how)
+    return None
+
+
 def looks_like_html(body: bytes | str, content_type: str = "") -> bool:
     head = body[:200].lstrip().lower() if isinstance(body, str) else body[:200].lstrip().lower().decode("latin-1")
     return "html" in content_type.lower() or head.startswith("<!doctype") or head.startswith("<html")

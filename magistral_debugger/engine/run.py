@@ -16,13 +16,23 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..backends import Backend, BackendError, ChatRequest, ModelInfo, make_backend
 from ..backends.recording import Recording
-from ..events import Answer, AnswerWasReasoning, ContentText, Finished, Notice, Reasoning, ReasoningText, Usage
+from ..events import (
+    Answer,
+    AnswerWasReasoning,
+    ContentText,
+    Finished,
+    Notice,
+    Reasoning,
+    ReasoningText,
+    StreamEvent,
+    Usage,
+)
 from ..i18n import Message
 from ..prompting.families import format_label
 from ..prompting.images import ImageSource, PreparedImage, prepare_image_for
@@ -139,6 +149,22 @@ class DebugRun:
         stream loop sees ``_stop_why`` itself."""
         if self._cut is not None and self.state.thinking:
             self._cut.reschedule(asyncio.get_running_loop().time())
+
+    def gate_reads(self) -> asyncio.Event:
+        """From now on the stream is read only while the event returned is set: live_snapshots sets
+        it just before each update, so that the tokens that came meanwhile are one read."""
+        self._read_gate = asyncio.Event()
+        return self._read_gate
+
+    def start_draining(self, changed: asyncio.Event) -> asyncio.Task:
+        """Runs the run to its end in a task of its own, setting ``changed`` at each event; the task
+        is the run's, so that ``cancel()`` cancels it and its cancellation closes the backend stream."""
+        self._task = asyncio.create_task(self._drain(changed))
+        return self._task
+
+    async def _drain(self, changed: asyncio.Event) -> None:
+        async for _ in self.events():
+            changed.set()
 
     async def events(self) -> AsyncIterator[RunEvent]:
         state = self.state
@@ -282,90 +308,136 @@ class DebugRun:
         ``thinking``: the run's first stream, which "Answer now" and the thinking budget may
         cut short while the model reasons (then ``_thinking_cut`` is set and this just ends);
         else the continuation after such a cut, which must bring some answer."""
-        state = self.state
         splitter = ReasoningSplitter()
         loop = asyncio.get_running_loop()
-        # Until the first event the server may be loading the model; after it, a long
-        # silence means the stream is stuck.
+        # Until the first event the server may be loading the model; after it, silence means a stuck stream.
         budget = self.settings.first_token_timeout
-        # A recording cannot be continued: a replay plays as it was.
-        watching = thinking and self.backend.live
-        thinking_budget = self.settings.thinking_budget if watching else 0.0
+        watching, thinking_budget = self._may_cut_short(thinking)
         finished = spoke = False
         cut: asyncio.Timeout | None = None
         try:
-            async with contextlib.aclosing(self.backend.stream(request)) as stream:
-                async with self._cut_scope(watching) as cut, asyncio.timeout(budget) as deadline:
-                    async for event in stream:
-                        kind = type(event)
-                        if kind is ContentText:
-                            split = splitter.content(event.text)
-                        elif kind is ReasoningText:
-                            split = splitter.reasoning(event.text)
-                        elif kind is Usage:
-                            state.usage = event
-                            continue
-                        elif kind is Notice:
-                            state.notices.append(event.message)
-                            yield event
-                            continue
-                        elif kind is Finished:
-                            for item in self._judged(splitter.finish(), reader, tracker):
-                                yield item
-                            rest = reader.finish()
-                            if rest:
-                                state.apply(Answer(rest))
-                                yield Answer(rest)
-                            finished = True
-                            if not thinking and not spoke:  # the continuation brought not a word
-                                state.finish("error", Message("answer_now_no_answer", url=self.backend.url))
-                            if event.reason == "stop" and state.steps:
-                                state.verdict = reader.verdict(state.steps)
-                                yield Judged(state.verdict)
-                            state.finish(event.reason)
-                            return
-                        else:
-                            continue
-                        items = self._judged(split, reader, tracker)
-                        if split:
-                            spoke = True
-                        if watching:
-                            if state.answer_started_at is not None:  # the answer began: nothing to cut short
-                                watching = False
-                                cut.reschedule(None)
-                            elif thinking_budget and state.reasoning_started_at is not None:
-                                cut.reschedule(loop.time() + thinking_budget)  # counted from the first reasoning
-                                thinking_budget = 0.0
-                        for item in items:
+            events = contextlib.aclosing(self.backend.stream(request))
+            async with events as stream, self._cut_scope(watching) as cut, asyncio.timeout(budget) as deadline:
+                async for event in stream:
+                    kind = type(event)
+                    if kind is ContentText:
+                        split = splitter.content(event.text)
+                    elif kind is ReasoningText:
+                        split = splitter.reasoning(event.text)
+                    elif kind is Finished:
+                        for item in self._last_words(splitter, reader, tracker):
                             yield item
-                        if watching and self._stop_why is not None:  # "Answer now" came between tokens
-                            self._thinking_cut = True
-                            return
-                        budget = self.settings.read_timeout
-                        # A new timer per token was the run loop's largest cost (bench/, measurement 1):
-                        # keep the deadline between budget and budget + 1 % from now, and move it only
-                        # when it leaves that window (about once per 1 % of the budget).
-                        now = loop.time()
-                        when = deadline.when()
-                        if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
-                            deadline.reschedule(now + budget * STALL_SLACK)
-                        if self._read_gate is not None:
-                            await self._read_gate.wait()  # inside the cut and stall scopes: they still apply
+                        finished = True
+                        for item in self._end_of_stream(event, reader, wordless=not (thinking or spoke)):
+                            yield item
+                        return
+                    else:
+                        for item in self._aside(event):
+                            yield item
+                        continue
+                    items = self._judged(split, reader, tracker)
+                    spoke = spoke or bool(split)
+                    if watching:
+                        watching, thinking_budget = self._rearm_cut(cut, thinking_budget)
+                    for item in items:
+                        yield item
+                    if watching and self._answer_now_came():
+                        return
+                    budget = self.settings.read_timeout
+                    self._keep_deadline(deadline, budget, loop.time())
+                    if self._read_gate is not None:
+                        await self._read_gate.wait()  # inside the cut and stall scopes: they still apply
         except (BackendError, TimeoutError) as error:
             finished = True  # cut short: every word that came is shown, a verdict-like line too
-            for item in self._kept(splitter, reader):
-                state.apply(item)
+            for item in self._shown_as_kept(splitter, reader):
                 yield item
-            if isinstance(error, TimeoutError):
-                if cut is not None and cut.expired():  # "Answer now", or the thinking budget ran out
-                    self._thinking_cut = True
-                    return
+            if not isinstance(error, TimeoutError):
+                raise
+            if cut is None or not cut.expired():  # neither "Answer now" nor the thinking budget: silence
                 raise BackendError(self._silence_message(budget), kind="timeout") from None
-            raise
+            self._thinking_cut = True
         finally:
             if not finished:  # stopped: nothing more can be shown, but the state keeps every word
-                for item in self._kept(splitter, reader):
-                    state.apply(item)
+                self._keep_every_word(splitter, reader)
+
+    def _may_cut_short(self, thinking: bool) -> tuple[bool, float]:
+        """Whether "Answer now" and the thinking budget may cut this stream short, and the budget:
+        only the reasoning of a live run (a recording cannot be continued: a replay plays as it was)."""
+        watching = thinking and self.backend.live
+        return watching, self.settings.thinking_budget if watching else 0.0
+
+    def _answer_now_came(self) -> bool:
+        """Whether "Answer now" came between tokens, which ends the stream here for the continuation."""
+        if self._stop_why is None:
+            return False
+        self._thinking_cut = True
+        return True
+
+    def _shown_as_kept(self, splitter: ReasoningSplitter, reader: VerdictReader) -> Iterator[RunEvent]:
+        """What the splitter and the verdict reader still hold when the stream is cut short, each
+        applied to the state as it is handed on."""
+        for item in self._kept(splitter, reader):
+            self.state.apply(item)
+            yield item
+
+    def _keep_every_word(self, splitter: ReasoningSplitter, reader: VerdictReader) -> None:
+        """A stream stopped early can show nothing more, but the state keeps every word that came."""
+        for item in self._kept(splitter, reader):
+            self.state.apply(item)
+
+    def _aside(self, event: StreamEvent) -> list[RunEvent]:
+        """A stream event that is no text: token counts are kept for the stats, a notice is kept
+        and shown; anything else a backend may send is no concern of the run."""
+        kind = type(event)
+        if kind is Usage:
+            self.state.usage = event
+        elif kind is Notice:
+            self.state.notices.append(event.message)
+            return [event]
+        return []
+
+    def _last_words(
+        self, splitter: ReasoningSplitter, reader: VerdictReader, tracker: FocusTracker
+    ) -> Iterator[RunEvent]:
+        """At the end of the stream, what the splitter and the verdict reader still hold, applied
+        to the state as it is shown (lazily: a consumer that leaves midway leaves the rest unapplied)."""
+        yield from self._judged(splitter.finish(), reader, tracker)
+        rest = reader.finish()
+        if rest:
+            self.state.apply(Answer(rest))
+            yield Answer(rest)
+
+    def _end_of_stream(self, event: Finished, reader: VerdictReader, *, wordless: bool) -> Iterator[RunEvent]:
+        """The server ended the stream: a continuation that brought not a word (``wordless``) is an
+        error, a stopped answer is judged on the steps (its verdict line), and the run ends as the server said."""
+        state = self.state
+        if wordless:
+            state.finish("error", Message("answer_now_no_answer", url=self.backend.url))
+        if event.reason == "stop" and state.steps:
+            state.verdict = reader.verdict(state.steps)
+            yield Judged(state.verdict)
+        state.finish(event.reason)
+
+    def _rearm_cut(self, cut: asyncio.Timeout, thinking_budget: float) -> tuple[bool, float]:
+        """Whether "Answer now" still watches the stream, and the thinking budget not yet armed:
+        once the answer began there is nothing to cut short; the budget counts from the first reasoning."""
+        state = self.state
+        if state.answer_started_at is not None:
+            cut.reschedule(None)
+            return False, thinking_budget
+        if thinking_budget and state.reasoning_started_at is not None:
+            cut.reschedule(asyncio.get_running_loop().time() + thinking_budget)
+            return True, 0.0
+        return True, thinking_budget
+
+    @staticmethod
+    def _keep_deadline(deadline: asyncio.Timeout, budget: float, now: float) -> None:
+        """A new timer per token was the run loop's largest cost (bench/, measurement 1): keep the
+        deadline between budget and budget + 1 % from now, and move it only when it leaves that
+        window (about once per 1 % of the budget)."""
+        when = deadline.when()
+        if when is None or not now + budget <= when <= now + budget * STALL_SLACK:
+            deadline.reschedule(now + budget * STALL_SLACK)
 
     @staticmethod
     def _kept(splitter: ReasoningSplitter, reader: VerdictReader) -> list:
@@ -439,12 +511,8 @@ async def live_snapshots(
     stopped, so the model server does not go on generating for nobody.
     """
     changed = asyncio.Event()
-    reading = run._read_gate = asyncio.Event()
+    reading = run.gate_reads()
     away_since: float | None = None
-
-    async def drain() -> None:
-        async for _ in run.events():
-            changed.set()
 
     async def stop_when_abandoned() -> None:
         while not task.done():
@@ -454,17 +522,13 @@ async def live_snapshots(
                 return
 
     fixed = interval if interval is not None else run.settings.fixed_update_interval
-    task = run._task = asyncio.create_task(drain())
+    task = run.start_draining(changed)
     watchdog = asyncio.create_task(stop_when_abandoned())
     LIVE_RUNS.started()
     try:
         last_update = float("-inf")
         while not task.done():
-            pause = fixed or update_interval(LIVE_RUNS.count)
-            await asyncio.wait({task}, timeout=pause * (1 - READ_AHEAD))
-            reading.set()  # what came meanwhile is one read, handled in time for the update
-            await asyncio.wait({task}, timeout=pause * READ_AHEAD)
-            reading.clear()
+            await _read_before_update(task, reading, fixed or update_interval(LIVE_RUNS.count))
             now = time.monotonic()
             # Send an update when text arrived, and once a second anyway so the clock moves.
             if not task.done() and (changed.is_set() or now - last_update >= 1.0):
@@ -479,8 +543,23 @@ async def live_snapshots(
     finally:
         LIVE_RUNS.ended()
         watchdog.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await _cancel_and_wait(task)
         run.state.finish("cancelled")
+
+
+async def _read_before_update(task: asyncio.Task, reading: asyncio.Event, pause: float) -> None:
+    """Waits out one pause between updates (or the run's end), the stream left unread for most
+    of it: what came meanwhile is then one read, handled in time for the update."""
+    await asyncio.wait({task}, timeout=pause * (1 - READ_AHEAD))
+    reading.set()
+    await asyncio.wait({task}, timeout=pause * READ_AHEAD)
+    reading.clear()
+
+
+async def _cancel_and_wait(task: asyncio.Task) -> None:
+    """A drain still running when the consumer left is cancelled, and waited for: its cancellation
+    is what closes the backend stream, so the server sees the hang-up before this returns."""
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
