@@ -165,11 +165,6 @@ def long_functions() -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nine functions over 60 lines (backends, engine/run.py, cli.py, ui/) are being split; "
-    "strict, so this marker must go when the last one is",
-)
 def test_no_function_is_longer_than_a_screen():
     assert long_functions() == []
 
