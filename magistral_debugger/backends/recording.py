@@ -88,6 +88,8 @@ class RecordedEvent:
 
 @dataclass(frozen=True)
 class RecordingEnd:
+    """How the recorded run ended, so a replay ends the same way (an error replays as that error)."""
+
     t: float
     outcome: Outcome
     message: str | None = None
@@ -96,6 +98,8 @@ class RecordingEnd:
 
 @dataclass(frozen=True)
 class Recording:
+    """A whole recording as read back: enough to replay the run and to say what was recorded, where and when."""
+
     path: Path
     version: int
     recorded_at: datetime

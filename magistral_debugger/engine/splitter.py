@@ -87,28 +87,23 @@ class ReasoningSplitter:
         self._answer_emitted = False
 
     def _emit(self, text: str, out: list[SplitEvent]) -> None:
-        if not text:
-            return
         if self._inline_reasoning:
             self._emit_reasoning(text, out)
             return
         if not self._answer_started:
             text = text.lstrip()
-            if not text:
-                return
-            self._answer_started = True
-        self._answer_emitted = True
-        out.append(Answer(text))
+            self._answer_started = bool(text)
+        if text:
+            self._answer_emitted = True
+            out.append(Answer(text))
 
     def _emit_reasoning(self, text: str, out: list[SplitEvent]) -> None:
-        if not text:
-            return
+        # A pane starts at its first visible character: the blank lines a model puts after a tag are not shown.
         if not self._reasoning_started:
             text = text.lstrip()
-            if not text:
-                return
-            self._reasoning_started = True
-        out.append(Reasoning(text))
+            self._reasoning_started = bool(text)
+        if text:
+            out.append(Reasoning(text))
 
 
 def _partial_tag_start(tail: str) -> int | None:

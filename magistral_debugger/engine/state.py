@@ -63,18 +63,12 @@ class RunState:
     def apply(self, event: SplitEvent) -> None:
         if type(event) is Answer:
             if self.answer_started_at is None:
-                now = self.clock()
-                self.answer_started_at = now
-                if self.first_token_at is None:
-                    self.first_token_at = now
+                self.answer_started_at = self._first_token_now()
             self._answer_parts.append(event.text)
             self.answer_chunks += 1
         elif type(event) is Reasoning:
             if self.reasoning_started_at is None:
-                now = self.clock()
-                self.reasoning_started_at = now
-                if self.first_token_at is None:
-                    self.first_token_at = now
+                self.reasoning_started_at = self._first_token_now()
             self._reasoning_parts.append(event.text)
             self.reasoning_chunks += 1
         elif type(event) is AnswerWasReasoning:
@@ -86,6 +80,13 @@ class RunState:
             if self.reasoning_started_at is None:
                 self.reasoning_started_at = self.answer_started_at
             self.answer_started_at = None
+
+    def _first_token_now(self) -> float:
+        """Now, which is also the first token's time if neither pane had one yet."""
+        now = self.clock()
+        if self.first_token_at is None:
+            self.first_token_at = now
+        return now
 
     def stop_thinking(self) -> None:
         """The reasoning part is over, cut short: its token counts are kept, and the

@@ -36,6 +36,8 @@ EXPORT_VERSION = 1
 
 @dataclass(frozen=True)
 class RunStats:
+    """A run's timings and token counts as plain numbers, so a file says them without a RunState."""
+
     time_to_first_token_s: float | None = None
     thinking_s: float | None = None
     total_s: float | None = None
