@@ -3,7 +3,7 @@
 ``build_app(settings)`` makes the Blocks without launching (tests use it);
 ``launch(settings)`` serves it with the queue, auth and share link the settings ask for.
 The page's parts: ``handlers`` (what each event does), ``layout`` (components and wiring),
-``theme`` (looks and the browser-side JavaScript).
+``theme`` (looks, and the stylesheets and scripts in ``static/``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..backends import Health, check_health, make_backend
 from ..settings import Settings
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
-from .theme import CSS, PAGE_JS, THEME
+from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
 __all__ = ["build_app", "launch"]
@@ -76,7 +76,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         ssr_mode=False,
         theme=THEME,
         i18n=WORDS,
-        css=CSS,
+        css_paths=CSS_PATHS,
         js=PAGE_JS,
         footer_links=["api"],
         # Gradio keeps ~60 KB per browser session until this many exist: bound it.

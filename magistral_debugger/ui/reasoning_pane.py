@@ -9,8 +9,8 @@ which may span blank lines: those stay in the tail until they close.
 
 ``ParagraphCutter`` and ``ReasoningPane`` are pure (no Gradio) and incremental: an update
 costs O(new text) to cut and O(one shelf) to send. ``build_reasoning_pane`` makes the
-components; the page's CSS and its script, which keeps the newest line in view, are the
-two strings at the end.
+components; the page's CSS and its script, which keeps the newest line in view, are
+``static/reasoning_pane.css`` and ``static/reasoning_pane.js``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .assets import static_path, static_text
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -261,7 +263,7 @@ class PaneComponents:
 
 def build_reasoning_pane(latest_label: str = "↓ latest", raw_label: str = "raw") -> PaneComponents:
     """The pane's components, created in the ``gr.Blocks`` being built. The page needs
-    ``REASONING_PANE_CSS`` and ``REASONING_PANE_JS`` (``launch(css=…, js=…)``).
+    ``REASONING_PANE_CSS_PATH`` and ``REASONING_PANE_JS`` (``launch(css_paths=…, js=…)``).
 
     An event streaming into the pane should pass ``postprocess=False`` (see
     :class:`ReasoningPane`) and ``show_progress_on=[one component]``: without it every
@@ -283,109 +285,6 @@ def build_reasoning_pane(latest_label: str = "↓ latest", raw_label: str = "raw
     return PaneComponents(outputs=outputs, raw=raw, latest=latest)
 
 
-REASONING_PANE_CSS = """
-#reasoning-pane { position: relative; gap: var(--spacing-sm); }
-#reasoning-raw { align-self: flex-end; width: auto; padding: 0; margin: 0 0 0 auto !important; }
-#reasoning-scroll {
-  display: block !important; height: var(--reasoning-pane-height, min(60vh, 34rem));
-  overflow-y: auto; overscroll-behavior: contain; contain: strict;
-  border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg);
-  padding: 0 var(--spacing-lg) var(--spacing-lg);
-}
-#reasoning-content { gap: 0 !important; }
-/* A shelf out of view costs no style, layout or paint: what keeps 150,000 characters
-   (80,000 elements of rendered math) smooth. */
-#reasoning-content > .reasoning-shelf {
-  content-visibility: auto; contain-intrinsic-size: auto 40rem;
-  padding: 0 !important; margin: 0 !important; overflow: visible !important;
-}
-#reasoning-content .prose { font-size: var(--reasoning-size, 0.95rem) !important; opacity: var(--reasoning-opacity, 0.85); }
-#reasoning-content .prose > .md > :first-child { margin-top: var(--spacing-xxl); }
-#reasoning-content .katex-display { margin: 0.6em 0 !important; }
-#reasoning-content pre, #reasoning-content pre code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
-#reasoning-latest {
-  display: none; position: absolute; bottom: var(--spacing-xl); left: 50%; transform: translateX(-50%);
-  z-index: 2; width: auto; border-radius: 999px; padding: var(--spacing-sm) var(--spacing-xl);
-  font-weight: 600; box-shadow: var(--shadow-drop-lg);
-}
-#reasoning-pane.paused #reasoning-latest { display: inline-flex; }
-"""
-
-# Follows the stream: the newest line stays in view until the person scrolls up (wheel,
-# touch, keys or the scroll bar), which pauses following and shows "↓ latest"; scrolling
-# back down to the bottom or clicking it resumes. Pausing is read from the person's own
-# input, never from positions, so an update landing mid-scroll cannot pull the pane back
-# down; resuming from a position needs a move downwards, as the first frames of a scroll
-# up still sit near the bottom.
-REASONING_PANE_JS = """
-() => {
-  const SLACK = 48;  // px from the bottom that still count as the bottom
-  function attach(pane) {
-    const scroller = pane.querySelector("#reasoning-scroll");
-    const content = pane.querySelector("#reasoning-content");
-    const latest = pane.querySelector("#reasoning-latest");
-    if (!scroller || !content || !latest) return null;
-    scroller.dataset.follows = "yes";
-    scroller.tabIndex = 0;  // a scrolling region must be reachable by keyboard
-    let following = true, dragging = false, touchY = null, lastTop = 0;
-    // Whether scrolling down by ``by`` px reaches the bottom (0: whether it is there now).
-    const reaches = (by = 0) => scroller.scrollTop + scroller.clientHeight + by >= scroller.scrollHeight - SLACK;
-    const show = () => pane.classList.toggle("paused", !following);
-    const stick = () => {
-      if (!following || dragging) return;
-      scroller.scrollTop = scroller.scrollHeight;
-      lastTop = scroller.scrollTop;
-    };
-    const pause = () => { if (following && scroller.scrollTop > 0) { following = false; show(); } };
-    const resume = () => { following = true; show(); stick(); };
-    // A gesture down that aims past the bottom resumes at once: its smooth scroll would
-    // end short of a bottom that keeps moving.
-    const aimsDown = (by) => { if (!following && reaches(by)) resume(); };
-    const resized = () => {
-      if (scroller.scrollHeight - scroller.clientHeight <= SLACK && !following) resume();  // all in view again
-      stick();
-    };
-    new ResizeObserver(resized).observe(content);
-    new ResizeObserver(resized).observe(scroller);
-    scroller.addEventListener("wheel", (e) => { if (e.deltaY < 0) pause(); else aimsDown(e.deltaY); }, { passive: true });
-    scroller.addEventListener("touchstart", (e) => { touchY = e.touches[0].clientY; }, { passive: true });
-    scroller.addEventListener("touchmove", (e) => {
-      if (touchY !== null && e.touches[0].clientY > touchY + 4) pause();
-    }, { passive: true });
-    scroller.addEventListener("keydown", (e) => {
-      const page = scroller.clientHeight;
-      if (["ArrowUp", "PageUp", "Home"].includes(e.key) || (e.key === " " && e.shiftKey)) pause();
-      else aimsDown({ ArrowDown: 40, PageDown: page, " ": page, End: Infinity }[e.key] ?? -Infinity);
-    });
-    scroller.addEventListener("pointerdown", (e) => { if (e.target === scroller) dragging = true; });  // the scroll bar
-    window.addEventListener("pointerup", () => {
-      if (!dragging) return;
-      dragging = false;
-      if (reaches()) resume(); else pause();
-    });
-    // A scroll nobody asked for (the page clamping a pane whose content shrank) must not
-    // pause: only the person's own input does (or a drag of the scroll bar).
-    scroller.addEventListener("scroll", () => {
-      const movedDown = scroller.scrollTop > lastTop;
-      lastTop = scroller.scrollTop;
-      if (reaches()) { if (!following && movedDown) resume(); }
-      else if (dragging) pause();
-      else stick();
-    }, { passive: true });
-    latest.addEventListener("click", resume);
-    show();
-    stick();
-    return scroller;
-  }
-  // Gradio may mount the pane late, or again (a re-render): look whenever the page changes,
-  // which costs a check of one element while the pane is there.
-  let attached = null;
-  const find = () => {
-    if (attached && attached.isConnected) return;
-    const pane = document.getElementById("reasoning-pane");
-    attached = pane && attach(pane);
-  };
-  new MutationObserver(find).observe(document.body, { childList: true, subtree: true });
-  find();
-}
-"""
+# Its look and its script, which follows the stream, live in static/ (see there).
+REASONING_PANE_CSS_PATH = static_path("reasoning_pane.css")
+REASONING_PANE_JS = static_text("reasoning_pane.js")

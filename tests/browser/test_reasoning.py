@@ -19,7 +19,7 @@ import pytest
 from magistral_debugger.engine.run import DebugRun, live_snapshots
 from magistral_debugger.settings import Settings
 from magistral_debugger.ui.reasoning_pane import (
-    REASONING_PANE_CSS,
+    REASONING_PANE_CSS_PATH,
     REASONING_PANE_JS,
     ReasoningPane,
     build_reasoning_pane,
@@ -98,7 +98,7 @@ class PaneApp:
             prevent_thread_lock=True,
             ssr_mode=False,
             quiet=True,
-            css=REASONING_PANE_CSS,
+            css_paths=[REASONING_PANE_CSS_PATH],
             js=REASONING_PANE_JS,
         )
         return f"http://127.0.0.1:{port}/"

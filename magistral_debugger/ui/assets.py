@@ -1,0 +1,21 @@
+"""The page's stylesheets and scripts: real files in ``static/``, shipped as package data
+(pyproject.toml), found with :mod:`importlib.resources` wherever the package is installed."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def static_path(name: str) -> Path:
+    """A file in ``static/`` as a path on disk, for Gradio to open (``launch(css_paths=…)``).
+    The package is installed unpacked (a source tree or a wheel), so it has one."""
+    path = resources.files(__package__).joinpath("static", name)
+    if not isinstance(path, Path):
+        raise RuntimeError(f"magistral_debugger.ui is not on disk (found {path!r}): Gradio needs a file to open")
+    return path
+
+
+def static_text(name: str) -> str:
+    """A file in ``static/``, as text."""
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
