@@ -164,6 +164,8 @@ def test_the_installed_command_serves_the_page(installed):
     # The examples gallery, read from the wheel's prompts/examples/ (an empty one would not fail to start).
     first = min((REPO / "prompts" / "examples").glob("*.toml"))
     assert tomllib.loads(first.read_text(encoding="utf-8"))["title"].strip() in page.text
+    # The page's own looks and script, read from the wheel's ui/static/ (a page without them still starts).
+    assert "--answer-size" in page.text and "focusStep:" in page.text
     assert "Traceback" not in log.read_text(encoding="utf-8")
 
 
