@@ -413,6 +413,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(reply)
         except _HungUp:
             if not owner._stopping.is_set():
+                owner._record(owner.wire, ("hangup", b""))
                 owner._record(owner.hangups, time.monotonic())
             self.close_connection = True
 
@@ -447,6 +448,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._close(False)
 
     def _write(self, data: bytes) -> None:
+        self.server.owner._record(self.server.owner.wire, ("write", data))
         if self.server.owner._stopping.is_set() or _peer_gone(self.connection):
             raise _HungUp
         try:
@@ -516,6 +518,9 @@ class ModelServer:
         self.openai_root = openai_root or openai_model
         self.requests: list[Received] = []
         self.hangups: list[float] = []
+        # In order: each write the server set out to make (before it looks for a hang-up), and
+        # each hang-up it saw, so a test can tell whether a hang-up was seen before the next write.
+        self.wire: list[tuple[str, bytes]] = []
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._open: set[socket.socket] = set()
