@@ -44,7 +44,16 @@ class Close:
     reset: bool = False
 
 
-Step = bytes | Sleep | Close
+@dataclass(frozen=True, eq=False)
+class Hold:
+    """Write nothing more until the test sets ``until`` (at most ``timeout`` s, so a client
+    that never reads on does not hang the test): a pause ended by order, not by time."""
+
+    until: threading.Event
+    timeout: float = 10.0
+
+
+Step = bytes | Sleep | Close | Hold
 
 
 @dataclass
@@ -437,6 +446,8 @@ class _Handler(BaseHTTPRequestHandler):
         for step in steps:
             if isinstance(step, Sleep):
                 self._sleep(step.seconds)
+            elif isinstance(step, Hold):
+                self._hold(step)
             elif isinstance(step, Close):
                 self._close(step.reset)
                 return
@@ -464,6 +475,12 @@ class _Handler(BaseHTTPRequestHandler):
             if (left := end - time.monotonic()) <= 0:
                 return
             time.sleep(min(POLL, left))
+
+    def _hold(self, hold: Hold) -> None:
+        end = time.monotonic() + hold.timeout
+        while not hold.until.wait(POLL) and time.monotonic() < end:
+            if self.server.owner._stopping.is_set() or _peer_gone(self.connection):
+                raise _HungUp
 
     def _close(self, reset: bool) -> None:
         self.close_connection = True

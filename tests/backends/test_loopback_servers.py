@@ -6,13 +6,13 @@ import http.client
 import json
 import socket
 import threading
-import time
 
 import pytest
 import requests
 
 from tests.loopback import (
     Close,
+    Hold,
     ModelServer,
     Reply,
     Sleep,
@@ -30,21 +30,26 @@ def sse_payloads(raw: bytes) -> list[str]:
 
 
 def test_ollama_stream_arrives_line_by_line_and_parses():
+    """Streamed, not buffered into one read: the first lines reach the client while the server
+    holds back the rest, and the done line is written only after the client has them."""
     lines = ollama_chat_lines(["Let me ", "think."], ["x = ", "2"], done_reason="length")
+    go_on = threading.Event()
     with ModelServer() as srv:
-        srv.route("POST", "/api/chat", Reply(body=paced(lines, 0.05)))
-        arrivals, parsed = [], []
+        srv.route("POST", "/api/chat", Reply(body=[*lines[:2], Hold(go_on), *lines[2:]]))
+        parsed, written_when_two_arrived = [], None
         with requests.post(srv.url + "/api/chat", json={"model": "magistral"}, stream=True) as r:
             assert r.headers["content-type"] == "application/x-ndjson"
             for line in r.iter_lines():
-                arrivals.append(time.monotonic())
                 parsed.append(json.loads(line))
+                if len(parsed) == 2:
+                    written_when_two_arrived = b"".join(data for _, data in srv.wire)
+                    go_on.set()
         assert srv.hangups == []  # a fully read reply is not a hang-up
+    assert lines[1] in written_when_two_arrived and lines[2] not in written_when_two_arrived
     assert "".join(p["message"].get("thinking", "") for p in parsed) == "Let me think."
     assert "".join(p["message"]["content"] for p in parsed) == "x = 2"
     assert [p["done"] for p in parsed] == [False] * 4 + [True]
     assert parsed[-1]["done_reason"] == "length" and parsed[-1]["eval_count"] == 4
-    assert arrivals[-1] - arrivals[0] >= 0.15  # streamed, not buffered into one read
 
 
 def test_ollama_error_line_replaces_the_done_line():
