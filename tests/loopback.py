@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ NDJSON, SSE, JSON = "application/x-ndjson", "text/event-stream", "application/js
 DEFAULT_THINKING = ["Let me check ", "the cancellation ", "step."]
 DEFAULT_ANSWER = ["Cancelling x ", "− y ", "divides by zero."]  # U+2212: multi-byte on the wire
 POLL = 0.01  # hang-up detection granularity while sleeping
+WIRE_EVENTS, WIRE_BYTES = 4096, 1024  # what ModelServer.wire keeps
 
 
 @dataclass(frozen=True)
@@ -459,7 +461,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._close(False)
 
     def _write(self, data: bytes) -> None:
-        self.server.owner._record(self.server.owner.wire, ("write", data))
+        self.server.owner._record(self.server.owner.wire, ("write", data[:WIRE_BYTES]))
         if self.server.owner._stopping.is_set() or _peer_gone(self.connection):
             raise _HungUp
         try:
@@ -535,9 +537,10 @@ class ModelServer:
         self.openai_root = openai_root or openai_model
         self.requests: list[Received] = []
         self.hangups: list[float] = []
-        # In order: each write the server set out to make (before it looks for a hang-up), and
-        # each hang-up it saw, so a test can tell whether a hang-up was seen before the next write.
-        self.wire: list[tuple[str, bytes]] = []
+        # In order: each write the server set out to make (before it looks for a hang-up; its
+        # first WIRE_BYTES bytes), and each hang-up it saw, so a test can tell whether a hang-up
+        # was seen before the next write. The latest WIRE_EVENTS only: a soak runs for hours.
+        self.wire: deque[tuple[str, bytes]] = deque(maxlen=WIRE_EVENTS)
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._open: set[socket.socket] = set()
