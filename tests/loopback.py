@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ NDJSON, SSE, JSON = "application/x-ndjson", "text/event-stream", "application/js
 DEFAULT_THINKING = ["Let me check ", "the cancellation ", "step."]
 DEFAULT_ANSWER = ["Cancelling x ", "− y ", "divides by zero."]  # U+2212: multi-byte on the wire
 POLL = 0.01  # hang-up detection granularity while sleeping
+WIRE_EVENTS, WIRE_BYTES = 4096, 1024  # what ModelServer.wire keeps
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,16 @@ class Close:
     reset: bool = False
 
 
-Step = bytes | Sleep | Close
+@dataclass(frozen=True, eq=False)
+class Hold:
+    """Write nothing more until the test sets ``until`` (at most ``timeout`` s, so a client
+    that never reads on does not hang the test): a pause ended by order, not by time."""
+
+    until: threading.Event
+    timeout: float = 10.0
+
+
+Step = bytes | Sleep | Close | Hold
 
 
 @dataclass
@@ -413,6 +424,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(reply)
         except _HungUp:
             if not owner._stopping.is_set():
+                owner._record(owner.wire, ("hangup", b""))
                 owner._record(owner.hangups, time.monotonic())
             self.close_connection = True
 
@@ -436,6 +448,8 @@ class _Handler(BaseHTTPRequestHandler):
         for step in steps:
             if isinstance(step, Sleep):
                 self._sleep(step.seconds)
+            elif isinstance(step, Hold):
+                self._hold(step)
             elif isinstance(step, Close):
                 self._close(step.reset)
                 return
@@ -447,6 +461,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._close(False)
 
     def _write(self, data: bytes) -> None:
+        self.server.owner._record(self.server.owner.wire, ("write", data[:WIRE_BYTES]))
         if self.server.owner._stopping.is_set() or _peer_gone(self.connection):
             raise _HungUp
         try:
@@ -462,6 +477,12 @@ class _Handler(BaseHTTPRequestHandler):
             if (left := end - time.monotonic()) <= 0:
                 return
             time.sleep(min(POLL, left))
+
+    def _hold(self, hold: Hold) -> None:
+        end = time.monotonic() + hold.timeout
+        while not hold.until.wait(POLL) and time.monotonic() < end:
+            if self.server.owner._stopping.is_set() or _peer_gone(self.connection):
+                raise _HungUp
 
     def _close(self, reset: bool) -> None:
         self.close_connection = True
@@ -516,6 +537,10 @@ class ModelServer:
         self.openai_root = openai_root or openai_model
         self.requests: list[Received] = []
         self.hangups: list[float] = []
+        # In order: each write the server set out to make (before it looks for a hang-up; its
+        # first WIRE_BYTES bytes), and each hang-up it saw, so a test can tell whether a hang-up
+        # was seen before the next write. The latest WIRE_EVENTS only: a soak runs for hours.
+        self.wire: deque[tuple[str, bytes]] = deque(maxlen=WIRE_EVENTS)
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._open: set[socket.socket] = set()

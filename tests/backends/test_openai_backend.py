@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from magistral_debugger.engine.context_fit import PROMPT_TOKEN_ALLOWANCE
 from magistral_debugger.events import Notice
-from magistral_debugger.prompting.messages import user_message_text
+from magistral_debugger.prompting.messages import estimate_tokens, user_message_text
 from magistral_debugger.settings import Settings
 from tests.loopback import Close, ModelServer, Reply, dead_url, openai_error, openai_sse_events, sse_error
 from tests.runs import FLAWED, cut_bytes, run_to_end, settings_for
@@ -64,13 +65,18 @@ def test_default_model_is_the_first_one_the_server_lists(srv):
 
 
 def test_max_tokens_is_lowered_to_fit_the_servers_context_with_a_notice():
-    """Asking for more than max_model_len would get a 400; fit it and say so instead."""
+    """Asking for more than max_model_len would get a 400; fit it and say so instead. What
+    is sent must leave room for the prompt: the prompt (as the app sizes it) plus max tokens
+    fit the server's context, and the request is not cut to a fraction of what fits."""
     with ModelServer(openai_model=MODEL, max_model_len=8192) as server:
         events, state = run_to_end(openai_settings(server, max_tokens=40960))
-        sent = server.wait_for_request(CHAT).json["max_tokens"]
-    assert 0 < sent < 8192
+        body = server.wait_for_request(CHAT).json
+    sent, prompt = body["max_tokens"], estimate_tokens(body["messages"])
+    assert prompt > PROMPT_TOKEN_ALLOWANCE  # so a fit that forgot the prompt would overflow
+    assert prompt + sent <= 8192, (prompt, sent)
+    assert sent >= 8192 - prompt - 2 * PROMPT_TOKEN_ALLOWANCE, (prompt, sent)
     notices = [e.message for e in events if isinstance(e, Notice)]
-    assert len(notices) == 1 and "40,960" in notices[0] and "8,192" in notices[0]
+    assert len(notices) == 1 and "40,960" in notices[0] and "8,192" in notices[0] and f"{sent:,}" in notices[0]
     assert state.notices == notices and state.ok
 
 

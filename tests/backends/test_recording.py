@@ -2,15 +2,14 @@
 the same reasoning, answer and ending, at the recorded pace (or ×2, ×4, instantly);
 Stop ends a replay; a damaged file gets a message naming the file and the line.
 
-Timing is checked as ratios measured side by side (replay time over recorded time),
-never against fixed wall-clock limits.
+A replay's pacing is checked on a virtual clock (tests/virtual_clock.py): each event must
+come exactly when the recording says, divided by the speed; no wall-clock time is measured.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +37,7 @@ from tests.loopback import (
     paced,
 )
 from tests.runs import FLAWED, settings_for
+from tests.virtual_clock import run_on_virtual_clock
 
 THINKING = ["Step 5 divides ", "by x − y, ", "which is 0 ", "since x = y."]
 ANSWER = ["**Step 5** divides ", "by zero: ", "x − y = 0, ", "so 2 = 1 does not follow."]
@@ -74,12 +74,17 @@ def text_events(events: list) -> list:
     return [e for e in events if isinstance(e, (Reasoning, Answer, AnswerWasReasoning))]
 
 
-async def timed_stream(backend: ReplayBackend) -> tuple[list[float], float]:
-    """When each event of a replay arrives, in seconds since the stream was opened."""
-    request = backend.recording().request
-    start = time.monotonic()
-    arrivals = [time.monotonic() - start async for _ in backend.stream(request)]
-    return arrivals, time.monotonic() - start
+def timed_stream(backend: ReplayBackend) -> list[float]:
+    """When each event of a replay arrives, in seconds since the stream was opened, on a
+    virtual clock: the times the replay waited for, not how long the machine took."""
+    request = backend.recording().request  # read here: the stream then waits on nothing but its clock
+
+    async def go() -> list[float]:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        return [loop.time() - start async for _ in backend.stream(request)]
+
+    return run_on_virtual_clock(go())
 
 
 def lines_of(path: Path) -> list[dict]:
@@ -196,28 +201,22 @@ def test_a_replay_plays_the_recorded_model_and_text_whatever_the_settings_say(sr
 
 
 def test_a_replay_keeps_the_recorded_pace(srv, tmp_path):
+    """Each event comes when it came in the recorded run, counted from the start (so late
+    wake-ups do not add up), not all at once nor spaced from the previous one."""
     _, _, path = record(srv, tmp_path)
     recorded = [item.t for item in read_recording(path).events]
-    arrivals, _ = asyncio.run(timed_stream(ReplayBackend(path, 1)))
+    assert recorded[-1] >= PACE * (len(THINKING) + len(ANSWER) - 1)  # a paced recording, not one instant
 
-    assert len(arrivals) == len(recorded)
-    ratio = arrivals[-1] / recorded[-1]
-    assert 0.9 <= ratio <= 1.6, (arrivals, recorded)
-    # the pieces keep their spacing, not just the total: halfway through the recording is halfway through the replay
-    middle = len(recorded) // 2
-    assert abs(arrivals[middle] / arrivals[-1] - recorded[middle] / recorded[-1]) < 0.2
+    assert timed_stream(ReplayBackend(path, 1)) == pytest.approx(recorded, abs=1e-6)
 
 
-def test_faster_replays_take_a_half_a_quarter_and_almost_none_of_the_time(srv, tmp_path):
+def test_faster_replays_take_a_half_a_quarter_and_none_of_the_time(srv, tmp_path):
     _, _, path = record(srv, tmp_path)
+    recorded = [item.t for item in read_recording(path).events]
 
-    async def durations() -> dict:
-        return {speed: (await timed_stream(ReplayBackend(path, speed)))[1] for speed in (1, 2, 4, None)}
-
-    took = asyncio.run(durations())
-    assert 0.35 <= took[2] / took[1] <= 0.7, took
-    assert 0.15 <= took[4] / took[1] <= 0.45, took
-    assert took[None] / took[1] < 0.1, took
+    for speed in (2, 4):
+        assert timed_stream(ReplayBackend(path, speed)) == pytest.approx([t / speed for t in recorded], abs=1e-6)
+    assert timed_stream(ReplayBackend(path, None)) == [0.0] * len(recorded)
 
 
 def test_replay_speed_comes_from_the_settings(tmp_path, monkeypatch):
@@ -318,21 +317,23 @@ def test_stop_during_a_replay_ends_it_at_once_as_the_ui_stops_a_run(tmp_path):
     path = long_recording(tmp_path / "long.jsonl")
 
     async def go() -> tuple[DebugRun, float]:
+        loop = asyncio.get_running_loop()
         run = DebugRun(replay_settings(path), "")
         snapshots = live_snapshots(run, interval=0.02)
         async for state in snapshots:
             if state.reasoning:
                 break
-        stopped = time.monotonic()
+        stopped = loop.time()
         run.cancel()  # what the Stop button does
         await snapshots.aclose()
-        return run, time.monotonic() - stopped
+        return run, loop.time() - stopped
 
-    run, took = asyncio.run(asyncio.wait_for(go(), 10))  # a replay that ignored Stop would take 30 s
+    # On a virtual clock: what is measured is how long the replay waited once stopped, not the machine.
+    run, waited = run_on_virtual_clock(go())
     assert run.state.finish_reason == "cancelled"
     assert run.state.outcome() == "Stopped by you."
     assert run.state.reasoning.startswith("Step 5") and run.state.answer == ""
-    assert took < 5
+    assert waited < 1, f"Stop waited {waited} s of the recording's 30 s silence"
 
 
 def test_closing_a_replay_stream_closes_it(tmp_path):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from magistral_debugger.engine.pacing import FASTEST, LIVE_RUNS, SLOWEST, update_interval
-from magistral_debugger.engine.run import READ_AHEAD, DebugRun, live_snapshots
+from magistral_debugger.engine.run import DebugRun, live_snapshots
 from magistral_debugger.ui.handlers import DebuggerPage, LiveRun
 from tests.loopback import ModelServer, Reply, ollama_chat_lines, paced
 from tests.runs import FLAWED, settings_for
@@ -67,37 +66,42 @@ def test_the_page_sends_the_reasoning_header_only_when_its_words_or_fold_change(
 
 def test_between_updates_the_stream_waits_in_the_socket_and_is_read_in_one_go_before_the_next():
     """Reading each token as it comes woke the process once per token of every run streaming;
-    the tokens are shown at the next update either way."""
+    the tokens are shown at the next update either way. Watched at every turn of the event
+    loop, in order: after each update the stream is left unread (the read gate is closed: at
+    most the read already under way completes), then opened before the next update, and what
+    came meanwhile is taken in one go."""
     interval, tokens, every = 0.4, 100, 0.02
     with ModelServer() as srv:
         srv.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines([f"t{i} " for i in range(tokens)]), every)))
         run = DebugRun(settings_for(srv), FLAWED)
+        seen: list[tuple[str, int]] = []  # ("open" | "closed" | "update", reasoning length), in loop order
 
-        async def watch() -> tuple[list[float], list[tuple[float, int]]]:
-            updates: list[float] = []
-            seen: list[tuple[float, int]] = []
-
+        async def watch() -> None:
             async def sample() -> None:
                 while True:
-                    seen.append((time.monotonic(), len(run.state.reasoning)))
-                    await asyncio.sleep(0.005)
+                    gate = run._read_gate
+                    seen.append(("open" if gate is not None and gate.is_set() else "closed", len(run.state.reasoning)))
+                    await asyncio.sleep(0)  # once per turn of the loop
 
             sampler = asyncio.create_task(sample())
-            async for _ in live_snapshots(run, interval=interval):
-                updates.append(time.monotonic())
+            async for state in live_snapshots(run, interval=interval):
+                seen.append(("update", len(state.reasoning)))
             sampler.cancel()
-            return updates, seen
 
-        updates, seen = asyncio.run(asyncio.wait_for(watch(), 30))
+        asyncio.run(asyncio.wait_for(watch(), 30))
     assert run.state.reasoning == "".join(f"t{i} " for i in range(tokens))  # nothing lost
-    # From shortly after an update until the stream is read again, a quarter of the interval
-    # before the next one, nothing is read, though a token comes every 20 ms.
-    quiet_windows = [
-        {length for t, length in seen if update + 0.15 < t < update + interval * (1 - READ_AHEAD) - 0.02}
-        for update in updates[1:-2]
-    ]
-    assert len(quiet_windows) >= 3
-    assert all(len(lengths) == 1 for lengths in quiet_windows), quiet_windows
-    # …and what came meanwhile is in the next update: about an interval's worth of tokens each time.
-    levels = [lengths.pop() for lengths in quiet_windows]
-    assert all(b - a >= len("t1 ") * interval / every / 2 for a, b in zip(levels, levels[1:], strict=False)), levels
+    updates = [i for i, (what, _) in enumerate(seen) if what == "update"]
+    assert len(updates) >= 4
+    token = len("t1 ")
+    for a, b in zip(updates[:-2], updates[1:-1], strict=True):
+        between = seen[a + 1 : b]
+        gates = [what for what, _ in between]
+        assert "closed" in gates and "open" in gates, gates  # closed after an update, opened before the next
+        assert gates[0] == "closed", gates
+        first_open = gates.index("open")
+        # While closed, the stream is not read: at most the read under way when it closed ends.
+        closed_levels = [length for what, length in between[:first_open]]
+        assert len(set(closed_levels)) <= 2, closed_levels
+        # Once open, what waited in the socket comes in one go: several tokens in one turn of the loop.
+        levels = [length for _, length in between[first_open:]]
+        assert max(b - a for a, b in zip(levels, levels[1:], strict=False)) >= 2 * token, levels

@@ -74,18 +74,29 @@ def test_cli_answer_on_stdout_reasoning_on_stderr(vllm_server, tmp_path):
 
 
 def test_cli_flags_and_default_max_tokens_fitted_to_server_context(vllm_server, tmp_path):
-    """The default 40960 max tokens does not fit --max-model-len 4096: the CLI lowers
-    it (with a note) instead of getting a 400, and the run still answers."""
+    """The default 40960 max tokens does not fit --max-model-len 4096: the CLI lowers it
+    (with a note) so that the prompt and max tokens fit, and the run still answers. vLLM
+    trims an oversized max_tokens itself rather than refusing it, so the check is on what
+    was sent: the run's recording holds the request as sent and vLLM's own prompt count."""
     r = run_cli(
         "--backend", "openai", "--url", vllm_server.base_url, "--model", vllm_server.model, ARGUMENT,
+        env={"MAGISTRAL_RECORD_DIR": str(tmp_path / "runs")},
         cwd=tmp_path,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert r.stdout == PUPPET_ANSWER + "\n"
     lines = r.stderr.splitlines()
     assert PUPPET_REASONING in lines
-    assert any(line.startswith("note: ") and "4,096" in line for line in lines), r.stderr
     assert lines[-1] == VERDICT_ON_STDERR
+    (recording,) = (tmp_path / "runs").glob("*.jsonl")
+    header, *events = (json.loads(line) for line in recording.read_text(encoding="utf-8").splitlines())
+    sent = header["request"]["max_tokens"]
+    (usage,) = (e for e in events if e["type"] == "usage")
+    assert usage["prompt_tokens"] > 0
+    assert sent + usage["prompt_tokens"] <= 4096, (sent, usage)  # --max-model-len in conftest
+    assert any(line.startswith("note: ") and f"40,960 to {sent:,}" in line and "4,096" in line for line in lines), (
+        r.stderr
+    )
 
 
 def test_cli_default_model_is_the_servers_first(vllm_server, tmp_path):

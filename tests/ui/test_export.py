@@ -5,9 +5,11 @@ sent). Runs are real ones against loopback servers; no export ever holds the API
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -93,8 +95,6 @@ def test_markdown_states_model_backend_sampling_timings_and_ending(srv):
 
 
 def test_text_with_backticks_and_closing_tags_cannot_break_out_of_its_block():
-    from datetime import UTC, datetime
-
     record = RunRecord(
         started=datetime(2025, 11, 25, 20, 21, tzinfo=UTC),
         argument="Here is code:\n```\nx = y\n```\nand a | pipe",
@@ -286,11 +286,26 @@ def test_the_key_is_scrubbed_from_text_that_quotes_it(srv, backend):
 
 
 def test_write_export_names_files_by_time_and_model(srv, tmp_path):
+    """The name is ``magistral-YYYYMMDD-HHMMSS-<model>.<md|json>``: when the run started, to the
+    second, and the model, made fit for a file name."""
     record = RunRecord.from_run(ollama_run(srv))
     md, js = write_export(record, tmp_path, "md"), write_export(record, tmp_path, "json")
-    assert md.name == export_filename(record, "md") and md.name.startswith("magistral-20") and md.suffix == ".md"
-    assert js.suffix == ".json" and json.loads(js.read_text(encoding="utf-8"))["answer"] == "".join(ANSWER)
+    started = record.started
+    assert md.name == f"magistral-{started:%Y%m%d}-{started:%H%M%S}-magistral.md"
+    assert js.name == md.name.removesuffix(".md") + ".json"
+    assert json.loads(js.read_text(encoding="utf-8"))["answer"] == "".join(ANSWER)
     assert md.read_text(encoding="utf-8") == export_markdown(record)
+
+    other = dataclasses.replace(
+        record, started=datetime(2025, 11, 25, 20, 21, 7, tzinfo=UTC), model="mistralai/Magistral-Small-2509"
+    )
+    assert write_export(other, tmp_path, "md").name == "magistral-20251125-202107-mistralai-Magistral-Small-2509.md"
+    assert export_filename(other, "json") == "magistral-20251125-202107-mistralai-Magistral-Small-2509.json"
+    assert {p.name for p in tmp_path.iterdir()} == {
+        md.name,
+        js.name,
+        "magistral-20251125-202107-mistralai-Magistral-Small-2509.md",
+    }
 
 
 def test_a_cut_stream_exports_the_error_message(srv):
