@@ -117,19 +117,18 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
             held.clear()
 
     async for event in _then(run.events(), release):  # held text is answer once the stream ends
-        kind = type(event)
         if as_json:
-            if kind is Reasoning:
-                record = {"type": "reasoning", "text": event.text}
-            elif kind is Answer:
+            if isinstance(event, Reasoning):
+                record: dict[str, object] = {"type": "reasoning", "text": event.text}
+            elif isinstance(event, Answer):
                 record = {"type": "answer", "text": event.text}
-            elif kind is AnswerWasReasoning:
+            elif isinstance(event, AnswerWasReasoning):
                 record = {"type": "answer_was_reasoning"}
-            elif kind is Notice:
+            elif isinstance(event, Notice):
                 record = {"type": "notice", "message": event.message}
-            elif kind is Focused:
+            elif isinstance(event, Focused):
                 record = {"type": "focus", "step": event.step}
-            elif kind is Judged:
+            elif isinstance(event, Judged):
                 if not isinstance(event.verdict, Verdict):
                     continue  # no usable verdict line: no event
                 record = event.verdict.as_json()
@@ -138,7 +137,7 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
             continue
-        if kind is Reasoning:
+        if isinstance(event, Reasoning):
             if not sure:
                 sure = True
                 release()
@@ -151,20 +150,20 @@ async def stream_to_terminal(run: DebugRun, out: TextIO, err: TextIO, as_json: b
         if in_reasoning:
             err.write((RESET if dim else "") + "\n")
             in_reasoning = False
-        if kind is Answer:
+        if isinstance(event, Answer):
             if sure:
                 out.write(printable(event.text))
                 out.flush()
             else:
                 held.append(event.text)
-        elif kind is AnswerWasReasoning:
+        elif isinstance(event, AnswerWasReasoning):
             if held:  # it never reached stdout: it goes where reasoning goes
                 err.write((DIM if dim else "") + printable("".join(held)) + (RESET if dim else "") + "\n")
                 held.clear()
             else:
                 err.write("(the text printed as answer so far was the model's reasoning)\n")
             sure = True
-        elif kind is Notice:
+        elif isinstance(event, Notice):
             err.write(f"note: {printable(event.message)}\n")
     if in_reasoning:
         err.write((RESET if dim else "") + "\n")

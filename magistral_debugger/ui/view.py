@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..prompting.messages import Turn
 
 # Gradio's Markdown renders only $$…$$ by default; Magistral writes all four forms.
-LATEX_DELIMITERS = [
+LATEX_DELIMITERS: list[dict[str, str | bool]] = [
     {"left": "$$", "right": "$$", "display": True},
     {"left": "\\[", "right": "\\]", "display": True},
     {"left": "\\(", "right": "\\)", "display": False},
