@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -145,6 +145,7 @@ class DebugRun:
         try:
             if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
                 self.recording = await asyncio.to_thread(self.backend.recording)
+                assert self.recording is not None  # a backend that is not live plays one back
                 if not (self.argument or "").strip():
                     self.argument = self.recording.argument  # nothing typed: the recorded text
             if self.image_source is not None:
@@ -274,7 +275,7 @@ class DebugRun:
 
     async def _split(
         self, request: ChatRequest, reader: VerdictReader, tracker: FocusTracker, *, thinking: bool
-    ) -> AsyncIterator[RunEvent]:
+    ) -> AsyncGenerator[RunEvent, None]:
         """Server events → reasoning and answer (the splitter) → the answer without its verdict
         line, and the step the reasoning is on (the verdict reader, the focus tracker) → state.
 
@@ -296,19 +297,18 @@ class DebugRun:
             async with contextlib.aclosing(self.backend.stream(request)) as stream:
                 async with self._cut_scope(watching) as cut, asyncio.timeout(budget) as deadline:
                     async for event in stream:
-                        kind = type(event)
-                        if kind is ContentText:
+                        if isinstance(event, ContentText):
                             split = splitter.content(event.text)
-                        elif kind is ReasoningText:
+                        elif isinstance(event, ReasoningText):
                             split = splitter.reasoning(event.text)
-                        elif kind is Usage:
+                        elif isinstance(event, Usage):
                             state.usage = event
                             continue
-                        elif kind is Notice:
+                        elif isinstance(event, Notice):
                             state.notices.append(event.message)
                             yield event
                             continue
-                        elif kind is Finished:
+                        elif isinstance(event, Finished):
                             for item in self._judged(splitter.finish(), reader, tracker):
                                 yield item
                             rest = reader.finish()

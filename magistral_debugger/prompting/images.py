@@ -21,7 +21,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Union, cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -140,7 +140,8 @@ def _upright(image: Image.Image) -> Image.Image:
 
 def _has_transparency(image: Image.Image) -> bool:
     if image.mode in ("RGBA", "LA", "PA"):
-        return image.getchannel("A").getextrema()[0] < 255
+        # One channel: its (min, max), not a tuple per band.
+        return cast(tuple[int, int], image.getchannel("A").getextrema())[0] < 255
     return image.mode == "P" and "transparency" in image.info
 
 
