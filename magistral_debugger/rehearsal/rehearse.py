@@ -134,7 +134,7 @@ def configurations(base: Settings, compare: Sequence[str] | None) -> list[Config
 def examples_in(folder: str | None) -> tuple[Example, ...]:
     path = Path(folder) if folder else EXAMPLES_DIR
     try:
-        examples = load_examples(path)
+        examples = load_examples(path)  # type: ignore[arg-type]  # hashable; typeshed's Traversable protocol does not say so
     except KeyError as missing:
         raise ValueError(f"an example file in {path} has no {missing} field") from None
     if not examples:

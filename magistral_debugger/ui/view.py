@@ -183,6 +183,7 @@ def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
         return ""
     try:
         recording = run.backend.recording()
+        assert recording is not None  # a backend that is not live plays one back
         return f"🎞️ {t('replay_label', lang, date=recording.recorded_on, model=recording.model)}"
     except BackendError as error:
         return f"🎞️ {in_language(error.message, lang)}"
