@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import string
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any, cast
@@ -167,7 +168,7 @@ class Message(str):
         values = {name: in_language(value, lang) for name, value in self.values.items()}
         return t(self.key, lang, **values)
 
-    def with_values(self, change) -> Message:
+    def with_values(self, change: Callable[[str], Any]) -> Message:
         """The same message with ``change`` applied to every text value (e.g. to hide a secret)."""
         return Message(self.key, **{name: change(v) if isinstance(v, str) else v for name, v in self.values.items()})
 

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -75,11 +75,11 @@ class DebugRun:
         argument: str,
         *,
         backend: Backend | None = None,
-        clock=time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
         image: ImageSource | None = None,
         history: Sequence[Turn] = (),
         conversation_id: str = "",
-    ):
+    ) -> None:
         """``image``: a photo of the proof (a path, bytes, a Pillow image or a PreparedImage);
         ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up;
         ``conversation_id``: the id of the conversation it follows up, which its requests carry

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from dotenv import dotenv_values
 from pydantic import ValidationError
@@ -258,7 +258,7 @@ def write_scorecard(out: Path, data: dict[str, Any]) -> None:
 class Progress:
     """A progress bar on stderr (tqdm, drawn only on a terminal) and a line per finished run."""
 
-    def __init__(self, total: int, compared: bool, stream=sys.stderr) -> None:
+    def __init__(self, total: int, compared: bool, stream: TextIO = sys.stderr) -> None:
         self.bar = tqdm(total=total, unit="run", file=stream, disable=None, dynamic_ncols=True)
         self.stream = stream
         self.compared = compared

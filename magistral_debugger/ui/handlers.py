@@ -351,14 +351,37 @@ class DebuggerPage:
             yield (answer, status, header, *rest, *live.pane.update(reasoning))
 
     async def debug_in_page(
-        self, text: str, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, raw: bool
+        self,
+        text: str,
+        backend: str,
+        url: str,
+        model: str,
+        temperature: float,
+        top_p: float,
+        max_tokens: float,
+        version: str,
+        image: str | None,
+        live: LiveRun,
+        lang: str,
+        raw: bool,
     ) -> AsyncIterator[tuple]:
         turn = self.debug(text, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang)
         async for update in self.in_page(turn, live, raw):
             yield update
 
     async def follow_up_in_page(
-        self, question: str, backend, url, model, temperature, top_p, max_tokens, version, live, lang, raw: bool
+        self,
+        question: str,
+        backend: str,
+        url: str,
+        model: str,
+        temperature: float,
+        top_p: float,
+        max_tokens: float,
+        version: str,
+        live: LiveRun,
+        lang: str,
+        raw: bool,
     ) -> AsyncIterator[tuple]:
         turn = self.follow_up(question, backend, url, model, temperature, top_p, max_tokens, version, live, lang)
         async for update in self.in_page(turn, live, raw):
