@@ -133,18 +133,17 @@ class _JsonLines:
 
 def _json_record(event: RunEvent) -> dict | None:
     """The JSON line for one event; None for a verdict event with no usable verdict line."""
-    kind = type(event)
-    if kind is Reasoning:
+    if isinstance(event, Reasoning):
         return {"type": "reasoning", "text": event.text}
-    if kind is Answer:
+    if isinstance(event, Answer):
         return {"type": "answer", "text": event.text}
-    if kind is AnswerWasReasoning:
+    if isinstance(event, AnswerWasReasoning):
         return {"type": "answer_was_reasoning"}
-    if kind is Notice:
+    if isinstance(event, Notice):
         return {"type": "notice", "message": event.message}
-    if kind is Focused:
+    if isinstance(event, Focused):
         return {"type": "focus", "step": event.step}
-    if kind is Judged:
+    if isinstance(event, Judged):
         return event.verdict.as_json() if isinstance(event.verdict, Verdict) else None
     return {"type": "end", **state_summary(event.state)}
 
@@ -166,16 +165,15 @@ class _TerminalText:
         self.sure = out.isatty()
 
     def show(self, event: RunEvent) -> None:
-        kind = type(event)
-        if kind is Reasoning:
+        if isinstance(event, Reasoning):
             self._reasoning(event.text)
             return
         self.end_reasoning()
-        if kind is Answer:
+        if isinstance(event, Answer):
             self._answer(event.text)
-        elif kind is AnswerWasReasoning:
+        elif isinstance(event, AnswerWasReasoning):
             self._answer_was_reasoning()
-        elif kind is Notice:
+        elif isinstance(event, Notice):
             self.err.write(f"note: {printable(event.message)}\n")
 
     def release(self) -> None:

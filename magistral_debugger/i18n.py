@@ -22,9 +22,10 @@ from __future__ import annotations
 import math
 import re
 import string
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -113,7 +114,7 @@ def duration(seconds: float, lang: str | None = DEFAULT_LANGUAGE, decimals: int 
     return _formatted("duration", _as_shown(seconds, decimals), pattern, normalize_language(lang))
 
 
-def _as_shown(value: float, decimals: int) -> int | Decimal:
+def _as_shown(value: float, decimals: int) -> int | float | Decimal:
     """``value`` rounded as Babel rounds it for display, so that equal texts share a cache entry."""
     if isinstance(value, int) or not math.isfinite(value):
         return value
@@ -121,7 +122,7 @@ def _as_shown(value: float, decimals: int) -> int | Decimal:
 
 
 @lru_cache(maxsize=4096)
-def _formatted(kind: str, value: int | Decimal, pattern: str | None, language: str) -> str:
+def _formatted(kind: str, value: int | float | Decimal, pattern: str | None, language: str) -> str:
     """Babel's formatting, remembered: every live run's status line is written again on each
     update (about 20 µs a number), and a class's runs show mostly the same numbers."""
     locale = babel_locale(language)
@@ -144,12 +145,15 @@ class _NumberFormatter(string.Formatter):
             fixed = re.fullmatch(r",?\.(\d)f", format_spec)
             if fixed:
                 return number(value, self.lang, int(fixed.group(1)))
-        return super().format_field(value, format_spec)
+        return cast(str, super().format_field(value, format_spec))
 
 
 class Message(str):
     """Words for a person: the English text itself, plus the id and values that say it
     in another language. A value that is itself a Message is translated with it."""
+
+    key: str
+    values: dict[str, Any]
 
     def __new__(cls, key: str, **values: Any) -> Message:
         self = super().__new__(cls, t(key, DEFAULT_LANGUAGE, **values))
@@ -164,7 +168,7 @@ class Message(str):
         values = {name: in_language(value, lang) for name, value in self.values.items()}
         return t(self.key, lang, **values)
 
-    def with_values(self, change) -> Message:
+    def with_values(self, change: Callable[[str], Any]) -> Message:
         """The same message with ``change`` applied to every text value (e.g. to hide a secret)."""
         return Message(self.key, **{name: change(v) if isinstance(v, str) else v for name, v in self.values.items()})
 

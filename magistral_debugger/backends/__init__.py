@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
+from typing import cast
 
 from ..settings import BACKENDS, Settings
 from .base import Backend, Health, check_health, supports_images
@@ -43,7 +44,7 @@ __all__ = [
 @cache
 def _import(path: str) -> type[Backend]:
     module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+    return cast(type[Backend], getattr(importlib.import_module(module), name))
 
 
 def backend_class(name: str) -> type[Backend]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -97,7 +97,7 @@ class OllamaBackend(Backend):
             prefill=template_continues_last_turn(template),
         )
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         messages = flatten_for_ollama(request.messages)
         sent_images = any(m.get("images") for m in messages)
         body: dict[str, Any] = {
@@ -271,7 +271,8 @@ def flatten_for_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 else:
                     pieces.append(chunk.get("text", ""))
             content = "".join(pieces)
-        out["content"] = neutralize_control_tokens(content) if message["role"] == "user" else content
+        # A user message's content is text, or chunks joined into text above.
+        out["content"] = neutralize_control_tokens(cast(str, content)) if message["role"] == "user" else content
         if thinking:
             out["thinking"] = "\n".join(thinking)
         if images:

@@ -23,7 +23,7 @@ A continuation ("Answer now") carries vLLM's ``continue_final_message`` and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing
 from typing import Any, ClassVar
 
@@ -101,7 +101,12 @@ class OpenAICompatBackend(Backend):
         http = self.http()
         if self._openai is None or self._openai[0] is not http:
             client = openai.AsyncOpenAI(
-                base_url=self.url, api_key=self._api_key, http_client=http, max_retries=0, timeout=http.timeout
+                base_url=self.url,
+                api_key=self._api_key,
+                # openai takes an httpx client at runtime; its annotations name only httpx2's.
+                http_client=http,  # type: ignore[arg-type, unused-ignore]
+                max_retries=0,
+                timeout=http.timeout,  # type: ignore[arg-type, unused-ignore]
             )
             self._openai = (http, client)
         return self._openai[1]
@@ -112,7 +117,8 @@ class OpenAICompatBackend(Backend):
 
     async def _models(self) -> list[Any]:
         try:
-            page = await self._client().models.list(timeout=metadata_timeout(self.connect_timeout))
+            # An httpx Timeout, which openai takes at runtime though annotated httpx2's.
+            page = await self._client().models.list(timeout=metadata_timeout(self.connect_timeout))  # type: ignore[arg-type, unused-ignore]
         except openai.APIError as exc:
             raise self._describe(exc, "") from None
         return list(page.data)
@@ -196,7 +202,7 @@ class OpenAICompatBackend(Backend):
         answer = THINK_TOKENS[key] = "[THINK]" in pieces if isinstance(pieces, list) else None
         return answer
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         finish: str | None = None
         sent_images = has_images(request.messages)
         try:

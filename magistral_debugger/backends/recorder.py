@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,16 +52,16 @@ class RecordingBackend(Backend):
     def __repr__(self) -> str:
         return f"RecordingBackend({self.inner!r}, {str(self.directory)!r})"
 
-    @property  # type: ignore[override]
-    def kind(self) -> str:
+    @property
+    def kind(self) -> str:  # type: ignore[override]  # read from the wrapped backend
         return self.inner.kind
 
-    @property  # type: ignore[override]
-    def url(self) -> str:
+    @property
+    def url(self) -> str:  # type: ignore[override]  # read from the wrapped backend
         return self.inner.url
 
-    @property  # type: ignore[override]
-    def thinking_field(self) -> bool:
+    @property
+    def thinking_field(self) -> bool:  # type: ignore[override]  # read from the wrapped backend
         return self.inner.thinking_field
 
     def missing_model_hint(self, model: str) -> Message:
@@ -85,7 +85,7 @@ class RecordingBackend(Backend):
     async def aclose(self) -> None:
         await self.inner.aclose()
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         recorded_at = self._now()
         self.path = self.directory / (self.name or recording_name(recorded_at, request.model))
         writer = _Writer(self.path)

@@ -27,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
@@ -45,22 +45,21 @@ Outcome = Literal["finished", "error", "cancelled"]
 
 
 def event_line(t: float, event: StreamEvent) -> dict[str, Any]:
-    kind = type(event)
     line: dict[str, Any] = {"t": round(t, 4)}
-    if kind is ReasoningText:
+    if isinstance(event, ReasoningText):
         line.update(type="reasoning", text=event.text)
-    elif kind is ContentText:
+    elif isinstance(event, ContentText):
         line.update(type="content", text=event.text)
-    elif kind is Usage:
+    elif isinstance(event, Usage):
         line.update(
             type="usage",
             prompt_tokens=event.prompt_tokens,
             completion_tokens=event.completion_tokens,
             reasoning_tokens=event.reasoning_tokens,
         )
-    elif kind is Notice:
+    elif isinstance(event, Notice):
         line.update(type="notice", message=event.message)
-    elif kind is Finished:
+    elif isinstance(event, Finished):
         line.update(type="finished", reason=event.reason)
     else:
         raise TypeError(f"not a stream event: {event!r}")
@@ -259,7 +258,8 @@ def _check_header(data: dict[str, Any], number: int) -> dict[str, Any]:
     if version > VERSION:
         raise _Bad(f"says format version {version}, newer than this app reads ({VERSION}): update the app")
     try:
-        data["_recorded_at"] = datetime.fromisoformat(data.get("recorded_at"))
+        # Anything but a str raises TypeError, caught here like a malformed time.
+        data["_recorded_at"] = datetime.fromisoformat(cast(str, data.get("recorded_at")))
     except (TypeError, ValueError):
         raise _Bad(f'has no valid "recorded_at" time (got {data.get("recorded_at")!r})') from None
     if not isinstance(data.get("model"), str) or not data["model"]:

@@ -10,15 +10,16 @@ so a damaged recording is reported at once, naming the file and the line.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
+from typing import cast
 
 from ..events import StreamEvent
 from ..i18n import Message
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo
 from .recording import Recording, read_recording
-from .server_errors import BackendError
+from .server_errors import BackendError, ErrorKind
 
 # Instant replays hand the event loop back now and then, so a long recording does not freeze the page.
 YIELD_EVERY = 256
@@ -69,7 +70,7 @@ class ReplayBackend(Backend):
         """A replay takes whatever the recorded run was sent, photos included."""
         return ModelInfo(name=model or await self.default_model(), vision=True)
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamEvent, None]:
         """Plays the recording; ``request`` is ignored (a replay has nothing to send)."""
         recording = await self._load()
         loop = asyncio.get_running_loop()
@@ -92,5 +93,7 @@ class ReplayBackend(Backend):
             if delay > 0:
                 await asyncio.sleep(delay)
         if end.outcome == "error":
-            raise BackendError(Message("replay_recorded_error", detail=end.message), kind=end.kind or "server")
+            raise BackendError(
+                Message("replay_recorded_error", detail=end.message), kind=cast(ErrorKind, end.kind or "server")
+            )  # as recorded
         raise BackendError(Message("replay_recorded_stop", seconds=end.t), kind="cut")

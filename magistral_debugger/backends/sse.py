@@ -13,7 +13,7 @@ only the unfinished last line is held across reads.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterable
 from typing import Any
 
 DONE = object()  # the ``data: [DONE]`` sentinel
@@ -79,7 +79,7 @@ class SSEDecoder:
         return events
 
 
-async def sse_json(chunks: AsyncIterable[bytes]) -> AsyncIterator[Any]:
+async def sse_json(chunks: AsyncIterable[bytes]) -> AsyncGenerator[Any, None]:
     """The JSON ``data`` of each event in a byte stream, up to ``[DONE]``."""
     decoder = SSEDecoder()
     async for chunk in chunks:

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -86,11 +86,11 @@ class DebugRun:
         argument: str,
         *,
         backend: Backend | None = None,
-        clock=time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
         image: ImageSource | None = None,
         history: Sequence[Turn] = (),
         conversation_id: str = "",
-    ):
+    ) -> None:
         """``image``: a photo of the proof (a path, bytes, a Pillow image or a PreparedImage);
         ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up;
         ``conversation_id``: the id of the conversation it follows up, which its requests carry
@@ -172,6 +172,7 @@ class DebugRun:
         try:
             if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
                 self.recording = await asyncio.to_thread(self.backend.recording)
+                assert self.recording is not None  # a backend that is not live plays one back
                 if not (self.argument or "").strip():
                     self.argument = self.recording.argument  # nothing typed: the recorded text
             if self.image_source is not None:
@@ -301,7 +302,7 @@ class DebugRun:
 
     async def _split(
         self, request: ChatRequest, reader: VerdictReader, tracker: FocusTracker, *, thinking: bool
-    ) -> AsyncIterator[RunEvent]:
+    ) -> AsyncGenerator[RunEvent, None]:
         """Server events → reasoning and answer (the splitter) → the answer without its verdict
         line, and the step the reasoning is on (the verdict reader, the focus tracker) → state.
 
@@ -319,12 +320,11 @@ class DebugRun:
             events = contextlib.aclosing(self.backend.stream(request))
             async with events as stream, self._cut_scope(watching) as cut, asyncio.timeout(budget) as deadline:
                 async for event in stream:
-                    kind = type(event)
-                    if kind is ContentText:
+                    if isinstance(event, ContentText):
                         split = splitter.content(event.text)
-                    elif kind is ReasoningText:
+                    elif isinstance(event, ReasoningText):
                         split = splitter.reasoning(event.text)
-                    elif kind is Finished:
+                    elif isinstance(event, Finished):
                         for item in self._last_words(splitter, reader, tracker):
                             yield item
                         finished = True
@@ -388,10 +388,9 @@ class DebugRun:
     def _aside(self, event: StreamEvent) -> list[RunEvent]:
         """A stream event that is no text: token counts are kept for the stats, a notice is kept
         and shown; anything else a backend may send is no concern of the run."""
-        kind = type(event)
-        if kind is Usage:
+        if isinstance(event, Usage):
             self.state.usage = event
-        elif kind is Notice:
+        elif isinstance(event, Notice):
             self.state.notices.append(event.message)
             return [event]
         return []
@@ -463,20 +462,19 @@ class DebugRun:
         state = self.state
         out: list[RunEvent] = []
         for item in split:
-            kind = type(item)
-            if kind is Answer:
+            if isinstance(item, Answer):
                 text = reader.feed(item.text)
                 if not text:
                     continue
                 item = Answer(text)
-            elif kind is Reasoning:
+            elif isinstance(item, Reasoning):
                 step = tracker.feed(item.text)
                 if step is not None:
                     state.apply(item)
                     state.focus = step
                     out += (item, Focused(step))
                     continue
-            elif kind is AnswerWasReasoning:
+            elif isinstance(item, AnswerWasReasoning):
                 held = reader.take_back()  # a line held as maybe-a-verdict was reasoning too
                 state.apply(item)
                 out.append(item)

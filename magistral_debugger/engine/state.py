@@ -6,6 +6,7 @@ The UI and the CLI render this; they never look at the stream themselves.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ class RunState:
     model: str = ""
     server_url: str = ""
     max_tokens: int = 0
-    clock: object = field(default=time.monotonic, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     started_at: float = 0.0
     first_token_at: float | None = None
@@ -35,7 +36,8 @@ class RunState:
     reasoning_chunks: int = 0
     answer_chunks: int = 0
     usage: Usage | None = None
-    notices: list[Message] = field(default_factory=list)
+    # Messages, or a recording's notices as plain text.
+    notices: list[str] = field(default_factory=list)
 
     finish_reason: FinishReason | None = None
     error: Message | None = None
@@ -49,7 +51,7 @@ class RunState:
     # Text is kept as parts (appending is O(chunk)); joined lazily and cached per render.
     _reasoning_parts: list[str] = field(default_factory=list, repr=False)
     _answer_parts: list[str] = field(default_factory=list, repr=False)
-    _joined: dict = field(default_factory=dict, repr=False)
+    _joined: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
     # Reasoning and answer tokens of the part before "Answer now": the continuation's usage
     # counts only the continuation.
     _earlier_tokens: tuple[int, int] = field(default=(0, 0), repr=False)

@@ -167,7 +167,7 @@ class VerdictReader:
         and the white space before it): what seemed answer was reasoning, or the stream was
         cut and every word that came is kept. Verdict lines read so far are forgotten."""
         held = self._breaks + self._space + "".join(self._held)
-        self.__init__()
+        type(self).__init__(self)
         return held
 
     def verdict(self, steps: Sequence[str]) -> Verdict | NoVerdict:

@@ -21,12 +21,15 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import IO, TYPE_CHECKING, Union, cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..i18n import Message
 from .input_errors import InputError
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 ImageSource = Union[str, os.PathLike, bytes, bytearray, Image.Image, "PreparedImage"]
 
@@ -97,7 +100,7 @@ def prepare_image(source: ImageSource, *, max_mb: float = 20.0, max_side: int = 
         raise InputError(Message("image_cannot_open", name=path.name)) from None
 
 
-def prepare_image_for(source: ImageSource, settings) -> PreparedImage:
+def prepare_image_for(source: ImageSource, settings: Settings) -> PreparedImage:
     """:func:`prepare_image` with the limits from the settings."""
     return prepare_image(source, max_mb=settings.max_image_mb, max_side=settings.image_max_side)
 
@@ -109,7 +112,7 @@ def _check_size(size: int, max_bytes: int, max_mb: float) -> None:
         raise InputError(Message("image_empty"))
 
 
-def _decode(file, what: Message, max_side: int) -> PreparedImage:
+def _decode(file: IO[bytes], what: Message, max_side: int) -> PreparedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -140,7 +143,8 @@ def _upright(image: Image.Image) -> Image.Image:
 
 def _has_transparency(image: Image.Image) -> bool:
     if image.mode in ("RGBA", "LA", "PA"):
-        return image.getchannel("A").getextrema()[0] < 255
+        # One channel: its (min, max), not a tuple per band.
+        return cast(tuple[int, int], image.getchannel("A").getextrema())[0] < 255
     return image.mode == "P" and "transparency" in image.info
 
 

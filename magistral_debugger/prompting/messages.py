@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mistral_common.protocol.instruct.chunk import ImageURLChunk, TextChunk, ThinkChunk
 from mistral_common.protocol.instruct.messages import AssistantMessage, SystemMessage, UserMessage
@@ -194,8 +194,8 @@ def build_messages(
         messages.append(_user_message(turn.question, turn.image, first=position == 0))
         messages.append(_assistant_message(turn, version, keep_reasoning, thinking_field))
     messages.append(_user_message(argument, image, first=not history))
-    request = ChatCompletionRequest(messages=messages)
-    return request.to_openai(reasoning_field_format=_THINKING_CHUNKS)["messages"]
+    request: ChatCompletionRequest[Any] = ChatCompletionRequest(messages=messages)
+    return cast(list[dict[str, Any]], request.to_openai(reasoning_field_format=_THINKING_CHUNKS)["messages"])
 
 
 def answer_now_messages(

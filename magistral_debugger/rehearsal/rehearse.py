@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from dotenv import dotenv_values
 from pydantic import ValidationError
@@ -134,7 +134,7 @@ def configurations(base: Settings, compare: Sequence[str] | None) -> list[Config
 def examples_in(folder: str | None) -> tuple[Example, ...]:
     path = Path(folder) if folder else EXAMPLES_DIR
     try:
-        examples = load_examples(path)
+        examples = load_examples(path)  # type: ignore[arg-type]  # hashable; typeshed's Traversable protocol does not say so
     except KeyError as missing:
         raise ValueError(f"an example file in {path} has no {missing} field") from None
     if not examples:
@@ -258,7 +258,7 @@ def write_scorecard(out: Path, data: dict[str, Any]) -> None:
 class Progress:
     """A progress bar on stderr (tqdm, drawn only on a terminal) and a line per finished run."""
 
-    def __init__(self, total: int, compared: bool, stream=sys.stderr) -> None:
+    def __init__(self, total: int, compared: bool, stream: TextIO = sys.stderr) -> None:
         self.bar = tqdm(total=total, unit="run", file=stream, disable=None, dynamic_ncols=True)
         self.stream = stream
         self.compared = compared

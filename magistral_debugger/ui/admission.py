@@ -60,7 +60,7 @@ class Slot:
     @property
     def ahead(self) -> int:
         waiters = self._admission._waiters
-        return waiters.index(self._turn) + 1 if self._turn in waiters else 0
+        return waiters.index(self._turn) + 1 if self._turn is not None and self._turn in waiters else 0
 
     async def turn(self) -> None:
         if self._turn is not None:

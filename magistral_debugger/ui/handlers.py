@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import tempfile
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 from pydantic import ValidationError
@@ -386,14 +386,37 @@ class DebuggerPage:
             yield (answer, status, header, *rest, *live.pane.update(reasoning))
 
     async def debug_in_page(
-        self, text: str, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, raw: bool
+        self,
+        text: str,
+        backend: str,
+        url: str,
+        model: str,
+        temperature: float,
+        top_p: float,
+        max_tokens: float,
+        version: str,
+        image: str | None,
+        live: LiveRun,
+        lang: str,
+        raw: bool,
     ) -> AsyncIterator[tuple]:
         turn = self.debug(text, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang)
         async for update in self.in_page(turn, live, raw):
             yield update
 
     async def follow_up_in_page(
-        self, question: str, backend, url, model, temperature, top_p, max_tokens, version, live, lang, raw: bool
+        self,
+        question: str,
+        backend: str,
+        url: str,
+        model: str,
+        temperature: float,
+        top_p: float,
+        max_tokens: float,
+        version: str,
+        live: LiveRun,
+        lang: str,
+        raw: bool,
     ) -> AsyncIterator[tuple]:
         turn = self.follow_up(question, backend, url, model, temperature, top_p, max_tokens, version, live, lang)
         async for update in self.in_page(turn, live, raw):
@@ -458,7 +481,7 @@ class DebuggerPage:
         )
         shelves = real_pane(live, reasoning) if reasoning_covered else unchanged_pane()
         # the answer takes the stage, as when it starts uncovered
-        fold = {"open": False} if state.answer_started_at is not None else {}
+        fold: dict[str, Any] = {"open": False} if state.answer_started_at is not None else {}
         return (answer, status, gr.Accordion(label=header, **fold), verdict_output(state), *shelves)
 
     async def reveal_reasoning(self, live: LiveRun) -> tuple:
@@ -518,7 +541,13 @@ class DebuggerPage:
         header and the notes); a finished run's too, while a run going on keeps its own."""
         lang = language_of(lang)
         words = [
-            gr.update(**{prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()})
+            # Words for labels, values and placeholders: update's keyword arguments.
+            gr.update(
+                **cast(
+                    dict[str, Any],
+                    {prop: word(lang) if callable(word) else t(word, lang) for prop, word in props.items()},
+                )
+            )
             for props in PAGE_WORDS.values()
         ]
         words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(lang, self.rehearsal)
@@ -526,7 +555,11 @@ class DebuggerPage:
         state = run.state if run is not None else None
         if state is not None and not state.done:
             return [*words, gr.update(label=t("status_label", lang)), gr.update(), gr.update()]
-        status_now = covered_status(state, lang) if state is not None and live.covered else status_markdown(state, lang)
+        status_now = (
+            covered_status(state, lang)
+            if state is not None and live is not None and live.covered
+            else status_markdown(state, lang)
+        )
         replay = replay_label(run, lang) if run is not None else ""
         if replay:
             status_now = f"{replay}\n\n{status_now}"
@@ -537,7 +570,9 @@ class DebuggerPage:
             notes_markdown(state, lang),
         ]
 
-    async def refresh_models(self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Any, str]:
+    async def refresh_models(
+        self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE
+    ) -> tuple[gr.Dropdown, str, gr.Image]:
         lang = language_of(lang)
         settings = self.settings
         try:

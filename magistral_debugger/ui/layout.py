@@ -8,6 +8,8 @@ people look before they press anything; the settings wait in a closed panel at t
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES, gradio_i18n, t
@@ -47,6 +49,7 @@ LANGUAGE_CHOICES = [(name, code) for code, name in LANGUAGES.items()]
 
 def build_blocks(page: DebuggerPage) -> gr.Blocks:
     settings = page.settings
+    app: gr.Blocks  # Blocks.__enter__ is unannotated in Gradio
     # Analytics off here, not through GRADIO_ANALYTICS_ENABLED: a lecture hall may have no internet.
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
@@ -206,7 +209,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         outputs = [reasoning, answer, status, reasoning_accordion, thread, notes, verdict]
         page_outputs = [answer, status, reasoning_accordion, thread, notes, verdict, *pane.outputs]
         finished_outputs = [download_md, download_json, follow_up_group, question, proof_view]
-        run_options = dict(
+        run_options: dict[str, Any] = dict(
             # The page's Admission decides who runs, who waits and who hears "busy";
             # Gradio must not hold them in its own queue first.
             concurrency_limit=None,
@@ -216,13 +219,14 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             # otherwise each run a progress timer on every frame.
             show_progress_on=[status],
         )
-        private = dict(api_visibility="private")
+        private: dict[str, Any] = dict(api_visibility="private")
         debug_inputs = [text, *panel, image, live, language]
         follow_up_inputs = [question, *panel, live, language]
         # Buttons nobody sees carry the API's endpoints.
         api_debug = gr.Button(visible=False, elem_id="api-debug")
         api_follow_up = gr.Button(visible=False, elem_id="api-follow-up")
-        runs = [
+        # Typed as Gradio's `cancels` parameter wants it (a Dependency is a dict).
+        runs: list[dict[str, Any]] = [
             api_debug.click(page.debug, debug_inputs, outputs, api_name="debug", **run_options),
             api_follow_up.click(page.follow_up, follow_up_inputs, outputs, api_name="follow_up", **run_options),
         ]
@@ -284,7 +288,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         pane.raw.change(page.show_raw, [pane.raw, live], pane.outputs, queue=False, show_progress="hidden", **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
         # The header's health is checked again whenever what it describes may have changed.
-        checked = dict(
+        checked: dict[str, Any] = dict(
             fn=page.refresh_models,
             inputs=[backend, url, model, language],
             outputs=[model, health, image],
@@ -301,7 +305,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         worded = [by_id[elem_id] for elem_id in PAGE_WORDS] + [status, reasoning_accordion, notes]
         # The health badge speaks the page's language too, so it is checked once that is known.
         # No progress timers: re-wording the page is not something to watch happen.
-        quiet = dict(queue=False, show_progress="hidden", **private)
+        quiet: dict[str, Any] = dict(queue=False, show_progress="hidden", **private)
         app.load(page.detect_language, [browser_languages], [language], js=BROWSER_LANGUAGES_JS, **quiet).then(
             page.relabel, [language, live], worded, **quiet
         ).then(**checked)

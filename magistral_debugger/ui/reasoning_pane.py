@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .assets import static_path, static_text
 
@@ -138,8 +138,9 @@ class ParagraphCutter:
 
     def _line(self, text: str, position: int) -> int | None:
         """At a line start: skip blank lines, cut before a paragraph, open or close a fence."""
-        line = _BLANK_LINES.match(text, position).end()
-        if _INDENT.match(text, line).end() == len(text):
+        # Both patterns match anywhere (they may match nothing).
+        line = cast("re.Match[str]", _BLANK_LINES.match(text, position)).end()
+        if cast("re.Match[str]", _INDENT.match(text, line)).end() == len(text):
             return None  # blank so far
         fence = _FENCE.match(text, line)
         if fence is None and _may_become_fence(text, line):

@@ -103,5 +103,6 @@ async def choose(settings: Settings, text: str, rehearsal: Rehearsal | None) -> 
         health = await check_health(server, settings.model)
     if health.state == "ready":
         return settings, None
+    assert rehearsal is not None  # the recording came from it
     replay = Settings.model_validate(settings.model_dump() | {"backend": "replay", "replay_file": str(recording)})
     return replay, Message("rehearsal_replay", date=f"{rehearsal.rehearsed_at:%Y-%m-%d %H:%M}", model=rehearsal.model)

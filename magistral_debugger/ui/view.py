@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..prompting.messages import Turn
 
 # Gradio's Markdown renders only $$…$$ by default; Magistral writes all four forms.
-LATEX_DELIMITERS = [
+LATEX_DELIMITERS: list[dict[str, str | bool]] = [
     {"left": "$$", "right": "$$", "display": True},
     {"left": "\\[", "right": "\\]", "display": True},
     {"left": "\\(", "right": "\\)", "display": False},
@@ -175,6 +175,7 @@ def replay_label(run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> str:
         return ""
     try:
         recording = run.backend.recording()
+        assert recording is not None  # a backend that is not live plays one back
         return f"🎞️ {t('replay_label', lang, date=recording.recorded_on, model=recording.model)}"
     except BackendError as error:
         return f"🎞️ {in_language(error.message, lang)}"
