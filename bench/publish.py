@@ -26,10 +26,11 @@ BLOCK = re.compile(re.escape(BEGIN) + r"\n.*?" + re.escape(END), re.S)
 
 def readme_block(results: dict[str, Any]) -> str:
     m, v = results["machine"], results["machine"]["versions"]
+    load = {k: " ".join(f"{float(x):.2f}" for x in str(m.get(k, "–")).split()) or "–" for k in ("load_start", "load_end")}
     about = (
         f"Run: `{results['command']}`, {results['started']}, {results['duration_s']:.0f} s; {m['cpu']}, "
-        f"{m['cores']} cores, {m['memory_gb']:.1f} GB; load average {m['load_start']} at the start and "
-        f"{m.get('load_end', '–')} at the end; Python {m['python']}, gradio {v.get('gradio')}, "
+        f"{m['cores']} cores, {m['memory_gb']:.1f} GB; load average {load['load_start']} at the start and "
+        f"{load['load_end']} at the end; Python {m['python']}, gradio {v.get('gradio')}, "
         f"httpx {v.get('httpx')}, openai {v.get('openai')}. Every figure below is in `bench/published.json`."
     )
     return "\n".join([BEGIN, about, "", *goal_rows(results["goals"]), END])
