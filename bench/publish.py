@@ -26,7 +26,7 @@ BLOCK = re.compile(re.escape(BEGIN) + r"\n.*?" + re.escape(END), re.S)
 
 def readme_block(results: dict[str, Any]) -> str:
     m, v = results["machine"], results["machine"]["versions"]
-    load = {k: " ".join(f"{float(x):.2f}" for x in str(m.get(k, "–")).split()) or "–" for k in ("load_start", "load_end")}
+    load = {key: _rounded(str(m.get(key, "–"))) for key in ("load_start", "load_end")}
     about = (
         f"Run: `{results['command']}`, {results['started']}, {results['duration_s']:.0f} s; {m['cpu']}, "
         f"{m['cores']} cores, {m['memory_gb']:.1f} GB; load average {load['load_start']} at the start and "
@@ -34,6 +34,14 @@ def readme_block(results: dict[str, Any]) -> str:
         f"httpx {v.get('httpx')}, openai {v.get('openai')}. Every figure below is in `bench/published.json`."
     )
     return "\n".join([BEGIN, about, "", *goal_rows(results["goals"]), END])
+
+
+def _rounded(load: str) -> str:
+    """A load average as the bench took it (three floats, or "–" where the OS gives none), to two places."""
+    try:
+        return " ".join(f"{float(x):.2f}" for x in load.split())
+    except ValueError:
+        return load
 
 
 def published() -> dict[str, Any]:
