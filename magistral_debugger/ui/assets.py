@@ -19,3 +19,11 @@ def static_path(name: str) -> Path:
 def static_text(name: str) -> str:
     """A file in ``static/``, as text."""
     return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+def load_script(*names: str) -> str:
+    """Files in ``static/`` as the one function Gradio calls once the page has mounted
+    (``launch(js=…)``). It must be a function expression: a bare script is evaluated when Gradio
+    reads it, which can be before the components it looks for exist (the reasoning pane's
+    "↓ latest" then never showed, in two runs of three)."""
+    return "() => {\n" + "\n".join(static_text(name) for name in names) + "\n}"

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from .assets import static_path, static_text
+from .assets import load_script, static_path
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -288,4 +288,4 @@ def build_reasoning_pane(latest_label: str = "↓ latest", raw_label: str = "raw
 
 # Its look and its script, which follows the stream, live in static/ (see there).
 REASONING_PANE_CSS_PATH = static_path("reasoning_pane.css")
-REASONING_PANE_JS = static_text("reasoning_pane.js")
+REASONING_PANE_JS = load_script("reasoning_pane.js")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from .assets import static_path, static_text
-from .reasoning_pane import REASONING_PANE_CSS_PATH, REASONING_PANE_JS
+from .assets import load_script, static_path
+from .reasoning_pane import REASONING_PANE_CSS_PATH
 
 # System fonts only: the page must load with no request leaving the machine.
 THEME = gr.themes.Soft(
@@ -26,7 +26,7 @@ THEME = gr.themes.Soft(
 CSS_PATHS = [REASONING_PANE_CSS_PATH, static_path("page.css")]
 # Gradio runs one script when the page has mounted (launch(js=…)): the room's, then the reasoning
 # pane's. Not a head script (launch(head_paths=…)): Gradio adds those before it mounts the components.
-PAGE_JS = static_text("page.js") + "\n" + REASONING_PANE_JS
+PAGE_JS = load_script("page.js", "reasoning_pane.js")
 # The page's events, each a one-line call to what page.js leaves in window.magistral: Gradio
 # takes an event's browser-side code only as a js= string.
 FOCUS_JS = "(value) => magistral.focusStep(value)"

@@ -24,7 +24,8 @@ def test_the_static_files_ship_as_package_data_and_are_found_through_importlib_r
 
 def test_the_page_loads_the_pane_stylesheet_first_and_both_scripts_once():
     assert [path.name for path in theme.CSS_PATHS] == ["reasoning_pane.css", "page.css"]
-    assert theme.PAGE_JS == static_text("page.js") + "\n" + static_text("reasoning_pane.js")
+    # One function for Gradio to call after mount, holding the page's script, then the pane's.
+    assert theme.PAGE_JS == "() => {\n" + static_text("page.js") + "\n" + static_text("reasoning_pane.js") + "\n}"
 
 
 def test_every_event_snippet_calls_a_function_that_page_js_defines():
