@@ -119,5 +119,6 @@ def server_flags(srv: ModelServer | str, backend: str = "ollama") -> list[str]:
 
 
 def rehearse(*args: str) -> int:
-    """``magistral-debugger rehearse ARGS`` in this process (the CLI test runs it as a program)."""
-    return rehearse_main(list(args))
+    """``magistral-debugger rehearse ARGS`` in this process (the CLI test runs it as a program),
+    asking again after a server failure without the default's seconds of waiting."""
+    return rehearse_main(["--retry-wait", "0.01", *args])

@@ -139,7 +139,7 @@ class RecordingBackend(Backend):
             },
             "argument": scrub(request.argument or argument_of(request.messages)),
             "messages": scrub_all(request.messages, scrub),
-        }
+        } | ({"proof": scrub_all(request.proof.as_json(), scrub)} if request.proof else {})
 
     def _line(self, t: float, event: StreamEvent) -> dict[str, Any]:
         """An event's line with its text scrubbed: a model may well repeat a key it was shown."""

@@ -6,7 +6,8 @@ the live run did. The format, one JSON object per line (README, "Record and repl
 
 - a header: ``{"type": "header", "format": "magistral-debugger-recording", "version": 1,
   "recorded_at": ISO time, "model", "backend": {"kind", "url"}, "settings": {…},
-  "request": {"model", "temperature", "top_p", "max_tokens"}, "argument", "messages": […]}``
+  "request": {"model", "temperature", "top_p", "max_tokens"}, "argument", "messages": […]}``,
+  and ``"proof": {"problem", "steps": […]}`` when the steps were given (a dataset's), not cut from the argument
 - one line per stream event, ``t`` in seconds since the request:
   ``{"t": 0.412, "type": "reasoning"|"content", "text": …}``,
   ``{"t", "type": "usage", "prompt_tokens", "completion_tokens", "reasoning_tokens"}``,
@@ -31,6 +32,7 @@ from typing import Any, Literal, cast
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
+from ..prompting.steps import Proof
 from ..redaction import file_slug
 from .request import ChatRequest
 from .server_errors import BackendError
@@ -236,6 +238,7 @@ def _recording_from(path: Path, header: dict[str, Any], events: list[RecordedEve
             top_p=request["top_p"],
             max_tokens=request["max_tokens"],
             argument=header["argument"],
+            proof=header["_proof"],
         ),
         argument=header["argument"],
         events=tuple(events),
@@ -283,7 +286,19 @@ def _check_header(data: dict[str, Any], number: int) -> dict[str, Any]:
         data["settings"] = {}
     if not isinstance(data.get("argument"), str):
         data["argument"] = argument_of(data["messages"])
+    data["_proof"] = _proof(data.get("proof"))
     return data
+
+
+def _proof(data: Any) -> Proof | None:
+    """The dataset's steps the run was asked about; None for a pasted proof (no "proof" field)."""
+    if data is None:
+        return None
+    steps = data.get("steps") if isinstance(data, dict) else None
+    if not isinstance(steps, list) or not steps or not all(isinstance(step, str) for step in steps):
+        raise _Bad('has a "proof" without a list of "steps" strings')
+    problem = data.get("problem", "")
+    return Proof(tuple(steps), problem if isinstance(problem, str) else "")
 
 
 def _is_number(value: Any) -> bool:

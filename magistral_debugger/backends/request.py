@@ -8,6 +8,7 @@ from typing import Any
 
 from ..i18n import Message
 from ..prompting.families import Version
+from ..prompting.steps import Proof
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class ChatRequest:
     # The conversation this request belongs to, the same for its follow-ups and continuations:
     # a router in front of several replicas keeps it on the one whose prefix cache holds it.
     conversation_id: str = ""
+    # The steps as a dataset gave them (None: cut from ``argument``): a replay numbers them the same.
+    proof: Proof | None = None
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,11 @@ ERROR_KINDS: tuple[str, ...] = get_args(ErrorKind)
 class BackendError(Exception):
     """A failure with a message fit to show in the UI and on the CLI's stderr."""
 
-    def __init__(self, message: Message, *, kind: ErrorKind = "error") -> None:
+    def __init__(self, message: Message, *, kind: ErrorKind = "error", retry_after_s: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.kind: ErrorKind = kind
+        self.retry_after_s = retry_after_s  # a 429's Retry-After: what a batch waits before it asks again
 
 
 def describe_transport_error(exc: BaseException, url: str, how_to_start: str) -> BackendError:
@@ -163,7 +164,11 @@ def rate_limited(url: str, retry_after: str | None, detail: str) -> BackendError
     seconds = _seconds_to_wait(retry_after)
     if seconds is None:
         return BackendError(Message("rate_limited_no_wait", url=url, detail=detail.rstrip(".")), kind="server")
-    return BackendError(Message("rate_limited", url=url, seconds=seconds, detail=detail.rstrip(".")), kind="server")
+    return BackendError(
+        Message("rate_limited", url=url, seconds=seconds, detail=detail.rstrip(".")),
+        kind="server",
+        retry_after_s=seconds,
+    )
 
 
 def _seconds_to_wait(retry_after: str | None) -> int | None:

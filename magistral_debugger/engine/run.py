@@ -39,7 +39,7 @@ from ..prompting.images import ImageSource, PreparedImage, prepare_image_for
 from ..prompting.input_errors import InputError
 from ..prompting.messages import Turn, answer_now_messages, build_messages, clean_argument, detect_version, has_images
 from ..prompting.own_files import OwnFileError
-from ..prompting.steps import split_steps
+from ..prompting.steps import Proof
 from ..settings import Settings
 from .context_fit import fit_to_context
 from .pacing import LIVE_RUNS, update_interval
@@ -90,14 +90,18 @@ class DebugRun:
         image: ImageSource | None = None,
         history: Sequence[Turn] = (),
         conversation_id: str = "",
+        proof: Proof | None = None,
     ) -> None:
         """``image``: a photo of the proof (a path, bytes, a Pillow image or a PreparedImage);
         ``history``: the conversation's earlier turns, which makes ``argument`` a follow-up;
         ``conversation_id``: the id of the conversation it follows up, which its requests carry
         (empty: a new conversation, with a random id, so that a class debugging the same proof
-        is still a class of conversations a router can spread)."""
+        is still a class of conversations a router can spread);
+        ``proof``: the steps as a dataset gives them, which ``argument`` then only shows (None:
+        the steps are cut from ``argument``, as the page previews them)."""
         self.settings = settings
         self.argument = argument
+        self.proof = proof
         self.image_source = image
         self.history = tuple(history)
         self.conversation_id = conversation_id or uuid.uuid4().hex
@@ -175,13 +179,13 @@ class DebugRun:
                 assert self.recording is not None  # a backend that is not live plays one back
                 if not (self.argument or "").strip():
                     self.argument = self.recording.argument  # nothing typed: the recorded text
+                self.proof = self.recording.request.proof or self.proof
             if self.image_source is not None:
                 self.image = prepare_image_for(self.image_source, self.settings)
             argument = self.question = clean_argument(
                 self.argument, self.settings.max_input_chars, allow_empty=self.image is not None
             )
-            # Follow-ups keep the numbering of the proof that began the conversation.
-            state.steps = split_steps(self.history[0].question if self.history else argument)
+            state.steps = self._steps(argument)
             info = await self.backend.model_info(self.settings.model)
             state.model = info.name
             request, notices = self._request(argument, info)
@@ -212,7 +216,9 @@ class DebugRun:
                 async with contextlib.aclosing(self._split(continuation, reader, tracker, thinking=False)) as split:
                     async for event in split:
                         yield event
-        except (InputError, BackendError, OwnFileError) as error:  # OwnFileError: the app's fault, not the server's
+        except BackendError as error:
+            state.finish("error", error.message, kind=error.kind, retry_after_s=error.retry_after_s)
+        except (InputError, OwnFileError) as error:  # OwnFileError: the app's fault, not the server's
             state.finish("error", error.message)
         except (asyncio.CancelledError, GeneratorExit):
             state.finish("cancelled")
@@ -224,6 +230,13 @@ class DebugRun:
             if self._owns_backend:
                 await self.backend.aclose()
         yield Ended(state)
+
+    def _steps(self, argument: str) -> tuple[str, ...]:
+        """The steps the verdict names: follow-ups keep those of the proof that began the conversation."""
+        if self.history:
+            first = self.history[0]
+            return (first.proof or Proof.of(first.question)).steps
+        return (self.proof or Proof.of(argument)).steps
 
     def _request(self, argument: str, info: ModelInfo) -> tuple[ChatRequest, tuple[Message, ...]]:
         """The request for this turn, fit to the model's context: a conversation too long for
@@ -247,6 +260,7 @@ class DebugRun:
                 keep_reasoning=settings.keeps_reasoning(info.keeps_reasoning),
                 thinking_field=backend.thinking_field,
                 drop_oldest=drop_oldest,
+                proof=None if self.history else self.proof,
             )
 
         fitted = fit_to_context(
@@ -268,6 +282,7 @@ class DebugRun:
             think=bool(info.thinking),
             reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
             conversation_id=self.conversation_id,
+            proof=None if self.history else self.proof,
         )
         return request, (*notices, *fitted.notices)
 
@@ -298,7 +313,13 @@ class DebugRun:
         """This run as a turn of the conversation, to pass in the next run's ``history``
         (keep it only when ``state.answer`` is not empty: the model cannot build on nothing)."""
         state = self.state
-        return Turn(question=self.question, answer=state.answer, reasoning=state.reasoning, image=self.image)
+        return Turn(
+            question=self.question,
+            answer=state.answer,
+            reasoning=state.reasoning,
+            image=self.image,
+            proof=None if self.history else self.proof,
+        )
 
     async def _split(
         self, request: ChatRequest, reader: VerdictReader, tracker: FocusTracker, *, thinking: bool

@@ -41,6 +41,10 @@ class RunState:
 
     finish_reason: FinishReason | None = None
     error: Message | None = None
+    # What kind of server failure ended the run ("server", "cut", … as backends name them; "" for
+    # none or not the server's), and how long the server asked to wait before asking again.
+    error_kind: str = ""
+    retry_after_s: int | None = None
 
     # The proof as numbered steps (empty for a photo), the step the reasoning is on,
     # and the model's verdict once the answer is complete.
@@ -98,11 +102,14 @@ class RunState:
         self.usage = None
         self.reasoning_chunks = self.answer_chunks = 0
 
-    def finish(self, reason: FinishReason, error: Message | None = None) -> None:
+    def finish(
+        self, reason: FinishReason, error: Message | None = None, *, kind: str = "", retry_after_s: int | None = None
+    ) -> None:
         if self.finish_reason is not None:
             return  # the first ending wins: a cancel after an error stays an error
         self.finish_reason = reason
         self.error = error
+        self.error_kind, self.retry_after_s = kind, retry_after_s
         self.finished_at = self.clock()
 
     # --- reading ----------------------------------------------------------------------

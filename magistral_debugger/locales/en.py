@@ -37,6 +37,7 @@ PAGE = {
     "topic_induction": "Induction",
     "topic_logic": "Logic",
     "topic_probability": "Probability and statistics",
+    "topic_competition": "Competition problems (benchmarks)",
     "skip_to_answer": "Skip to the answer",
     "health_checking": "Checking the model server…",
     "examples_search": "Type to search by topic, language or title",

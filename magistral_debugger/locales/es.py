@@ -36,6 +36,7 @@ PAGE = {
     "topic_induction": "Inducción",
     "topic_logic": "Lógica",
     "topic_probability": "Probabilidad y estadística",
+    "topic_competition": "Problemas de competición (benchmarks)",
     "skip_to_answer": "Saltar a la respuesta",
     "health_checking": "Comprobando el servidor del modelo…",
     "examples_search": "Escribe para buscar por tema, idioma o título",

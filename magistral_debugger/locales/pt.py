@@ -36,6 +36,7 @@ PAGE = {
     "topic_induction": "Indução",
     "topic_logic": "Lógica",
     "topic_probability": "Probabilidade e estatística",
+    "topic_competition": "Problemas de competição (benchmarks)",
     "skip_to_answer": "Pular para a resposta",
     "health_checking": "Verificando o servidor do modelo…",
     "examples_search": "Digite para buscar por tema, idioma ou título",

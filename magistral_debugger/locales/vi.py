@@ -36,6 +36,7 @@ PAGE = {
     "topic_induction": "Quy nạp",
     "topic_logic": "Lôgic",
     "topic_probability": "Xác suất và thống kê",
+    "topic_competition": "Bài toán thi (bộ đánh giá)",
     "skip_to_answer": "Chuyển đến câu trả lời",
     "health_checking": "Đang kiểm tra máy chủ mô hình…",
     "examples_search": "Gõ để tìm theo chủ đề, ngôn ngữ hoặc tiêu đề",

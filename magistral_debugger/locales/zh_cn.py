@@ -36,6 +36,7 @@ PAGE = {
     "topic_induction": "归纳法",
     "topic_logic": "逻辑",
     "topic_probability": "概率与统计",
+    "topic_competition": "竞赛题（基准测试）",
     "skip_to_answer": "跳到回答",
     "health_checking": "正在检查模型服务器…",
     "examples_search": "输入以按主题、语言或标题搜索",

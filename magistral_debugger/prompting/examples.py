@@ -1,7 +1,8 @@
 """The examples gallery: one TOML file per example under ``prompts/examples/``.
 
 An example is written as steps, one per line, so the page numbers it exactly as its
-file does. Each file also records the step a correct verdict names (``flawed_step``; 0
+file does; or, kept from a benchmark (``rehearse --keep``), as its ``problem`` and a
+``steps`` list taken as given, since a benchmark's step may span lines. Each file also records the step a correct verdict names (``flawed_step``; 0
 for a correct proof) and what is wrong there (``flaw``); that is for us and the tests,
 never sent to the model. Its ``topic`` (one of :data:`TOPICS`) and ``language`` are what
 the page's picker sorts and searches by.
@@ -15,11 +16,11 @@ from functools import lru_cache
 from importlib.resources.abc import Traversable
 
 from .messages import PROMPTS_DIR
-from .steps import split_steps
+from .steps import Proof
 
 EXAMPLES_DIR = PROMPTS_DIR / "examples"
 # In the picker's order; each is worded as the page's "topic_<name>".
-TOPICS = ("algebra", "geometry", "analysis", "number_theory", "induction", "logic", "probability")
+TOPICS = ("algebra", "geometry", "analysis", "number_theory", "induction", "logic", "probability", "competition")
 
 
 CONTROL_KINDS = frozenset({"correct"})
@@ -35,6 +36,15 @@ class Example:
     argument: str
     flaw: str
     flawed_step: int  # 1-based, as split_steps numbers the argument; 0: no flaw
+    # The steps as a benchmark gives them, below its problem (None: cut from ``argument``,
+    # which then only shows them); ``split``: the benchmark's part it comes from ("gsm8k").
+    given: Proof | None = None
+    split: str = ""
+
+    @property
+    def proof(self) -> Proof:
+        """What the model is asked about, numbered as ``flawed_step`` counts."""
+        return self.given or Proof.of(self.argument)
 
     @property
     def control(self) -> bool:
@@ -49,15 +59,18 @@ def load_examples(folder: Traversable = EXAMPLES_DIR) -> tuple[Example, ...]:
     examples = []
     for path in sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+        given = Proof(tuple(data["steps"]), data.get("problem", "").strip()) if "steps" in data else None
         example = Example(
             slug=path.name.removesuffix(".toml"),
             title=data["title"].strip(),
             language=data["language"].strip(),
             kind=data["kind"].strip(),
             topic=data["topic"].strip(),
-            argument=data["argument"].strip(),
+            argument=given.text() if given else data["argument"].strip(),
             flaw=data["flaw"].strip(),
             flawed_step=data["flawed_step"],
+            given=given,
+            split=data.get("split", ""),
         )
         _check(example, path)
         examples.append(example)
@@ -68,7 +81,7 @@ def _check(example: Example, path: Traversable) -> None:
     """A recorded step that the proof does not have would grade every run of it wrongly."""
     if example.topic not in TOPICS:
         raise ValueError(f"{path.name}: topic = {example.topic!r} is none of {', '.join(TOPICS)}")
-    step, count = example.flawed_step, len(split_steps(example.argument))
+    step, count = example.flawed_step, len(example.proof.steps)
     if type(step) is not int or not 0 <= step <= count:
         raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")
     if (step == 0) != example.control:

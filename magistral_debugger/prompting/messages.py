@@ -38,7 +38,7 @@ from ..i18n import Message
 from .families import THINK_CHUNK_VERSIONS, Version, family_of
 from .input_errors import InputError
 from .own_files import OwnFileError
-from .steps import numbered, split_steps
+from .steps import Proof, numbered
 
 try:  # mistral-common ≥ 1.9 asks how an assistant's thinking should be written out
     from mistral_common.protocol.instruct.messages import ReasoningFieldFormat
@@ -122,12 +122,17 @@ def flaw_kinds() -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip())
 
 
-def user_message_text(argument: str) -> str:
-    """The first question: the proof as the numbered steps the page shows, and the one
-    English line the app reads the verdict from. (Kinds go in first, so a "{kinds}"
-    typed in the proof stays as typed.)"""
+def user_message_text(argument: str, proof: Proof | None = None) -> str:
+    """The first question: the proof as the numbered steps the page shows (``proof``: as a
+    dataset gives them, below its problem), and the one English line the app reads the
+    verdict from. (Kinds go in first, and the proof's parts in one pass, so a "{kinds}" or
+    "{steps}" typed in the proof stays as typed.)"""
+    proof = proof or Proof.of(argument)
     template = _prompt_file("user_template.txt").replace("{kinds}", ", ".join(flaw_kinds()))
-    return template.replace("{steps}", numbered(split_steps(argument)))
+    if proof.problem:
+        template = template.replace("{steps}", _prompt_file("problem_and_steps.txt").strip())
+    parts = {"{problem}": proof.problem, "{steps}": numbered(proof.steps)}
+    return re.sub(r"\{problem\}|\{steps\}", lambda match: parts[match.group()], template)
 
 
 def image_message_text(note: str = "") -> str:
@@ -144,17 +149,19 @@ class Turn:
 
     ``question`` is the text as the person typed it (cleaned), ``image`` the photo as
     sent; the first turn of a conversation is the proof, later ones are follow-ups.
+    ``proof``: the first turn's steps as a dataset gave them (None: cut from the text).
     """
 
     question: str
     answer: str
     reasoning: str = ""
     image: PreparedImage | None = None
+    proof: Proof | None = None
 
 
-def _user_message(question: str, image: PreparedImage | None, first: bool) -> UserMessage:
+def _user_message(question: str, image: PreparedImage | None, first: bool, proof: Proof | None = None) -> UserMessage:
     if image is None:
-        return UserMessage(content=user_message_text(question) if first else question)
+        return UserMessage(content=user_message_text(question, proof) if first else question)
     text = image_message_text(question) if first or not question else question
     return UserMessage(content=[ImageURLChunk(image_url=image.data_url), TextChunk(text=text)])
 
@@ -176,6 +183,7 @@ def build_messages(
     keep_reasoning: bool = False,
     thinking_field: bool = False,
     drop_oldest: int = 0,
+    proof: Proof | None = None,
 ) -> list[dict[str, Any]]:
     """OpenAI-format messages for one debugging request, shaped by mistral-common.
 
@@ -186,14 +194,15 @@ def build_messages(
     first question of the conversation keeps its template even when others go.
     ``thinking_field`` keeps a 2506 reasoning as a thinking chunk too, for a server that
     takes an assistant's reasoning in a field of its own (Ollama's ``thinking``).
+    ``proof``: the current question's steps as a dataset gave them, when it is the first.
     """
     messages: list[Any] = [_system_message(version)]
     for position, turn in enumerate(history):
         if position < drop_oldest or not turn.answer:
             continue
-        messages.append(_user_message(turn.question, turn.image, first=position == 0))
+        messages.append(_user_message(turn.question, turn.image, first=position == 0, proof=turn.proof))
         messages.append(_assistant_message(turn, version, keep_reasoning, thinking_field))
-    messages.append(_user_message(argument, image, first=not history))
+    messages.append(_user_message(argument, image, first=not history, proof=proof))
     request: ChatCompletionRequest[Any] = ChatCompletionRequest(messages=messages)
     return cast(list[dict[str, Any]], request.to_openai(reasoning_field_format=_THINKING_CHUNKS)["messages"])
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 # Spans inside which nothing ends a sentence or cuts a step. An inline $…$ opens on a
 # non-space and closes on a non-space not followed by a digit (as pandoc reads it), so
@@ -92,8 +93,37 @@ def split_steps(text: str) -> tuple[str, ...]:
 
 def numbered(steps: Sequence[str]) -> str:
     """``1. …`` then ``2. …``, one step a line: the preview in the proof box and the
-    form in which the model reads the proof."""
-    return "\n".join(f"{number}. {step}" for number, step in enumerate(steps, 1))
+    form in which the model reads the proof. A step given with line breaks of its own (a
+    dataset's) keeps them, its later lines indented under its number, so that no line of
+    it reads as a step of its own."""
+    return "\n".join(
+        f"{number}. " + "\n".join(step.splitlines()).replace("\n", "\n" + " " * (len(str(number)) + 2))
+        for number, step in enumerate(steps, 1)
+    )
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the model is asked to check: the steps it numbers, and the problem they solve
+    when a dataset states one (a pasted proof has none: it is all steps).
+
+    A pasted proof is cut by the rule above; a dataset's steps are taken as given (one may
+    span lines), so that the model, the page and the dataset's label count the same steps.
+    """
+
+    steps: tuple[str, ...]
+    problem: str = ""
+
+    @classmethod
+    def of(cls, text: str) -> Proof:
+        return cls(split_steps(text))
+
+    def text(self) -> str:
+        """The proof as a person reads it: the problem, then the numbered steps."""
+        return f"{self.problem}\n\n{numbered(self.steps)}" if self.problem else numbered(self.steps)
+
+    def as_json(self) -> dict[str, object]:
+        return {"problem": self.problem, "steps": list(self.steps)}
 
 
 def _sentences(paragraph: str) -> list[str]:

@@ -6,7 +6,16 @@ writes one folder:
 
 - ``recordings/``: one recording per run, in the format of ``MAGISTRAL_RECORD_DIR``, named
   after its example (``recordings/A/…`` and ``recordings/B/…`` with ``--compare``);
-- ``scorecard.json``, ``scorecard.md``, ``scorecard.html``: the runs graded (``scorecard.py``).
+- ``scorecard.json``, ``scorecard.md``, ``scorecard.html``: the runs graded (``scorecard.py``);
+- ``plan.json`` and ``runs.jsonl``: the command and each run as it ended (``journal.py``), which
+  ``--resume DIR`` goes on from.
+
+``--dataset FILE`` rehearses a benchmark instead of the gallery (ProcessBench, or any set in its
+shape: ``benchmark/processbench.py``), ``--limit N --seed S`` a stratified sample of it
+(``benchmark/sample.py``); the scorecard then also scores it as the paper does
+(``benchmark/paper.py``). A run that fails on the server's side (a 5xx, a 429, a stream cut
+off) is asked again ``--retries`` times, waiting longer each time (a 429's Retry-After when
+it gives one), and then counted as the error it was.
 
 Pointed at that folder (``MAGISTRAL_REHEARSAL_DIR``), the page marks its examples and
 replays their recordings when the model server is down (``talk_mode.py``).
@@ -17,7 +26,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,8 +47,15 @@ from ..prompting.examples import EXAMPLES_DIR, Example, load_examples
 from ..prompting.messages import detect_version
 from ..redaction import public_url
 from ..settings import Settings
-from .scorecard import OUTCOME_WORDS, RunResult, scorecard
+from .benchmark.processbench import read_datasets
+from .benchmark.sample import stratified_sample
+from .journal import Journal, read_plan, write_plan
+from .scorecard import OUTCOME_WORDS, Counts, RunResult, scorecard
 from .scorecard_pages import html_page, markdown, summary_lines
+
+# What a failed run is asked again for: the server failed (5xx, 429, an error in the stream),
+# the stream broke off, or it went silent. Not a missing model, a refused request, no server.
+RETRIED = frozenset({"server", "cut", "timeout"})
 
 COMPARE_HELP = """\
 --compare takes two configurations, each either KEY=VALUE[,KEY=VALUE...] or a .env file.
@@ -71,6 +89,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="only these examples: a file name without .toml, or its start (01 18_monty)",
     )
     parser.add_argument("--examples", metavar="DIR", help="a folder of example .toml files (default: the app's own)")
+    parser.add_argument(
+        "--dataset",
+        nargs="+",
+        metavar="FILE",
+        help="a benchmark's files instead of the examples: ProcessBench's JSON (or JSON Lines of the same items)",
+    )
+    parser.add_argument("--limit", type=int, metavar="N", help="a stratified sample of N dataset items")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="the sample's seed (default: 0)")
+    parser.add_argument("--resume", metavar="DIR", help="go on with the rehearsal in DIR, skipping the runs it holds")
+    parser.add_argument(
+        "--retries", type=int, default=2, metavar="R", help="ask again R times after a server failure (default: 2)"
+    )
+    parser.add_argument(
+        "--retry-wait", type=float, default=2.0, metavar="S", help="first wait before asking again, doubled each time"
+    )
     parser.add_argument("--parallel", type=int, default=1, metavar="N", help="runs at once (default: 1)")
     parser.add_argument(
         "--repeat", type=int, default=1, metavar="K", help="run each example K times; rates get their spread"
@@ -82,9 +115,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", help="model name")
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
     args = parser.parse_args(argv)
-    for flag in ("parallel", "repeat"):
-        if getattr(args, flag) < 1:
+    for flag in ("parallel", "repeat", "limit"):
+        if getattr(args, flag) is not None and getattr(args, flag) < 1:
             parser.error(f"--{flag} must be at least 1")
+    if args.retries < 0 or args.retry_wait < 0:
+        parser.error("--retries and --retry-wait cannot be negative")
+    if args.limit and not args.dataset:
+        parser.error("--limit samples a --dataset")
+    if args.dataset and (args.examples or args.only):
+        parser.error("--dataset takes the place of --examples and --only")
     return args
 
 
@@ -129,6 +168,14 @@ def configurations(base: Settings, compare: Sequence[str] | None) -> list[Config
         if not backend_class(configuration.settings.backend).live:
             raise ValueError("a rehearsal needs a model server: MAGISTRAL_BACKEND=replay only plays a recording back")
     return chosen
+
+
+def chosen_examples(args: argparse.Namespace) -> list[Example]:
+    """The dataset's items (its sample with ``--limit``), else the gallery's examples (``--only``)."""
+    if args.dataset:
+        items = read_datasets(args.dataset)
+        return stratified_sample(items, args.limit, args.seed) if args.limit else list(items)
+    return pick_examples(examples_in(args.examples), args.only)
 
 
 def examples_in(folder: str | None) -> tuple[Example, ...]:
@@ -180,25 +227,50 @@ def describe(configuration: Configuration, results: Sequence[RunResult]) -> dict
         "temperature": settings.temperature,
         "top_p": settings.top_p,
         "max_tokens": settings.max_tokens,
+        "reasoning_effort": settings.reasoning_effort,
     }
 
 
 def recording_path(configuration: Configuration, example: Example, repeat: int, repeats: int, compared: bool) -> Path:
     """``recordings/[A/]<example>[-<run>].jsonl``, relative to the rehearsal folder."""
     folder = Path("recordings") / (configuration.name if compared else "")
-    return folder / f"{example.slug}{f'-{repeat}' if repeats > 1 else ''}{SUFFIX}"
+    name = re.sub(r"[^\w.-]+", "_", example.slug)  # a dataset's id may hold anything
+    return folder / f"{name}{f'-{repeat}' if repeats > 1 else ''}{SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Retries:
+    times: int = 0
+    first_wait_s: float = 2.0
+
+    def wait_s(self, attempt: int, retry_after_s: int | None) -> float:
+        """Before asking again the ``attempt``-th time (from 1): what a 429 asked, else doubling."""
+        return float(retry_after_s) if retry_after_s is not None else self.first_wait_s * 2 ** (attempt - 1)
 
 
 async def run_example(
-    configuration: Configuration, example: Example, repeat: int, server: Backend, out: Path, recording: Path
+    configuration: Configuration,
+    example: Example,
+    repeat: int,
+    server: Backend,
+    out: Path,
+    recording: Path,
+    retries: Retries = Retries(),
 ) -> RunResult:
-    """One run, recorded; the server's client is shared by every run of its configuration."""
-    backend = RecordingBackend(server, out / recording.parent, configuration.settings, name=recording.name)
-    run = DebugRun(configuration.settings, example.argument, backend=backend)
-    async for _ in run.events():
-        pass
+    """One run, recorded (the last attempt's); the server's client is shared by every run of its configuration."""
+    for attempt in range(retries.times + 1):
+        backend = RecordingBackend(server, out / recording.parent, configuration.settings, name=recording.name)
+        run = DebugRun(configuration.settings, example.argument, backend=backend, proof=example.given)
+        async for _ in run.events():
+            pass
+        state = run.state
+        if state.finish_reason != "error" or state.error_kind not in RETRIED or attempt == retries.times:
+            break
+        if backend.path is not None:
+            backend.path.unlink(missing_ok=True)  # the attempt's recording gives way to the next one's
+        await asyncio.sleep(retries.wait_s(attempt + 1, state.retry_after_s))
     recorded = recording.as_posix() if backend.path is not None and backend.path.exists() else None
-    return RunResult.of(configuration.name, example, repeat, run.state, recorded)
+    return RunResult.of(configuration.name, example, repeat, state, recorded)
 
 
 async def rehearse(
@@ -208,32 +280,41 @@ async def rehearse(
     *,
     repeat: int = 1,
     parallel: int = 1,
+    retries: Retries = Retries(),
     report: Callable[[RunResult], None] = lambda result: None,
 ) -> dict[str, Any]:
-    """Every example × repetition × configuration, ``parallel`` at a time; the folder is
-    written at the end, or as far as it got when interrupted (``"complete": false``)."""
+    """Every example × repetition × configuration, ``parallel`` at a time, but those the folder's
+    journal holds already (a resumed rehearsal); each run is journaled as it ends, and the
+    scorecard is written at the end, or as far as it got when interrupted (``"complete": false``)."""
     started = datetime.now().astimezone()
     compared = len(chosen) > 1
+    journal = Journal(out)
+    results = journal.results()
+    done = {(r.configuration, r.slug, r.repeat) for r in results}
     # Repetition by repetition, the configurations side by side: a server that slows down
     # over the evening slows every configuration and example alike.
-    jobs = iter([(c, e, k) for k in range(1, repeat + 1) for e in examples for c in chosen])
+    every = [(c, e, k) for k in range(1, repeat + 1) for e in examples for c in chosen]
+    jobs = iter([(c, e, k) for c, e, k in every if (c.name, e.slug, k) not in done])
     servers = {c.name: backend_class(c.settings.backend).from_settings(c.settings) for c in chosen}
-    results: list[RunResult] = []
     complete = False
 
     async def worker() -> None:
         for configuration, example, k in jobs:  # one iterator: each job is taken once
             path = recording_path(configuration, example, k, repeat, compared)
-            result = await run_example(configuration, example, k, servers[configuration.name], out, path)
+            server = servers[configuration.name]
+            result = await run_example(configuration, example, k, server, out, path, retries)
             results.append(result)
+            journal.add(result)
             report(result)
 
+    journal.start_sitting()
     try:
         async with asyncio.TaskGroup() as group:
             for _ in range(parallel):
                 group.create_task(worker())
         complete = True
     finally:
+        journal.end_sitting()
         for server in servers.values():
             await server.aclose()
         data = scorecard(
@@ -244,6 +325,8 @@ async def rehearse(
             started=started,
             finished=datetime.now().astimezone(),
             complete=complete,
+            seconds=journal.seconds(),
+            parallel=parallel,
         )
         write_scorecard(out, data)
     return data
@@ -256,36 +339,74 @@ def write_scorecard(out: Path, data: dict[str, Any]) -> None:
 
 
 class Progress:
-    """A progress bar on stderr (tqdm, drawn only on a terminal) and a line per finished run."""
+    """A progress bar on stderr (tqdm, drawn only on a terminal) with the running F1 and the
+    generated tokens per second, and a line per finished run."""
 
-    def __init__(self, total: int, compared: bool, stream: TextIO = sys.stderr) -> None:
-        self.bar = tqdm(total=total, unit="run", file=stream, disable=None, dynamic_ncols=True)
+    def __init__(self, total: int, compared: bool, stream: TextIO = sys.stderr, done: Sequence[RunResult] = ()) -> None:
+        self.bar = tqdm(total=total, initial=len(done), unit="run", file=stream, disable=None, dynamic_ncols=True)
         self.stream = stream
         self.compared = compared
-        self.tally: Counter[str] = Counter()
+        self.results = list(done)
+        self.tokens = 0  # generated in this sitting, since ``started``
+        self.started = time.monotonic()
 
     def __call__(self, result: RunResult) -> None:
-        self.tally[OUTCOME_WORDS[result.outcome]] += 1
+        self.results.append(result)
+        self.tokens += result.reasoning_tokens + result.answer_tokens
+        self.bar.write(self.line(result), file=self.stream)
+        self.bar.set_postfix_str(self.postfix(), refresh=False)
+        self.bar.update()
+
+    def line(self, result: RunResult) -> str:
         verdict = "" if result.verdict is None else f" (verdict: {result.verdict})"
         where = f"{result.configuration} " if self.compared else ""
         seconds = sum(s for s in (result.time_to_first_token_s, result.thinking_s, result.answer_s) if s is not None)
-        line = f"{where}{result.slug} #{result.repeat}: {OUTCOME_WORDS[result.outcome]}{verdict}, {seconds:.1f} s"
-        self.bar.write(line, file=self.stream)
-        self.bar.set_postfix_str(", ".join(f"{word} {n}" for word, n in self.tally.items()), refresh=False)
-        self.bar.update()
+        return f"{where}{result.slug} #{result.repeat}: {OUTCOME_WORDS[result.outcome]}{verdict}, {seconds:.1f} s"
+
+    def postfix(self) -> str:
+        """``F1 0.67, 412 tok/s, correct 8, wrong step 3`` (F1 per configuration when comparing)."""
+        names = sorted({r.configuration for r in self.results})
+        f1s = []
+        for name in names:
+            f1 = Counts.of(r for r in self.results if r.configuration == name).rates()["f1"]
+            f1s.append(f"{name + ' ' if self.compared else ''}F1 {'—' if f1 is None else f'{f1:.2f}'}")
+        per_second = self.tokens / max(time.monotonic() - self.started, 1e-9)
+        tally = Counter(OUTCOME_WORDS[r.outcome] for r in self.results)
+        return ", ".join([*f1s, f"{per_second:.0f} tok/s", *(f"{word} {n}" for word, n in tally.items())])
 
     def close(self) -> None:
         self.bar.close()
 
 
+def prepared(
+    args: argparse.Namespace, argv: Sequence[str]
+) -> tuple[argparse.Namespace, list[Configuration], list[Example], Path]:
+    """The arguments (a resumed rehearsal's own, with what this command line adds), the
+    configurations, the examples and the folder; ``ValueError``/``OSError`` say what is wrong."""
+    resumed = Path(args.resume) if args.resume else None
+    plan = read_plan(resumed) if resumed else None
+    if plan is not None:
+        args = parse_args([*plan["argv"], *argv])  # later flags win: a --url given again, say
+    chosen = configurations(base_settings(args), args.compare)
+    examples = chosen_examples(args)
+    ids = [e.slug for e in examples]
+    if resumed is None or plan is None:
+        out = output_folder(args.out, datetime.now())
+        write_plan(out, argv, ids)
+        return args, chosen, examples, out
+    if ids != plan["examples"]:
+        raise ValueError(f"--resume {resumed}: these arguments choose other examples than the rehearsal did")
+    return args, chosen, examples, resumed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 every run happened (whatever the model said), 1 some run ended in an
     error, 2 bad arguments or settings, 130 interrupted (the folder holds what was done)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    own = [w for w in argv if w not in ("--resume", args.resume) and not w.startswith("--resume=")]
     try:
-        chosen = configurations(base_settings(args), args.compare)
-        examples = pick_examples(examples_in(args.examples), args.only)
-        out = output_folder(args.out, datetime.now())
+        args, chosen, examples, out = prepared(args, own)
     except (ValueError, OSError) as error:
         detail = (
             "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
@@ -295,12 +416,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {detail}", file=sys.stderr)
         return 2
     total = len(examples) * args.repeat * len(chosen)
-    progress = Progress(total, len(chosen) > 1)
+    progress = Progress(total, len(chosen) > 1, done=Journal(out).results())
+    retries = Retries(args.retries, args.retry_wait)
     try:
-        data = asyncio.run(rehearse(chosen, examples, out, repeat=args.repeat, parallel=args.parallel, report=progress))
+        data = asyncio.run(
+            rehearse(
+                chosen, examples, out, repeat=args.repeat, parallel=args.parallel, retries=retries, report=progress
+            )
+        )
     except KeyboardInterrupt:
         progress.close()
-        print(f"\nstopped: the scorecard in {out} holds the runs done so far.", file=sys.stderr)
+        print(f"\nstopped: {out} holds the runs done so far; --resume {out} goes on.", file=sys.stderr)
         return 130
     progress.close()
     for line in summary_lines(data):

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from ..engine.state import RunState
 from ..engine.verdict import Verdict
 from ..prompting.examples import Example
+from .benchmark.paper import benchmark_scores
 
 FORMAT = "magistral-debugger-scorecard"
 VERSION = 1
@@ -201,9 +202,16 @@ def scorecard(
     started: datetime,
     finished: datetime,
     complete: bool,
+    seconds: float | None = None,
+    parallel: int = 1,
 ) -> dict[str, Any]:
     """What ``scorecard.json`` holds. ``configurations``: each one's public description,
-    with its ``name``; each example lists its runs under each configuration's name."""
+    with its ``name``; each example lists its runs under each configuration's name.
+    ``seconds``: the time spent running (every sitting of a resumed rehearsal; default: from
+    ``started`` to ``finished``), which the throughput is per. A benchmark's examples (they
+    have a split) get the paper's scores too."""
+    benchmark = any(example.split for example in examples)
+    seconds = (finished - started).total_seconds() if seconds is None else seconds
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -211,8 +219,13 @@ def scorecard(
         "finished_at": finished.isoformat(timespec="seconds"),
         "complete": complete,
         "repeat": repeat,
+        "throughput": throughput(results, seconds, parallel),
         "configurations": [
-            {**described, "totals": totals([r for r in results if r.configuration == described["name"]], repeat)}
+            {
+                **described,
+                "totals": totals(mine := [r for r in results if r.configuration == described["name"]], repeat),
+                **({"benchmark": benchmark_scores(examples, mine)} if benchmark else {}),
+            }
             for described in configurations
         ],
         "examples": [
@@ -223,6 +236,8 @@ def scorecard(
                 "kind": example.kind,
                 "flawed_step": example.flawed_step,
                 "argument": example.argument,
+                **({"split": example.split} if example.split else {}),
+                **(example.given.as_json() if example.given else {}),
                 "runs": {
                     described["name"]: [
                         _run_json(r)
@@ -234,6 +249,19 @@ def scorecard(
             }
             for example in examples
         ],
+    }
+
+
+def throughput(results: Sequence[RunResult], seconds: float, parallel: int) -> dict[str, Any]:
+    """Runs an hour and generated tokens a second, over the time spent running, at ``parallel``."""
+    tokens = sum(r.reasoning_tokens + r.answer_tokens for r in results)
+    return {
+        "runs": len(results),
+        "seconds": round(seconds, 3),
+        "parallel": parallel,
+        "generated_tokens": tokens,
+        "runs_per_hour": round(len(results) * 3600 / seconds, 1) if seconds > 0 else None,
+        "generated_tokens_per_s": round(tokens / seconds, 1) if seconds > 0 else None,
     }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .benchmark.paper import CITATION, PUBLISHED_F1
 from .scorecard import OUTCOME_WORDS
 
 Tone = str  # "good", "bad", "warn" or "": how the HTML page colours a cell
@@ -105,10 +106,91 @@ def tables(data: dict[str, Any]) -> list[Table]:
     configurations = data["configurations"]
     compared = len(configurations) > 1
     columns = [f"{c['name']}: {c['label']}" if compared else "value" for c in configurations]
-    return [
+    chosen = [
         Table("Configurations" if compared else "Configuration", ["setting", *columns], settings_rows(configurations)),
+    ]
+    if "benchmark" in configurations[0]:
+        chosen += [
+            Table("As the ProcessBench paper scores it", ["score", *columns], benchmark_rows(configurations)),
+            published_table(configurations, len(data["examples"])),
+        ]
+    return [
+        *chosen,
         Table("Totals", ["total", *columns], totals_rows(configurations, data["repeat"])),
+        Table("Throughput", ["measure", "value"], throughput_rows(data.get("throughput"))),
         examples_table(data["examples"], configurations),
+    ]
+
+
+def share_cell(matched: int, n: int, interval: list[float] | None) -> str:
+    """``41/50 = 82.0% (69.2–90.2)``: the accuracy with its Wilson 95 % interval."""
+    if not n:
+        return "—"
+    low, high = interval or (0.0, 0.0)
+    return f"{matched}/{n} = {matched / n * 100:.1f}% ({low * 100:.1f}–{high * 100:.1f})"
+
+
+def f1_cell(value: float | None, interval: list[float] | None) -> str:
+    """F1 on the paper's 0–100 scale, with its bootstrap 95 % interval."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}" + (f" ({interval[0] * 100:.1f}–{interval[1] * 100:.1f})" if interval else "")
+
+
+def benchmark_rows(configurations: list[dict[str, Any]]) -> list[list[Cell]]:
+    scores = [c["benchmark"] for c in configurations]
+    splits = list(dict.fromkeys(split for score in scores for split in score["splits"]))
+    rows: list[list[Cell]] = []
+    for split in splits:
+        per = [score["splits"].get(split) for score in scores]
+        rows += [
+            [
+                f"{split}: erroneous found",
+                *(
+                    share_cell(p["erroneous_matched"], p["erroneous"], p["error_accuracy_95"]) if p else "—"
+                    for p in per
+                ),
+            ],
+            [
+                f"{split}: correct cleared",
+                *(share_cell(p["correct_matched"], p["correct"], p["correct_accuracy_95"]) if p else "—" for p in per),
+            ],
+            [f"{split}: F1", *(f1_cell(p["f1"], p.get("f1_95")) if p else "—" for p in per)],
+        ]
+    rows.append(
+        ["average F1 over the splits (the paper's)", *(f1_cell(s["average_f1"], s["average_f1_95"]) for s in scores)]
+    )
+    rows.append(["F1 of all items pooled", *(f1_cell(s["pooled"]["f1"], None) for s in scores)])
+    return rows
+
+
+def published_table(configurations: list[dict[str, Any]], items: int) -> Table:
+    """This rehearsal's average F1 next to the paper's, each row saying where its number comes from."""
+    rows: list[list[Cell]] = [
+        [
+            c["model"],
+            f1_cell(c["benchmark"]["average_f1"], c["benchmark"]["average_f1_95"]),
+            f"this rehearsal ({items} items)",
+        ]
+        for c in configurations
+    ]
+    rows += [
+        [model, f"{score:.1f}", f"published, on the whole set with the paper's prompt: {CITATION}"]
+        for model, score in PUBLISHED_F1.items()
+    ]
+    return Table("Beside the published scores", ["model", "average F1", "source"], rows)
+
+
+def throughput_rows(throughput: dict[str, Any] | None) -> list[list[Cell]]:
+    if not throughput:
+        return [["runs", "—"]]
+    per_hour, per_second = throughput["runs_per_hour"], throughput["generated_tokens_per_s"]
+    return [
+        ["runs", str(throughput["runs"])],
+        ["time spent running", f"{throughput['seconds'] / 60:.1f} min"],
+        ["runs at once (--parallel)", str(throughput["parallel"])],
+        ["runs per hour", "—" if per_hour is None else f"{per_hour:,.0f}"],
+        ["generated tokens per second", "—" if per_second is None else f"{per_second:,.0f}"],
     ]
 
 
@@ -119,6 +201,7 @@ def settings_rows(configurations: list[dict[str, Any]]) -> list[list[Cell]]:
         ["server", *(f"{c['backend']} at {c['server']}" for c in configurations)],
         ["prompt format", *(_prompt_format(c) for c in configurations)],
         ["sampling", *(sampling.format(**c) for c in configurations)],
+        ["reasoning effort", *(str(c.get("reasoning_effort", "—")) for c in configurations)],
     ]
 
 

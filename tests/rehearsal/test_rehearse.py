@@ -244,7 +244,8 @@ def test_repeat_runs_each_example_k_times_and_gives_each_rate_its_spread(srv, tm
     rehearse(
         "--examples", str(write_gallery(tmp_path / "gallery")), "--out", str(out), "--repeat", "2", *server_flags(srv)
     )
-    assert scripted.asked == {example.slug: 2 for example in GALLERY}
+    # h_broken's 500 is asked again twice (the default --retries) in each repetition.
+    assert scripted.asked == {example.slug: 2 for example in GALLERY} | {"h_broken": 6}
     data = scorecard(out)
     totals = data["configurations"][0]["totals"]
     assert totals["runs"] == 16
@@ -387,6 +388,8 @@ def test_the_command_writes_the_folder_prints_the_totals_and_says_an_error_happe
         "scorecard.json",
         "scorecard.md",
         "scorecard.html",
+        "plan.json",
+        "runs.jsonl",
     }
     assert len(list((tmp_path / "out" / "recordings").glob("*.jsonl"))) == 8
     again = run_cli(["rehearse", "--examples", str(gallery), "--out", "out"], env, tmp_path)
