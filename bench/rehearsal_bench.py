@@ -153,7 +153,7 @@ def child_rehearse(config: dict[str, Any], samples: Samples, recorded: bool = Tr
     if not recorded:
         rehearse.RecordingBackend = _Unrecorded  # type: ignore[misc, assignment]
     argv = ["--dataset", *config["dataset"], "--parallel", str(PARALLEL), "--out", config["out"]]
-    argv += ["--backend", "openai", "--url", config["url"] + "/v1", "--model", tk.OPENAI_MODEL, "--retries", "0"]
+    argv += ["--backend", "openai", "--url", config["url"] + "/v1", "--model", tk.OPENAI_MODEL]
     code = rehearse.main(argv)
     return {"exit_code": code}
 
@@ -192,7 +192,7 @@ async def _read_all(config: dict[str, Any], how: str, samples: Samples) -> int:
                             events += 1
             samples.item_done()
 
-    async with httpx.AsyncClient(timeout=httpx.Timeout(None, connect=5.0)) as http:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(None, connect=60.0)) as http:
         async with asyncio.TaskGroup() as group:
             for _ in range(PARALLEL):
                 group.create_task(reader(http))
