@@ -115,6 +115,8 @@ class Settings(BaseSettings):
     # Talk mode: a folder `magistral-debugger rehearse` wrote. The page marks the examples it got
     # right or wrong, and replays an example's recording when the model server is not reachable.
     rehearsal_dir: str = ""
+    # A folder of one's own example files (``rehearse --keep`` writes them), listed after the app's.
+    examples_dir: str = ""
 
     @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod

@@ -50,6 +50,7 @@ from ..settings import Settings
 from .benchmark.processbench import read_datasets
 from .benchmark.sample import stratified_sample
 from .journal import Journal, read_plan, write_plan
+from .keep import keep
 from .scorecard import OUTCOME_WORDS, Counts, RunResult, scorecard
 from .scorecard_pages import html_page, markdown, summary_lines
 
@@ -99,6 +100,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="the sample's seed (default: 0)")
     parser.add_argument("--resume", metavar="DIR", help="go on with the rehearsal in DIR, skipping the runs it holds")
     parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="write the dataset items the rehearsal in DIR got right (or --only these) as example files to --out",
+    )
+    parser.add_argument(
         "--retries", type=int, default=2, metavar="R", help="ask again R times after a server failure (default: 2)"
     )
     parser.add_argument(
@@ -122,6 +128,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--retries and --retry-wait cannot be negative")
     if args.limit and not args.dataset:
         parser.error("--limit samples a --dataset")
+    if args.keep and (args.dataset or args.resume):
+        parser.error("--keep reads a finished rehearsal: it runs nothing")
     if args.dataset and (args.examples or args.only):
         parser.error("--dataset takes the place of --examples and --only")
     return args
@@ -399,11 +407,28 @@ def prepared(
     return args, chosen, examples, resumed
 
 
+def keep_examples(args: argparse.Namespace) -> int:
+    to = Path(args.out or Path(args.keep) / "examples")
+    try:
+        written = keep(Path(args.keep), args.only, to)
+    except (ValueError, OSError, KeyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    print(
+        f"{len(written)} example file(s) in {to}: MAGISTRAL_EXAMPLES_DIR={to} lists them on the page", file=sys.stderr
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 every run happened (whatever the model said), 1 some run ended in an
     error, 2 bad arguments or settings, 130 interrupted (the folder holds what was done)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.keep:
+        return keep_examples(args)
     own = [w for w in argv if w not in ("--resume", args.resume) and not w.startswith("--resume=")]
     try:
         args, chosen, examples, out = prepared(args, own)

@@ -8,8 +8,10 @@ its methods to components. Gradio names an API endpoint's parameters after the m
 from __future__ import annotations
 
 import html
+import logging
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import gradio as gr
@@ -20,9 +22,9 @@ from ..engine.run import DebugRun, live_snapshots
 from ..engine.state import RunState
 from ..engine.verdict import NoVerdict, Verdict
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
-from ..prompting.examples import TOPICS, load_examples
+from ..prompting.examples import TOPICS, Example, given_proof, load_examples
 from ..prompting.messages import Turn
-from ..prompting.steps import split_steps
+from ..prompting.steps import Proof
 from ..settings import Settings
 from .admission import Admission, Busy
 from .export import RunRecord, write_export
@@ -42,6 +44,8 @@ from .view import (
     thread_markdown,
     verdict_output,
 )
+
+log = logging.getLogger(__name__)
 
 
 class LiveRun:
@@ -116,13 +120,15 @@ def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     ]
 
 
-def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None) -> list[tuple[str, str]]:
+def example_choices(
+    examples: Sequence[Example], lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None
+) -> list[tuple[str, str]]:
     """The examples picker's entries, grouped by topic: "Topic · Language · Title", so typing
     a topic, a language or a word of the title finds it (✓ marks a correct control proof; in
     talk mode, how the rehearsal went follows)."""
     order = {topic: index for index, topic in enumerate(TOPICS)}
     choices = []
-    for example in sorted(load_examples(), key=lambda example: order[example.topic]):
+    for example in sorted(examples, key=lambda example: order[example.topic]):
         words = [
             f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
             example.title,
@@ -131,6 +137,21 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
         ]
         choices.append((" ".join(word for word in words if word), example.slug))
     return choices
+
+
+def page_examples(settings: Settings, rehearsal: Rehearsal | None) -> tuple[Example, ...]:
+    """The picker's examples: the app's gallery, then one's own folder (``MAGISTRAL_EXAMPLES_DIR``),
+    then the benchmark items a talk-mode rehearsal ran; a slug already listed keeps its first entry."""
+    own: tuple[Example, ...] = ()
+    if settings.examples_dir.strip():
+        try:
+            own = load_examples(Path(settings.examples_dir))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("MAGISTRAL_EXAMPLES_DIR=%s: its examples are left out (%s)", settings.examples_dir, error)
+    listed: dict[str, Example] = {}
+    for example in (*load_examples(), *own, *(rehearsal.items if rehearsal else ())):
+        listed.setdefault(example.slug, example)
+    return tuple(listed.values())
 
 
 def real_pane(live: LiveRun, reasoning: str) -> list[str]:
@@ -266,9 +287,9 @@ class DebuggerPage:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.examples = load_examples()
         self.admission = Admission(settings.concurrency_limit, settings.queue_max_size)
         self.rehearsal = load_rehearsal(settings.rehearsal_dir) if settings.rehearsal_dir.strip() else None
+        self.examples = page_examples(settings, self.rehearsal)
 
     def panel(self, *chosen: Any) -> tuple:
         """The backend panel's values, with this page's settings where an API caller left one out."""
@@ -326,9 +347,17 @@ class DebuggerPage:
     ) -> tuple[DebugRun, str]:
         """The session's new run, covered in guess-first mode, and the label saying what it replays.
         Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down."""
-        chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
+        given = None if follow_up or image else given_proof(text, self.examples)
+        chosen, rehearsed = (
+            (chosen, None) if follow_up or image else await choose(chosen, given or Proof.of(text), self.rehearsal)
+        )
         run = DebugRun(
-            chosen, text, image=image or None, history=list(live.history), conversation_id=live.conversation_id
+            chosen,
+            text,
+            image=image or None,
+            history=list(live.history),
+            conversation_id=live.conversation_id,
+            proof=given,
         )
         live.run, live.conversation_id = run, run.conversation_id
         live.covered = live.reasoning_covered = live.guess_first
@@ -531,7 +560,8 @@ class DebuggerPage:
     def preview(self, text: str, lang: str = DEFAULT_LANGUAGE) -> str:
         """The proof as numbered steps while it is typed, so a person sees the split the model
         will get and fixes it with line breaks."""
-        return proof_html(split_steps(text or ""), lang=language_of(lang))
+        proof = given_proof(text, self.examples) or Proof.of(text or "")
+        return proof_html(proof.steps, lang=language_of(lang))
 
     def detect_language(self, browser_languages: str) -> str:
         return pick_language(browser_languages)
@@ -550,7 +580,7 @@ class DebuggerPage:
             )
             for props in PAGE_WORDS.values()
         ]
-        words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(lang, self.rehearsal)
+        words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(self.examples, lang, self.rehearsal)
         run = live.run if live is not None else None
         state = run.state if run is not None else None
         if state is not None and not state.done:

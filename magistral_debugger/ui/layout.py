@@ -78,7 +78,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         with gr.Row(equal_height=False, elem_id="main"):
             with gr.Column(scale=5, min_width=320, elem_id="input"):
                 examples = gr.Dropdown(
-                    example_choices(DEFAULT_LANGUAGE, page.rehearsal),
+                    example_choices(page.examples, DEFAULT_LANGUAGE, page.rehearsal),
                     value=None,
                     label=WORDS("examples_label"),
                     info=WORDS("examples_search"),
