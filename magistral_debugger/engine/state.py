@@ -40,7 +40,10 @@ class RunState:
     notices: list[str] = field(default_factory=list)
 
     finish_reason: FinishReason | None = None
+    # Why it ended; for a run stopped by its person, what the stop could not do (None: nothing to say).
     error: Message | None = None
+    # The reasoning effort the request carried (None: none was sent); "none" answers without thinking.
+    effort: str | None = None
 
     # The proof as numbered steps (empty for a photo), the step the reasoning is on,
     # and the model's verdict once the answer is complete.
