@@ -42,6 +42,7 @@ from ..prompting.own_files import OwnFileError
 from ..prompting.steps import Proof
 from ..settings import Settings
 from .context_fit import fit_to_context
+from .effort import choose_effort
 from .pacing import LIVE_RUNS, update_interval
 from .splitter import ReasoningSplitter
 from .state import RunState
@@ -129,9 +130,15 @@ class DebugRun:
     def cancel(self) -> None:
         """Stop now: the drain task's cancellation closes the backend stream, so the
         server sees the hang-up without waiting for the UI framework's own cancel."""
-        self.state.finish("cancelled")
+        self._stopped()
         if self._task is not None:
             self._task.cancel()
+
+    def _stopped(self) -> None:
+        """Ends the state as stopped; before the first token the server may still be reading the
+        prompt, where a hang-up can go unnoticed, and the backend says what that means."""
+        state = self.state
+        state.finish("cancelled", self.backend.stop_before_first_token() if state.first_token_at is None else None)
 
     def answer_now(self) -> bool:
         """Stop the thinking and have the model answer from its reasoning so far (budget forcing):
@@ -195,6 +202,7 @@ class DebugRun:
             if self.recording is not None:
                 request = self.recording.request
                 state.model = request.model
+            state.effort = request.reasoning_effort
             # The limit the server got, which fitting to its context may have lowered:
             # "ran out of tokens" then names the one that ran out, not the one asked for.
             state.max_tokens = request.max_tokens
@@ -221,7 +229,7 @@ class DebugRun:
         except (InputError, OwnFileError) as error:  # OwnFileError: the app's fault, not the server's
             state.finish("error", error.message)
         except (asyncio.CancelledError, GeneratorExit):
-            state.finish("cancelled")
+            self._stopped()
             raise
         except Exception as error:  # a bug, or a server far off its documented format: still no traceback shown
             log.warning("run against %s failed unexpectedly", self.backend.url, exc_info=True)
@@ -250,6 +258,8 @@ class DebugRun:
                 notices.append(info.prompt_format_reason)
         if info.thinking is False:
             notices.append(backend.no_thinking_message(info.name))
+        effort, effort_notices = choose_effort(settings.reasoning_effort, info)
+        notices += [*effort_notices, *([info.deprecation] if info.deprecation else [])]
 
         def build(drop_oldest: int) -> list[dict]:
             return build_messages(
@@ -280,7 +290,7 @@ class DebugRun:
             max_tokens=fitted.max_tokens,
             argument=argument,
             think=bool(info.thinking),
-            reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
+            reasoning_effort=effort,
             conversation_id=self.conversation_id,
             proof=None if self.history else self.proof,
         )

@@ -44,6 +44,7 @@ from ..backends import BACKENDS, Backend, RecordingBackend, backend_class
 from ..backends.recording import SUFFIX
 from ..engine.run import DebugRun
 from ..prompting.examples import EXAMPLES_DIR, Example, load_examples
+from ..prompting.families import EFFORTS
 from ..prompting.messages import detect_version
 from ..redaction import public_url
 from ..settings import Settings
@@ -61,12 +62,18 @@ RETRIED = frozenset({"server", "cut", "timeout"})
 COMPARE_HELP = """\
 --compare takes two configurations, each either KEY=VALUE[,KEY=VALUE...] or a .env file.
 Keys are the settings' names, with or without MAGISTRAL_ (model, model_version, temperature,
-top_p, max_tokens, backend, ...) and url for the chosen backend's server. Each is applied over
-the settings of this command line, the environment and .env. For example:
+top_p, max_tokens, reasoning_effort, backend, ...), url for the chosen backend's server and
+effort for reasoning_effort. Each is applied over the settings of this command line, the
+environment and .env. For example:
+  --compare effort=none effort=high        (what thinking buys on these examples)
   --compare model=magistral:24b model=magistral:24b-small-2509-q8_0
   --compare temperature=0.7 temperature=0.2
   --compare backend=ollama backend=openai,url=http://gpu-box:8000/v1
   --compare laptop.env gpu.env"""
+
+
+# --compare keys that are not a setting's own name.
+COMPARE_ALIASES = {"effort": "reasoning_effort"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--url", help="server URL")
     parser.add_argument("--model", help="model name")
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
+    parser.add_argument(
+        "--effort", choices=["auto", *EFFORTS], help="reasoning effort, only where the model takes it (default: auto)"
+    )
     args = parser.parse_args(argv)
     for flag in ("parallel", "repeat", "limit"):
         if getattr(args, flag) is not None and getattr(args, flag) < 1:
@@ -140,6 +150,8 @@ def base_settings(args: argparse.Namespace) -> Settings:
     for field in ("backend", "model", "max_tokens"):
         if getattr(args, field):
             overrides[field] = getattr(args, field)
+    if getattr(args, "effort", None):
+        overrides["reasoning_effort"] = args.effort
     return Settings(**overrides).with_server_url(args.url or "")
 
 
@@ -155,7 +167,7 @@ def configuration_settings(base: Settings, spec: str) -> Settings:
     overrides: dict[str, str] = {}
     url = ""
     for key, value in pairs.items():
-        name = key.strip().lower().removeprefix("magistral_")
+        name = COMPARE_ALIASES.get(name := key.strip().lower().removeprefix("magistral_"), name)
         if name == "url":
             url = value.strip()
         elif name in Settings.model_fields:
@@ -235,8 +247,17 @@ def describe(configuration: Configuration, results: Sequence[RunResult]) -> dict
         "temperature": settings.temperature,
         "top_p": settings.top_p,
         "max_tokens": settings.max_tokens,
-        "reasoning_effort": settings.reasoning_effort,
+        "reasoning_effort": _effort_used(configuration, results),
     }
+
+
+def _effort_used(configuration: Configuration, results: Sequence[RunResult]) -> str:
+    """The effort the runs sent (the most common; "none sent" for a model that takes none), else the setting."""
+    sent = Counter(r.reasoning_effort for r in results if r.configuration == configuration.name and r.model)
+    if not sent:
+        return configuration.settings.reasoning_effort
+    effort = sent.most_common(1)[0][0]
+    return effort if effort is not None else "(none sent)"
 
 
 def recording_path(configuration: Configuration, example: Example, repeat: int, repeats: int, compared: bool) -> Path:

@@ -82,6 +82,7 @@ class RunResult:
     reasoning_tokens: int
     answer_tokens: int
     recording: str | None  # the recording's path inside the rehearsal folder
+    reasoning_effort: str | None = None  # the effort the request carried (None: none was sent)
 
     @classmethod
     def of(cls, configuration: str, example: Example, repeat: int, state: RunState, recording: str | None) -> RunResult:
@@ -106,6 +107,7 @@ class RunResult:
             reasoning_tokens=state.reasoning_tokens(),
             answer_tokens=state.answer_tokens(),
             recording=recording,
+            reasoning_effort=state.effort,
         )
 
 

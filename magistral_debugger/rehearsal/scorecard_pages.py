@@ -201,6 +201,7 @@ def settings_rows(configurations: list[dict[str, Any]]) -> list[list[Cell]]:
         ["server", *(f"{c['backend']} at {c['server']}" for c in configurations)],
         ["prompt format", *(_prompt_format(c) for c in configurations)],
         ["sampling", *(sampling.format(**c) for c in configurations)],
+        # What thinking buys is read here: "none" beside "high" (a scorecard from before efforts has none).
         ["reasoning effort", *(str(c.get("reasoning_effort", "—")) for c in configurations)],
     ]
 

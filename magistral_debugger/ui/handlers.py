@@ -17,7 +17,7 @@ from typing import Any, cast
 import gradio as gr
 from pydantic import ValidationError
 
-from ..backends import BACKENDS, check_health, make_backend, supports_images
+from ..backends import BACKENDS, ModelInfo, check_health, make_backend, model_info_or_none
 from ..engine.run import DebugRun, live_snapshots
 from ..engine.state import RunState
 from ..engine.verdict import NoVerdict, Verdict
@@ -40,6 +40,7 @@ from .view import (
     reasoning_header,
     render,
     replay_label,
+    shows_reasoning_pane,
     status_markdown,
     thread_markdown,
     verdict_output,
@@ -70,6 +71,8 @@ class LiveRun:
         # The backend panel's thinking budget (None: the app's setting), kept here because the
         # debug API's inputs stay as they are.
         self.thinking_budget: float | None = None
+        # The backend panel's reasoning effort (None: the app's setting), kept here for the same reason.
+        self.effort: str | None = None
 
     def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
@@ -118,6 +121,22 @@ def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
         ("2507 ([THINK])", "2507"),
         ("2509 ([THINK], vision)", "2509"),
     ]
+
+
+def effort_choices(info: ModelInfo | None, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """The efforts the panel offers: "auto" (saying what it picks), then only the levels this model
+    takes here; a model that takes none gets "auto" alone, said as such."""
+    if info is None or not info.efforts:
+        return [(t("effort_auto_fixed", lang), "auto")]
+    auto = info.default_effort if info.default_effort in info.efforts else info.efforts[-1]
+    return [(t("effort_auto", lang, effort=auto), "auto"), *((level, level) for level in info.efforts)]
+
+
+def effort_dropdown(info: ModelInfo | None, chosen: str, lang: str = DEFAULT_LANGUAGE) -> Any:
+    """The panel's effort menu for ``info``: the chosen level kept where the model takes it, else "auto"."""
+    choices = effort_choices(info, lang)
+    value = chosen if chosen in (value for _, value in choices) else "auto"
+    return gr.Dropdown(choices=choices, value=value, interactive=len(choices) > 1)
 
 
 def example_choices(
@@ -207,6 +226,7 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "reveal": {"value": "reveal_button"},
     "keys-help": {"value": keys_dialog},
     "thinking-budget": {"label": "thinking_budget_label"},
+    "effort": {"label": "effort_label"},  # and its choices: refresh_models, which follows relabel
     "clear": {"value": "clear_button"},
     "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
     "reasoning-latest": {"value": "reasoning_latest"},
@@ -269,11 +289,12 @@ class _TurnView:
             if covered
             else render(state, self.label, self.lang)
         )
+        visible = shows_reasoning_pane(state)  # effort "none": no reasoning, no pane
         if state.answer_started_at is not None and not self.folded and not (covered and reasoning_shown):
             self.folded = True
-            accordion = gr.update(label=header, open=False)
+            accordion = gr.update(label=header, open=False, visible=visible)
         else:
-            accordion = gr.update(label=header)  # a dict: no component built on each update
+            accordion = gr.update(label=header, visible=visible)  # a dict: no component built on each update
         return reasoning, answer, status, accordion, self.thread, notes, None if covered else verdict_output(state)
 
 
@@ -338,9 +359,12 @@ class DebuggerPage:
     def _chosen_settings(self, panel: tuple, live: LiveRun) -> Settings:
         """The panel's settings with the session's thinking budget; raises ``ValidationError``."""
         chosen = session_settings(self.settings, *panel)
+        session: dict[str, Any] = {}
         if live.thinking_budget is not None:
-            chosen = Settings.model_validate(chosen.model_dump() | {"thinking_budget": live.thinking_budget})
-        return chosen
+            session["thinking_budget"] = live.thinking_budget
+        if live.effort is not None:
+            session["reasoning_effort"] = live.effort
+        return Settings.model_validate(chosen.model_dump() | session) if session else chosen
 
     async def _start_run(
         self, chosen: Settings, text: str, image: str | None, live: LiveRun, follow_up: bool, lang: str
@@ -531,6 +555,10 @@ class DebuggerPage:
     def set_thinking_budget(self, seconds: float | None, live: LiveRun) -> None:
         live.thinking_budget = max(0.0, float(seconds or 0))
 
+    def set_effort(self, effort: str | None, live: LiveRun) -> None:
+        """The panel's effort for this session's next runs (the menu offers only levels the model takes)."""
+        live.effort = effort or "auto"
+
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
         live.covered = live.reasoning_covered = False
@@ -601,8 +629,10 @@ class DebuggerPage:
         ]
 
     async def refresh_models(
-        self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE
-    ) -> tuple[gr.Dropdown, str, gr.Image]:
+        self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE, effort: str | None = None
+    ) -> tuple[gr.Dropdown, str, gr.Image, gr.Dropdown]:
+        """The header's health, the model menu, the photo input and the efforts this model takes,
+        asked of the server whenever what they describe may have changed."""
         lang = language_of(lang)
         settings = self.settings
         try:
@@ -610,15 +640,22 @@ class DebuggerPage:
                 settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto"
             )
         except ValidationError as error:
-            return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
+            return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image(), gr.Dropdown()
         async with make_backend(chosen) as server:
             health = await check_health(server, chosen.model if server.live else "")
-            vision = health.state == "ready" and await supports_images(server, chosen.model, chosen.vision)
+            info = await model_info_or_none(server, chosen.model) if health.state == "ready" else None
         choices = list(health.models)
         value = model or health.model
         if value and value not in choices:
             choices.append(value)
-        return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
+        vision = info is not None and info.takes_images(chosen.vision)
+        efforts = effort_dropdown(info, effort or settings.reasoning_effort, lang)
+        return (
+            gr.Dropdown(choices=choices, value=value),
+            health_markdown(health, lang),
+            gr.Image(visible=vision),
+            efforts,
+        )
 
     def switch_backend(self, backend: str) -> Any:
         return gr.Textbox(value="", placeholder=self.settings.url_of(backend))
