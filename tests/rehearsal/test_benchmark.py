@@ -4,6 +4,7 @@ gives the scorecard of an uninterrupted run; the steps reach the model as the da
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from magistral_debugger.engine.run import DebugRun
 from magistral_debugger.prompting.examples import load_examples
 from magistral_debugger.rehearsal.benchmark.paper import f1, wilson
 from magistral_debugger.rehearsal.benchmark.processbench import read_datasets
 from magistral_debugger.rehearsal.benchmark.sample import stratified_sample
+from magistral_debugger.settings import Settings
 from tests.loopback import PerRequest, Reply, Sleep, openai_error, user_text
 from tests.rehearsals import (
     ITEMS,
@@ -51,6 +54,11 @@ OUTCOMES = {
     "math-2": "correct",
     "math-3": "correct",
 }
+
+
+async def drain(run: DebugRun) -> None:
+    async for _ in run.events():
+        pass
 
 
 def scorecard(out: Path) -> dict:
@@ -86,7 +94,8 @@ def test_each_split_is_scored_as_the_paper_scores_it(srv, tmp_path):
     markdown = (out / "scorecard.md").read_text(encoding="utf-8")
     assert "| gsm8k: erroneous found | 1/3 = 33.3% (" in markdown
     assert "| average F1 over the splits (the paper's) | 45.0 (" in markdown
-    assert "| o1-mini | 87.9 | published, on the whole set" in markdown
+    assert "| o1-mini | 87.9 | published: the whole set, the paper's prompt |" in markdown
+    assert "## Beside the published scores (Zheng et al., “ProcessBench" in markdown
     assert data["throughput"]["runs"] == 9 and data["throughput"]["runs_per_hour"] > 0
 
 
@@ -131,7 +140,13 @@ def test_the_model_gets_the_datasets_steps_numbered_under_the_problem_and_a_mult
     ]
     # Named "4", label 3 (0-based): right; the recording replays with the dataset's five steps.
     [example] = scorecard(tmp_path / "out")["examples"]
-    assert example["runs"]["A"][0]["outcome"] == "correct" and len(example["steps"]) == 5
+    [run] = example["runs"]["A"]
+    assert run["outcome"] == "correct" and len(example["steps"]) == 5
+    replay = Settings(backend="replay", replay_file=str(tmp_path / "out" / run["recording"]), replay_speed="instant")
+    replayed = DebugRun(replay, "")
+    asyncio.run(drain(replayed))
+    assert replayed.state.steps == tuple(example["steps"])
+    assert (replayed.state.verdict.step, replayed.state.verdict.text) == (4, "Step text 3 of math-2.")
 
 
 def test_a_run_killed_at_item_k_and_resumed_gives_the_scorecard_of_an_uninterrupted_run(srv, tmp_path):
