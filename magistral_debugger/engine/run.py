@@ -181,12 +181,8 @@ class DebugRun:
         state = self.state
         self._loop = asyncio.get_running_loop()
         try:
-            if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
-                self.recording = await asyncio.to_thread(self.backend.recording)
-                assert self.recording is not None  # a backend that is not live plays one back
-                if not (self.argument or "").strip():
-                    self.argument = self.recording.argument  # nothing typed: the recorded text
-                self.proof = self.recording.request.proof or self.proof
+            if not self.backend.live:
+                await self._read_recording()
             if self.image_source is not None:
                 self.image = prepare_image_for(self.image_source, self.settings)
             argument = self.question = clean_argument(
@@ -238,6 +234,15 @@ class DebugRun:
             if self._owns_backend:
                 await self.backend.aclose()
         yield Ended(state)
+
+    async def _read_recording(self) -> None:
+        """A replay plays what its recorded request got, and sends nothing: with no text typed it
+        shows the recorded text, and it numbers the steps as the recorded request did."""
+        self.recording = await asyncio.to_thread(self.backend.recording)
+        assert self.recording is not None  # a backend that is not live plays one back
+        if not (self.argument or "").strip():
+            self.argument = self.recording.argument
+        self.proof = self.recording.request.proof or self.proof
 
     def _steps(self, argument: str) -> tuple[str, ...]:
         """The steps the verdict names: follow-ups keep those of the proof that began the conversation."""
