@@ -48,6 +48,7 @@ from ..prompting.families import EFFORTS
 from ..prompting.messages import detect_version
 from ..redaction import public_url
 from ..settings import Settings
+from .benchmark.paper import with_benchmark
 from .benchmark.processbench import read_datasets
 from .benchmark.sample import stratified_sample
 from .journal import Journal, read_plan, write_plan
@@ -346,7 +347,7 @@ async def rehearse(
         journal.end_sitting()
         for server in servers.values():
             await server.aclose()
-        data = scorecard(
+        card = scorecard(
             [describe(c, results) for c in chosen],
             examples,
             results,
@@ -357,6 +358,7 @@ async def rehearse(
             seconds=journal.seconds(),
             parallel=parallel,
         )
+        data = with_benchmark(card, examples, results)
         write_scorecard(out, data)
     return data
 

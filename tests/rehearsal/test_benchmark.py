@@ -19,9 +19,10 @@ import pytest
 
 from magistral_debugger.engine.run import DebugRun
 from magistral_debugger.prompting.examples import load_examples
-from magistral_debugger.rehearsal.benchmark.paper import f1, wilson
+from magistral_debugger.rehearsal.benchmark.paper import wilson
 from magistral_debugger.rehearsal.benchmark.processbench import read_datasets
 from magistral_debugger.rehearsal.benchmark.sample import stratified_sample
+from magistral_debugger.rehearsal.scorecard import Counts
 from magistral_debugger.settings import Settings
 from tests.loopback import PerRequest, Reply, Sleep, openai_error, user_text
 from tests.rehearsals import (
@@ -298,8 +299,12 @@ def test_wilson_and_f1_are_the_textbook_values():
     low, high = wilson(8, 10)  # Wilson (1927): 0.4902 to 0.9433 for 8 of 10 at 95 %
     assert (round(low, 4), round(high, 4)) == (0.4902, 0.9433)
     assert wilson(0, 0) is None and wilson(0, 5)[0] == 0
-    assert f1(0.5, 1.0) == pytest.approx(2 / 3) and f1(0.0, 0.0) == 0 and f1(None, 1.0) is None
-    assert math.isclose(f1(0.879, 0.879), 0.879)
+
+    def f1(flawed, found, controls, cleared):
+        return Counts(flawed=flawed, found=found, controls=controls, cleared=cleared).rates()["f1"]
+
+    assert f1(2, 1, 1, 1) == pytest.approx(2 / 3) and f1(2, 0, 2, 0) == 0 and f1(0, 0, 1, 1) is None
+    assert math.isclose(f1(1000, 879, 1000, 879), 0.879)
 
 
 def test_an_item_kept_as_an_example_file_loads_with_the_datasets_steps(tmp_path):
