@@ -288,9 +288,12 @@ def test_limit_runs_the_sample_and_the_plan_names_its_items(srv, tmp_path):
     replies = {i["id"]: answer("Flawed step: none") for i in items}
     srv.route("POST", "/v1/chat/completions", PerRequest(id_asked, replies))
     dataset = write_json(tmp_path / "pb.json", items)
-    flags = ["--dataset", str(dataset), "--limit", "6", "--seed", "3", "--parallel", "3"]
-    assert rehearse(*flags, "--out", "out", *server_flags(srv, "openai")) == 0
+    flags = ["--dataset", "pb.json", "--limit", "6", "--seed", "3", "--parallel", "3"]
+    with_password = f"http://teacher:s3cret@{srv.url.removeprefix('http://')}/v1"
+    assert rehearse(*flags, "--out", "out", "--backend", "openai", "--url", with_password) == 0
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert "s3cret" not in json.dumps(plan)  # a resume is given the URL again
+    assert plan["argv"][plan["argv"].index("--dataset") + 1] == str(dataset.resolve())  # resumable from anywhere
     chosen = [e.slug for e in stratified_sample(read_datasets([dataset]), 6, 3)]
     assert plan["examples"] == chosen == [e["slug"] for e in scorecard(tmp_path / "out")["examples"]]
 
