@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only 1,2,...] [--out DIR]``: every measurement of issue 8 in one run.
+"""``python -m bench [--quick] [--only 1,2,...] [--out DIR]``: every measurement of issue 8 (and 22's) in one run.
 
 Writes ``bench/results/latest.md`` (Markdown tables) and ``bench/results/latest.json``.
 """
@@ -18,10 +18,12 @@ import time
 from importlib import metadata
 from typing import Any
 
-from . import app_bench
+from . import app_bench, rehearsal_bench
 from .harness import _project_root
 from .publish import compare_with_published
 from .report import goals, markdown
+
+ALL = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def machine() -> dict[str, Any]:
@@ -81,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="a smoke run in well under a minute: small sizes, one repetition"
     )
     parser.add_argument(
-        "--only", default="1,2,3,4,5,6,7", help="measurements to run, e.g. 1,2 or 3,4,5,6,7 (1 and 2 run together)"
+        "--only",
+        default=",".join(map(str, ALL)),
+        help="measurements to run, e.g. 1,2 or 3,4,5,6,7 (1 and 2 run together)",
     )
     parser.add_argument(
         "--out", default=os.path.join(_project_root(), "bench", "results"), help="where latest.md and latest.json go"
@@ -93,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": "python -m bench"
         + (" --quick" if args.quick else "")
-        + (f" --only {args.only}" if only != {1, 2, 3, 4, 5, 6, 7} else ""),
+        + (f" --only {args.only}" if only != set(ALL) else ""),
         "quick": args.quick,
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
@@ -107,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         results["pipeline"] = run_pipeline(args.quick)
     if only & {3, 4, 5, 6, 7}:
         results["app"] = app_bench.run(args.quick, results.get("pipeline"), progress, only=only)
+    if 8 in only:
+        progress("8. a ProcessBench-sized rehearsal at --parallel 64 (pinned to one core)")
+        results["rehearsal"] = rehearsal_bench.run(args.quick, progress)
     results["duration_s"] = time.monotonic() - started
     results["machine"]["load_end"] = _load()
     results["goals"] = goals(results)

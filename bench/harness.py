@@ -7,7 +7,7 @@ against the code under test, on one asyncio loop:
   ``/v1/chat/completions`` (one HTTP chunk per token, as both servers send them). What
   to stream comes from a ``BENCH:`` marker inside the flawed text (see
   ``tokens.marker``): wire form, token count, rate (0 = as fast as the socket takes
-  them), a silence before the first token. For each stream it records when each token
+  them), a silence before the first token, the verdict line the answer ends with. For each stream it records when each token
   was written and when the client hung up (EOF seen by a reader that waits on the
   socket the whole time, so a hang-up is seen at once whether tokens flow or not).
 - **Wiretap** — a TCP proxy in front of the Gradio app that keeps every byte the app
@@ -55,14 +55,15 @@ def _stream_head(protocol: str) -> bytes:
 class ModelServer:
     def __init__(self) -> None:
         self.sessions: dict[str, dict[str, Any]] = {}
-        self._frames: dict[tuple[str, str, int], tuple[list[bytes], bytes]] = {}
+        self._frames: dict[tuple[str, str, int, str], tuple[list[bytes], bytes]] = {}
         self.tap: Tap | None = None
 
-    def frames(self, protocol: str, form: str, count: int) -> tuple[list[bytes], bytes]:
+    def frames(self, protocol: str, form: str, count: int, verdict: str = "") -> tuple[list[bytes], bytes]:
         """Per-token chunk-framed frames (token frames first, then the end), and all of them joined."""
-        key = (protocol, form, count)
+        key = (protocol, form, count, verdict)
         if key not in self._frames:
-            framed = [tk.chunked(f) for f in tk.frames(protocol, tk.stream(count, form), form)] + [CHUNK_END]
+            tokens = tk.stream(count, form, verdict=verdict)
+            framed = [tk.chunked(f) for f in tk.frames(protocol, tokens, form)] + [CHUNK_END]
             self._frames[key] = (framed, b"".join(framed))
         return self._frames[key]
 
@@ -137,7 +138,7 @@ class ModelServer:
         count = int(fields.get("tokens", "100"))
         rate = float(fields.get("rate", "0"))
         pause = float(fields.get("pause", "0"))
-        framed, joined = self.frames(protocol, form, count)
+        framed, joined = self.frames(protocol, form, count, fields.get("verdict", ""))
         record: dict[str, Any] = {
             "id": sid,
             "protocol": protocol,

@@ -39,6 +39,8 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
     ):
         if app.get(key):
             rows += rows_of(app[key])
+    if results.get("rehearsal"):
+        rows += _rehearsal_goals(results["rehearsal"])
     return rows
 
 
@@ -374,6 +376,8 @@ def markdown(results: dict[str, Any]) -> str:
     ):
         if app.get(key):
             lines += section(app)
+    if results.get("rehearsal"):
+        lines += _rehearsal_section(results["rehearsal"])
     return "\n".join(lines) + "\n"
 
 
@@ -536,5 +540,114 @@ def _cold_start_section(a: dict[str, Any]) -> list[str]:
         "| `python app.py` | minimal Gradio app (baseline) | ratio |",
         "|---|---|---|",
         f"| {fmt_summary(cs['app_s'], 's')} | {fmt_summary(cs['minimal_gradio_s'], 's')} | {fmt_summary(cs['ratio'], '×')} |",
+    ]
+    return lines
+
+
+GROWTH_CEILING_KB = 4.0  # per item done: under the ~4.5 KB of one 1,000-token reply's text
+
+
+def _rehearsal_goals(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """Measurement 8: a ProcessBench-sized rehearsal at --parallel 64, beside 64 bare readers."""
+    ours, lines, loads = r["kinds"]["rehearse"], r["kinds"]["lines"], r["kinds"]["json"]
+    size = f"{r['items']:,} items × {r['tokens_per_item']:,.0f} tokens"
+    growth = ours["rss_growth_kb_per_item"]
+    recordings = ours["files_bytes_per_item"]["recordings"]
+    share = r.get("recordings_share")
+    return [
+        {
+            "id": "8",
+            "what": f"Rehearsal, {size}, --parallel {r['parallel']}: our CPU per item "
+            f"({fmt_summary(ours['cpu_ms_per_1k_tokens'], 'ms')} per 1,000 tokens)",
+            "result": fmt_summary(ours["cpu_ms_per_item"], "ms"),
+            "baseline": f"{r['parallel']} bare httpx readers, lines + json.loads: "
+            f"{fmt(_med(loads['cpu_ms_per_item']))} ms (lines only {fmt(_med(lines['cpu_ms_per_item']))} ms, "
+            f"{_ratio(_med(ours['cpu_ms_per_item']), _med(lines['cpu_ms_per_item']))})",
+            "ratio": fmt_summary(ours["ratio_to_json"], "×"),
+            # Stated for 1,000-token replies: shorter ones (--quick) weigh the per-item work more.
+            "goal": "≤ 3× lines + json.loads at 1,000 tokens",
+            "met": _med(ours["ratio_to_json"]) <= 3 if r["tokens_per_item"] == 1000 else None,
+        },
+        {
+            "id": "8",
+            "what": f"Rehearsal, {size}: items an hour on loopback, one core "
+            f"({fmt(ours['scorecard_throughput']['generated_tokens_per_s'])} generated tokens/s in its scorecard)",
+            "result": fmt_summary(ours["items_per_hour"], "items/h"),
+            "baseline": f"bare readers, lines + json.loads: {fmt(_med(loads['items_per_hour']))} items/h",
+            "ratio": _ratio(_med(ours["items_per_hour"]), _med(loads["items_per_hour"])),
+            "goal": "–",
+            "met": None,
+        },
+        {
+            "id": "8",
+            "what": f"Rehearsal, {size}: RSS at start → peak → end; growth per item done after the first tenth "
+            f"({fmt(_med(ours['rss_growth_mb']))} MB in all)",
+            "result": f"{fmt(_med(ours['rss_start_mb']))} → {fmt(_med(ours['rss_peak_mb']))} → "
+            f"{fmt(_med(ours['rss_end_mb']))} MB; {fmt_summary(growth, 'KB')}/item",
+            "baseline": f"bare readers: {fmt(_med(loads['rss_start_mb']))} → {fmt(_med(loads['rss_peak_mb']))} → "
+            f"{fmt(_med(loads['rss_end_mb']))} MB; {fmt(_med(loads['rss_growth_kb_per_item']))} KB/item",
+            "ratio": _ratio(_med(ours["rss_peak_mb"]), _med(loads["rss_peak_mb"])),
+            "goal": f"growth ≤ {GROWTH_CEILING_KB:.0f} KB/item over 3,400 items (no reply kept)",
+            "met": _med(growth) <= GROWTH_CEILING_KB if r["items"] >= 3400 else None,
+        },
+        {
+            "id": "8",
+            "what": "Rehearsal: written per item (recording; runs.jsonl line); the recordings' share of our CPU"
+            + (f" (on {r['kinds']['tenth/rehearse']['items']:,} items)" if share else ""),
+            "result": f"{fmt(recordings / 1024)} KB; {fmt(ours['files_bytes_per_item']['runs_jsonl'])} B"
+            + (f"; {fmt(_med(share) * 100)} %" if share else ""),
+            "baseline": f"the reply on the wire: {fmt(r.get('wire_bytes_per_item', math.nan) / 1024)} KB",
+            "ratio": _ratio(recordings, r.get("wire_bytes_per_item", math.nan)),
+            "goal": "–",
+            "met": None,
+        },
+    ]
+
+
+REHEARSAL_NAMES = {
+    "lines": "64 bare httpx readers: lines",
+    "json": "64 bare httpx readers: lines + json.loads",
+    "rehearse": "rehearse --dataset … --parallel 64",
+    "tenth/rehearse": "rehearse, a tenth of the items",
+    "tenth/unrecorded": "the same, recordings off (bench only)",
+}
+
+
+def _rehearsal_section(r: dict[str, Any]) -> list[str]:
+    """Measurement 8 in detail: each reader and the rehearsal, CPU, wall time and memory."""
+    splits = ", ".join(f"{name} {n:,}" for name, n in r["splits"].items())
+    lines = [
+        "",
+        f"## 8. A ProcessBench-sized rehearsal ({r['items']:,} items: {splits}; {r['correct_items']:,} correct), "
+        f"--parallel {r['parallel']}, {r['tokens_per_item']:,.0f} tokens per reply, {r['protocol']}",
+        "",
+        "Each row is its own child process pinned to one core, the loopback server on the other, streaming as fast "
+        "as the socket takes it. CPU = the child's user + sys time from just before the run to its end (the "
+        "rehearsal's includes reading the dataset, the journal, the recordings and the scorecard). RSS growth = "
+        "from the first tenth of the items done to the last, per item.",
+        "",
+        "| Reader | Items | CPU/item | CPU/1,000 tokens | Items/h | Core used | Server CPU/item | RSS start | peak | end | growth/item |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, k in r["kinds"].items():
+        lines.append(
+            f"| {REHEARSAL_NAMES.get(kind, kind)} | {k['items']:,} | {fmt_summary(k['cpu_ms_per_item'], 'ms')} "
+            f"| {fmt_summary(k['cpu_ms_per_1k_tokens'], 'ms')} | {fmt_summary(k['items_per_hour'])} "
+            f"| {_med(k['cpu_share']):.0%} | {fmt_summary(k['server_cpu_ms_per_item'], 'ms')} "
+            f"| {fmt(_med(k['rss_start_mb']), 'MB')} | {fmt(_med(k['rss_peak_mb']), 'MB')} "
+            f"| {fmt(_med(k['rss_end_mb']), 'MB')} | {fmt_summary(k['rss_growth_kb_per_item'], 'KB')} |"
+        )
+    ours = r["kinds"]["rehearse"]
+    curve = ", ".join(f"{n:,}: {fmt(rss)}" for n, rss in ours["rss_samples"])
+    files = ours["files_bytes_per_item"]
+    tp = ours["scorecard_throughput"]
+    lines += [
+        "",
+        f"RSS of the rehearsal as items end (items: MB): {curve}.",
+        "",
+        f"Written per item: a recording of {fmt(files['recordings'] / 1024)} KB ({ours['recording_files']:,} files, "
+        f"{fmt(files['recordings'] * r['items'] / 2**20)} MB in all), {fmt(files['runs_jsonl'])} B of runs.jsonl, "
+        f"and the scorecard ({fmt(files['scorecard'] * r['items'] / 1024)} KB in all). The scorecard's own "
+        f"throughput: {fmt(tp['runs_per_hour'])} runs/h, {fmt(tp['generated_tokens_per_s'])} generated tokens/s.",
     ]
     return lines

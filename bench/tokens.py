@@ -42,8 +42,11 @@ class Token:
 
 
 @lru_cache(maxsize=16)
-def stream(tokens: int, form: str, seed: int = 8) -> tuple[Token, ...]:
-    """The tokens of one run, tags included (tags count as tokens, as on a real server)."""
+def stream(tokens: int, form: str, seed: int = 8, verdict: str = "") -> tuple[Token, ...]:
+    """The tokens of one run, tags included (tags count as tokens, as on a real server).
+
+    ``verdict`` ("3", "none"): the answer's last tokens are the verdict line the app asks
+    for, ``Flawed step: 3``, in the same total of tokens (a rehearsal grades it)."""
     if form not in FORMS:
         raise ValueError(f"unknown wire form {form!r}")
     rng = random.Random(seed)
@@ -58,6 +61,9 @@ def stream(tokens: int, form: str, seed: int = 8) -> tuple[Token, ...]:
     out += _words(rng, n_reasoning, "reasoning", first="Okay")
     out += tail_sep
     out += _words(rng, body - n_reasoning, "answer", first="The")
+    if verdict:
+        line = [Token(text, "answer") for text in ("\n\n", "Fl", "awed", " step", ":", f" {verdict}")]
+        out[len(out) - len(line) :] = line
     return tuple(out)
 
 

@@ -22,10 +22,13 @@ def test_quick_bench_runs_every_measurement_and_writes_json_and_markdown(tmp_pat
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((tmp_path / "latest.json").read_text())
     assert results["quick"] is True
-    assert {"pipeline", "app"} <= results.keys()
+    assert {"pipeline", "app", "rehearsal"} <= results.keys()
     assert {"cold_start", "gradio", "class", "stop", "interval"} <= results["app"].keys()
     measured = {row["id"] for row in results["goals"]}
-    assert measured == {"1", "2", "3", "4", "5", "6", "7"}
+    assert measured == {"1", "2", "3", "4", "5", "6", "7", "8"}
+    # Measurement 8 ran the real rehearsal over every item of its synthetic ProcessBench file.
+    rehearsal = results["rehearsal"]
+    assert rehearsal["kinds"]["rehearse"]["scorecard_throughput"]["runs"] == rehearsal["items"] >= 200
     assert "| # | Measurement |" in (tmp_path / "latest.md").read_text()
     # A quick run's figures are not the published run's: it says which rows it can set beside them.
     assert "Beside the published run" in done.stdout
