@@ -13,14 +13,16 @@ import json
 import re
 import sys
 from collections.abc import AsyncIterator, Callable
-from typing import TextIO
+from typing import TextIO, get_args
 
 from .backends import BACKENDS
 from .engine.run import DebugRun, Focused, Judged, RunEvent
 from .engine.state import RunState
 from .engine.verdict import NoVerdict, Verdict
 from .events import Answer, AnswerWasReasoning, Notice, Reasoning
-from .settings import Settings
+from .settings import ReasoningEffort, Settings
+
+EFFORT_CHOICES: tuple[str, ...] = get_args(ReasoningEffort)
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
 # C0 controls but line breaks and tabs, DEL and C1 controls: what the model or server sent must not
@@ -64,6 +66,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="SECONDS",
         help="after this many seconds of thinking the model must answer from its reasoning so far (0: no limit)",
     )
+    parser.add_argument(
+        "--effort",
+        choices=list(EFFORT_CHOICES),
+        help="reasoning effort, only where the model takes that level (default: auto, the model's own; "
+        "none answers without thinking)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON event per line on stdout")
     parser.add_argument("--ui", action="store_true", help="start the web UI instead")
     return parser.parse_args(argv)
@@ -79,6 +87,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["max_tokens"] = args.max_tokens
     if args.thinking_budget is not None:
         overrides["thinking_budget"] = args.thinking_budget
+    if args.effort:
+        overrides["reasoning_effort"] = args.effort
     if args.replay:
         overrides.update(backend="replay", replay_file=args.replay)
     if args.speed:
@@ -89,6 +99,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 def state_summary(state: RunState) -> dict:
     return {
         "model": state.model,
+        "reasoning_effort": state.effort,
         "finish_reason": state.finish_reason,
         "message": state.outcome(),
         "time_to_first_token_s": state.time_to_first_token(),

@@ -33,7 +33,8 @@ BACKENDS: dict[str, BackendEntry] = {
 ModelVersion = Literal["auto", "2506", "2507", "2509"]
 # auto: decided per model (by what the server says, or what the model's makers say).
 Switch = Literal["auto", "true", "false"]
-ReasoningEffort = Literal["none", "low", "medium", "high"]
+# auto: the model's default where it takes an effort ("high" where it takes that), nothing otherwise.
+ReasoningEffort = Literal["auto", "none", "low", "medium", "high"]
 
 
 class Settings(BaseSettings):
@@ -64,8 +65,9 @@ class Settings(BaseSettings):
     top_p: float = Field(0.95, gt=0.0, le=1.0)
     # The cards recommend 40960 (131072 for 2509); the server may lower it to fit its context.
     max_tokens: int = Field(40960, ge=1)
-    # Sent as reasoning_effort only to models that take it (Mistral Small 4, Medium 3.5); others never see it.
-    reasoning_effort: ReasoningEffort = "high"
+    # Sent only where the model takes that level (Small 4 and Medium 3.5: none or high; Large 4: low,
+    # medium or high; Ollama: what /api/show lists); a level it does not take is refused before any request.
+    reasoning_effort: ReasoningEffort = "auto"
 
     connect_timeout: float = Field(5.0, gt=0)
     # Ollama loads a 14 GB model on the first request; that can take minutes on a laptop.
@@ -115,6 +117,8 @@ class Settings(BaseSettings):
     # Talk mode: a folder `magistral-debugger rehearse` wrote. The page marks the examples it got
     # right or wrong, and replays an example's recording when the model server is not reachable.
     rehearsal_dir: str = ""
+    # A folder of one's own example files (``rehearse --keep`` writes them), listed after the app's.
+    examples_dir: str = ""
 
     @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod
@@ -122,6 +126,11 @@ class Settings(BaseSettings):
         if isinstance(value, bool):
             return "true" if value else "false"
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("reasoning_effort", mode="before")
+    @classmethod
+    def _effort_word(cls, value: object) -> object:
+        return (value.strip().lower() or "auto") if isinstance(value, str) else value
 
     @field_validator("thinking_budget", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ marker its prompt carries (``PerRequest``), so the reply depends on which exampl
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from tests.loopback import (
     PerRequest,
     Received,
     Reply,
+    json_reply,
     ollama_chat_lines,
     ollama_error,
     openai_error,
@@ -122,3 +124,75 @@ def rehearse(*args: str) -> int:
     """``magistral-debugger rehearse ARGS`` in this process (the CLI test runs it as a program),
     asking again after a server failure without the default's seconds of waiting."""
     return rehearse_main(["--retry-wait", "0.01", *args])
+
+
+# --- a benchmark: items in ProcessBench's shape, the server answering each by its id -----------
+
+MULTILINE = "Expand both sides:\n$$ (a+b)^2 = a^2 + 2ab + b^2 $$\nand compare."
+
+
+def item(id: str, label: int, steps: int = 4) -> dict:
+    """An item in ProcessBench's shape; its problem names its id, which is how the server knows it."""
+    texts = [f"Step text {n} of {id}." for n in range(steps)]
+    if id == "math-2":
+        texts[1] = MULTILINE
+    return {
+        "id": id,
+        "generator": "written for this test",
+        "problem": f"Problem {id}: show that the sum is right.",
+        "steps": texts,
+        "final_answer_correct": label == -1,
+        "label": label,
+    }
+
+
+ITEMS = [
+    item("gsm8k-0", 1),  # step 2 named: found
+    item("gsm8k-1", 2),  # step 1 named: wrong step
+    item("gsm8k-2", 0),  # "none" on a flawed item: missed
+    item("gsm8k-3", -1),  # step 2 named on a correct item: accused
+    item("gsm8k-4", -1),  # "none": cleared
+    item("math-0", 1),  # no verdict line
+    item("math-1", 0),  # out of tokens
+    item("math-2", 3, steps=5),  # a 500, then step 4 named on the retry: found
+    item("math-3", -1),  # a 429 with Retry-After, then "none": cleared
+]
+
+
+def answer(verdict: str | None) -> Reply:
+    content = ["The solution ", "is checked.\n\n"] + ([verdict] if verdict else [])
+    return Reply(body=openai_sse_events(["Reading ", "the steps."], content))
+
+
+REPLIES = {
+    "gsm8k-0": answer("Flawed step: 2 (algebra or arithmetic slip)"),
+    "gsm8k-1": answer("Flawed step: 1 (algebra or arithmetic slip)"),
+    "gsm8k-2": answer("Flawed step: none"),
+    "gsm8k-3": answer("Flawed step: 2 (unproven assumption)"),
+    "gsm8k-4": answer("Flawed step: none"),
+    "math-0": answer(None),
+    "math-1": Reply(body=openai_sse_events(["Reading ", "and reading"], [], finish_reason="length")),
+    "math-2": [
+        openai_error("EngineCore encountered an issue.", "InternalServerError", 500),
+        answer("Flawed step: 4 (algebra or arithmetic slip)"),
+    ],
+    "math-3": [
+        json_reply({"error": {"message": "Too many requests", "code": 429}}, 429, {"Retry-After": "1"}),
+        answer("Flawed step: none"),
+    ],
+}
+
+
+def id_asked(received: Received) -> str:
+    return user_text(received).split("Problem ", 1)[1].split(":", 1)[0]
+
+
+def script_items(srv: ModelServer, replies: dict | None = None) -> PerRequest:
+    responder = PerRequest(id_asked, REPLIES | (replies or {}))
+    srv.route("POST", "/v1/chat/completions", responder)
+    return responder
+
+
+def write_json(path: Path, items: list[dict]) -> Path:
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+    return path

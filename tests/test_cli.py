@@ -300,3 +300,31 @@ def test_thinking_budget_makes_the_model_answer_from_its_reasoning_so_far(srv, t
         "content": "",
         "thinking": "Step 5 divides by x − y.",
     }
+
+
+# --- --effort -------------------------------------------------------------------------------
+
+
+def show_levels(srv: ModelServer, values: list) -> None:
+    body = {"template": "{{ .Prompt }}", "capabilities": ["completion", "thinking"], "thinking": {"values": values}}
+    srv.route("POST", "/api/show", json_reply(body))
+
+
+def test_effort_is_sent_as_asked_and_the_json_end_says_which(srv, tmp_path):
+    show_levels(srv, ["low", "medium", "high"])
+    result = run_cli(["--json", "--effort", "low", FLAWED], ollama_env(srv), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert srv.wait_for_request("/api/chat").json["think"] == "low"
+    assert json.loads(result.stdout.splitlines()[-1])["reasoning_effort"] == "low"
+
+
+def test_an_effort_the_model_does_not_take_is_one_line_and_nothing_is_sent(srv, tmp_path):
+    show_levels(srv, [False, True])
+    result = run_cli(["--effort", "medium", FLAWED], ollama_env(srv), tmp_path)
+    assert_one_line_error(result, "takes reasoning effort none, high, not medium", "--effort")
+    assert result.returncode == 1 and not [r for r in srv.requests if r.path == "/api/chat"]
+
+
+def test_an_unknown_effort_is_a_usage_error(tmp_path):
+    result = run_cli(["--effort", "extreme", FLAWED], child_env(), tmp_path)
+    assert result.returncode == 2 and "invalid choice: 'extreme'" in result.stderr

@@ -104,7 +104,9 @@ def test_mistral_settings_default_to_the_hosted_api_and_read_mistrals_own_key_na
         assert KEY not in text
 
 
-def test_reasoning_effort_is_high_by_default_and_only_the_known_levels_are_taken(monkeypatch):
+def test_reasoning_effort_is_auto_by_default_and_only_the_known_levels_are_taken(monkeypatch):
+    assert Settings().reasoning_effort == "auto"
+    monkeypatch.setenv("MAGISTRAL_REASONING_EFFORT", " High ")
     assert Settings().reasoning_effort == "high"
     monkeypatch.setenv("MAGISTRAL_REASONING_EFFORT", "none")
     assert Settings().reasoning_effort == "none"

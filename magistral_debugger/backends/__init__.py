@@ -11,7 +11,7 @@ from functools import cache
 from typing import cast
 
 from ..settings import BACKENDS, Settings
-from .base import Backend, Health, check_health, supports_images
+from .base import Backend, Health, check_health, model_info_or_none, supports_images
 from .mistral import MistralBackend
 from .ollama import OllamaBackend
 from .openai_compat import OpenAICompatBackend
@@ -37,6 +37,7 @@ __all__ = [
     "check_health",
     "make_backend",
     "read_recording",
+    "model_info_or_none",
     "supports_images",
 ]
 

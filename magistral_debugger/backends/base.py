@@ -87,6 +87,11 @@ class Backend(ABC):
         """The server says ``model`` has no thinking mode: the run goes on without it."""
         return Message("model_no_thinking", model=model, url=self.url)
 
+    def stop_before_first_token(self) -> Message | None:
+        """What Stop means when it comes before the first token (the server was still reading the
+        prompt): None where the hang-up ends the work as at any other time."""
+        return None
+
     def recording(self) -> Recording | None:
         """The recorded run this backend plays back; None for a live server."""
         return None
@@ -150,15 +155,22 @@ async def check_health(backend: Backend, model: str) -> Health:
     return Health("ready", Message("health_ready_detail", model=wanted, url=backend.url), names, wanted)
 
 
-async def supports_images(backend: Backend, model: str, vision_setting: str = "auto") -> bool:
-    """For the UI: show the photo input only when this is true (``model`` empty: the
-    default one). An unreachable server counts as "no"; the health badge says why."""
+async def model_info_or_none(backend: Backend, model: str) -> ModelInfo | None:
+    """For the UI: what the server says of ``model`` (empty: the default one), for the photo input
+    and the efforts it offers; None where it cannot be asked (the health badge says why)."""
     from .server_errors import BackendError
 
     try:
-        return (await backend.model_info(model)).takes_images(vision_setting)
+        return await backend.model_info(model)
     except BackendError:
-        return False
+        return None
+
+
+async def supports_images(backend: Backend, model: str, vision_setting: str = "auto") -> bool:
+    """For the UI: show the photo input only when this is true (``model`` empty: the
+    default one). An unreachable server counts as "no"; the health badge says why."""
+    info = await model_info_or_none(backend, model)
+    return info is not None and info.takes_images(vision_setting)
 
 
 def _has_model(names: tuple[str, ...], wanted: str) -> bool:

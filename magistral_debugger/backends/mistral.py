@@ -11,11 +11,14 @@ OpenAI-compatible reader takes from any server. What is Mistral's own is here:
   which follow-ups resend by default (Mistral's docs: stripping them degrades the answers);
 - ``stream_options`` is refused there (HTTP 422); the token counts come unasked;
 - the model list says each model's context and vision (``max_context_length``, ``capabilities``);
-- no connection at all, on a laptop in a classroom, is most likely no internet: one line says so.
+- no connection at all, on a laptop in a classroom, is most likely no internet: one line says so;
+- the Magistral names are deprecated there (Magistral Medium 1.0 retired 2025-11-30): they are
+  still sent as asked, and the run says which model Mistral's docs name in their place.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -28,8 +31,19 @@ from .base import ModelInfo
 from .openai_compat import OpenAICompatBackend
 from .server_errors import BackendError, describe_transport_error, error_text_from_json
 
-# Mistral Small 4 by late 2026: it thinks with reasoning_effort "high" (Magistral is deprecated there).
-DEFAULT_MODEL = "mistral-small-latest"
+# Mistral Large 4, the strongest reasoning model Mistral serves (public preview since 2026-10-06;
+# it thinks by default, at reasoning_effort low, medium or high). README, "Model families", says why.
+DEFAULT_MODEL = "mistral-large-4-0"
+# Names Mistral's docs call deprecated or retired, and the model they point to instead.
+REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^magistral-medium", re.IGNORECASE), "mistral-medium-3-5"),
+    (re.compile(r"^magistral-small", re.IGNORECASE), "mistral-small-latest"),
+)
+
+
+def replacement_for(model: str) -> str | None:
+    """The model Mistral's docs name in place of a deprecated ``model``; None for a current one."""
+    return next((new for old, new in REPLACEMENTS if old.search(model)), None)
 
 
 class MistralBackend(OpenAICompatBackend):
@@ -73,14 +87,19 @@ class MistralBackend(OpenAICompatBackend):
         capabilities = getattr(entry, "capabilities", None)
         family = family_of(model)
         vision = capabilities.get("vision") if isinstance(capabilities, dict) else None
+        replacement = replacement_for(model)
         return ModelInfo(
             name=model,
             context_tokens=getattr(entry, "max_context_length", None) or None,
             vision=family.version == "2509" if vision is None else bool(vision),
             prompt_format=None if family.version else "2509",
             prompt_format_reason=None if family.version else Message("format_mistral_api", model=model),
-            reasoning_effort=family.reasoning_effort,
+            efforts=family.efforts,
+            default_effort=family.default_effort,
             keeps_reasoning=True,
+            deprecation=Message("mistral_model_deprecated", model=model, replacement=replacement)
+            if replacement
+            else None,
             # Mistral's API continues a turn through the message's "prefix", not vLLM's flags, and
             # refuses fields it does not know (HTTP 422): "Answer now" asks in a second turn here.
             prefill=False,

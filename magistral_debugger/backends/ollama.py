@@ -5,7 +5,10 @@ the ``thinking`` capability, which ``/api/show`` lists); the library ``magistral
 also prints inline ``<think>`` tags in ``content``, which the splitter handles. A model
 without the capability (the library ``ministral-3`` is the instruct model) runs without
 ``think``, and the person is told. ``/api/show``'s template says which think tags the
-model was made for, which decides the prompt format before the model's name does.
+model was made for, which decides the prompt format before the model's name does, and its
+``thinking: {values, default}`` (Ollama ≥ the release with ollama#18473) which reasoning efforts
+the model takes: ``think`` then carries the level (a string), or false for "none", or true
+where the model's thinking is only on or off.
 Every request goes through :meth:`OllamaBackend._send`, the one place where transport
 failures and error statuses become a :class:`BackendError`. A trailing assistant message is
 continued where the model's template leaves it open (``template_continues_last_turn``).
@@ -23,7 +26,7 @@ import httpx
 
 from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
-from ..prompting.families import THINK_CHUNK_VERSIONS, Family, Version, family_of, format_label
+from ..prompting.families import EFFORTS, THINK_CHUNK_VERSIONS, Family, Version, family_of, format_label
 from ..prompting.messages import data_url_payload
 from ..settings import Settings
 from .base import Backend, ChatRequest, ModelInfo, metadata_timeout
@@ -48,6 +51,8 @@ class OllamaBackend(Backend):
     def __init__(self, url: str, connect_timeout: float = 5.0) -> None:
         self.url = url.rstrip("/")
         self.connect_timeout = connect_timeout
+        # Models whose /api/show says their thinking is only on or off: "high" goes out as true.
+        self._on_off_thinking: set[str] = set()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OllamaBackend:
@@ -61,6 +66,9 @@ class OllamaBackend(Backend):
 
     def no_vision_message(self, model: str) -> Message:
         return Message("images_ollama_no_vision", model=model, url=self.url)
+
+    def stop_before_first_token(self) -> Message:
+        return Message("ollama_stop_during_prompt", url=self.url)
 
     async def default_model(self) -> str:
         return "magistral"
@@ -87,12 +95,16 @@ class OllamaBackend(Backend):
         template = str(data.get("template") or "")
         version = _template_format(template, family)
         reason = Message("format_ollama_template", format=format_label(version), model=model) if version else None
+        efforts, default, on_off = thinking_levels(data.get("thinking"))
+        (self._on_off_thinking.add if on_off else self._on_off_thinking.discard)(model)
         return ModelInfo(
             name=model,
             vision=None if capabilities is None else "vision" in capabilities,
             thinking=None if capabilities is None else "thinking" in capabilities,
             prompt_format=version,
             prompt_format_reason=reason,
+            efforts=efforts,
+            default_effort=default,
             keeps_reasoning=family.keeps_reasoning,
             prefill=template_continues_last_turn(template),
         )
@@ -106,21 +118,41 @@ class OllamaBackend(Backend):
             "stream": True,
             "options": {"temperature": request.temperature, "top_p": request.top_p, "num_predict": request.max_tokens},
         }
-        if request.think:
-            body["think"] = True
+        think = self._think(request)
+        if think is not None:
+            body["think"] = think
         try:
             async with self._send("POST", "/api/chat", body, request.model, sent_images) as response:
                 async for event in self._read(response):
                     yield event
         except BackendError as error:
-            if not (request.think and error.kind == "bad_request" and "does not support thinking" in error.message):
-                raise
+            if not (think and error.kind == "bad_request" and "does not support thinking" in error.message):
+                raise self._effort_refused(error, request) from None
             # The capability list said "thinking" but the model refuses it: run without.
             body.pop("think")
             yield Notice(Message("ollama_no_thinking", model=request.model))
             async with self._send("POST", "/api/chat", body, request.model, sent_images) as response:
                 async for event in self._read(response):
                     yield event
+
+    def _effort_refused(self, error: BackendError, request: ChatRequest) -> BackendError:
+        """A 400 that names ``think`` when an effort was asked is the level refused: said as such."""
+        if request.reasoning_effort and error.kind == "bad_request" and "think" in error.message.lower():
+            detail = str(error.message.values.get("detail") or error.message)
+            return BackendError(
+                Message("effort_refused", url=self.url, model=request.model, detail=detail), kind="bad_request"
+            )
+        return error
+
+    def _think(self, request: ChatRequest) -> bool | str | None:
+        """What ``think`` says: the effort asked (false for "none", true for "high" where the model's
+        thinking is only on or off), else true where the model thinks; None leaves it out."""
+        effort = request.reasoning_effort
+        if effort is None:
+            return True if request.think else None
+        if effort == "none":
+            return False
+        return True if request.model in self._on_off_thinking else effort
 
     @asynccontextmanager
     async def _send(
@@ -204,6 +236,24 @@ class OllamaBackend(Backend):
         if not isinstance(data, dict):
             raise BackendError(Message("ollama_not_its_api", url=f"{self.url}{path}"), kind="protocol")
         return data
+
+
+def thinking_levels(thinking: object) -> tuple[tuple[str, ...], str | None, bool]:
+    """From ``/api/show``'s ``thinking: {values, default}``: the efforts the model takes (false is
+    "none"; true is "high" where the values are only true and false, a level's name otherwise),
+    the one a run asks for when the person chose none ("high" where taken, a proof is debugged by
+    reasoning; else the model's own default), and whether its thinking is only on or off. A
+    server or model without the field: no efforts (``think`` stays on for a thinking model)."""
+    values = thinking.get("values") if isinstance(thinking, dict) else None
+    if not isinstance(values, list) or not values:
+        return (), None, False
+    on_off = all(isinstance(value, bool) for value in values)
+    named = {"none" if value is False else "high" if value is True and on_off else value for value in values}
+    efforts = tuple(level for level in EFFORTS if level in named)
+    own = thinking.get("default") if isinstance(thinking, dict) else None
+    own_name = "none" if own is False else "high" if own is True and on_off else str(own)
+    default = "high" if "high" in efforts else own_name if own_name in efforts else (efforts[-1] if efforts else None)
+    return efforts, default, on_off
 
 
 def _template_format(template: str, family: Family) -> Version | None:

@@ -157,7 +157,8 @@ class OpenAICompatBackend(Backend):
             vision=(version or family.version) == "2509",
             prompt_format=version,
             prompt_format_reason=reason,
-            reasoning_effort=family.reasoning_effort,
+            efforts=family.efforts,
+            default_effort=family.default_effort,
             keeps_reasoning=family.keeps_reasoning,
         )
 
@@ -333,6 +334,10 @@ class OpenAICompatBackend(Backend):
             return BackendError(
                 Message("openai_model_missing", url=self.url, model=model, detail=detail.rstrip("."), start=VLLM_SERVE),
                 kind="model_missing",
+            )
+        if status in (400, 422) and "reasoning_effort" in detail.lower():  # Mistral's API: a level the model lacks
+            return BackendError(
+                Message("effort_refused", url=self.url, model=model, detail=detail.rstrip(".")), kind="bad_request"
             )
         if status in (400, 422):  # 422: a request the server's schema refuses (Mistral's API)
             if looks_like_context_overflow(detail) or "context" in detail.lower() or "maximum" in detail.lower():

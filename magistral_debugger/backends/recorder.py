@@ -73,6 +73,9 @@ class RecordingBackend(Backend):
     def no_thinking_message(self, model: str) -> Message:
         return self.inner.no_thinking_message(model)
 
+    def stop_before_first_token(self) -> Message | None:
+        return self.inner.stop_before_first_token()
+
     async def list_models(self) -> list[str]:
         return await self.inner.list_models()
 
@@ -136,6 +139,7 @@ class RecordingBackend(Backend):
                 "temperature": request.temperature,
                 "top_p": request.top_p,
                 "max_tokens": request.max_tokens,
+                "reasoning_effort": request.reasoning_effort,
             },
             "argument": scrub(request.argument or argument_of(request.messages)),
             "messages": scrub_all(request.messages, scrub),

@@ -6,7 +6,8 @@ the live run did. The format, one JSON object per line (README, "Record and repl
 
 - a header: ``{"type": "header", "format": "magistral-debugger-recording", "version": 1,
   "recorded_at": ISO time, "model", "backend": {"kind", "url"}, "settings": {…},
-  "request": {"model", "temperature", "top_p", "max_tokens"}, "argument", "messages": […]}``,
+  "request": {"model", "temperature", "top_p", "max_tokens", "reasoning_effort"}, "argument",
+  "messages": […]}`` (``reasoning_effort``: the level sent, null for none; older files lack it),
   and ``"proof": {"problem", "steps": […]}`` when the steps were given (a dataset's), not cut from the argument
 - one line per stream event, ``t`` in seconds since the request:
   ``{"t": 0.412, "type": "reasoning"|"content", "text": …}``,
@@ -239,6 +240,10 @@ def _recording_from(path: Path, header: dict[str, Any], events: list[RecordedEve
             max_tokens=request["max_tokens"],
             argument=header["argument"],
             proof=header["_proof"],
+            # Recordings made before efforts were said have none: what they ran is unknown.
+            reasoning_effort=request.get("reasoning_effort")
+            if isinstance(request.get("reasoning_effort"), str)
+            else None,
         ),
         argument=header["argument"],
         events=tuple(events),

@@ -22,7 +22,8 @@ class ChatRequest:
     argument: str = ""
     # Ask for the reasoning in its own field, where the server makes that a request option (Ollama's think).
     think: bool = False
-    # "none" … "high" for a model that takes reasoning_effort; None: not sent.
+    # "none" … "high", one of the levels the model takes (ModelInfo.efforts); None: not sent.
+    # Ollama gets it as ``think`` (false for "none"), OpenAI-compatible servers as ``reasoning_effort``.
     reasoning_effort: str | None = None
     # The last message is the model's own unfinished turn, to be continued rather than answered
     # ("Answer now": the reasoning so far, closed); OpenAI-compatible servers are told so.
@@ -46,12 +47,23 @@ class ModelInfo:
     # loaded, its template), and why, in words for the person; None where they say nothing.
     prompt_format: Version | None = None
     prompt_format_reason: Message | None = None
-    # The model takes reasoning_effort; its makers say to keep its reasoning in follow-ups.
-    reasoning_effort: bool = False
+    # The reasoning efforts the model takes here, weakest first (its family's on Mistral's API and
+    # vLLM, /api/show's ``thinking.values`` on Ollama; empty: none is ever sent), and the one a
+    # run asks for when the person chose none.
+    efforts: tuple[str, ...] = ()
+    default_effort: str | None = None
+    # Its makers say to keep its reasoning in follow-ups.
     keeps_reasoning: bool = False
+    # Said once per run where the name is one its server has deprecated: which model replaces it.
+    deprecation: Message | None = None
     # Whether a trailing assistant message is continued (a prefill) rather than closed and
     # answered by a new turn. vLLM does so when asked; on Ollama the model's template decides.
     prefill: bool = True
+
+    @property
+    def reasoning_effort(self) -> bool:
+        """Takes a reasoning effort at all."""
+        return bool(self.efforts)
 
     def takes_images(self, vision_setting: str = "auto") -> bool:
         """``MAGISTRAL_VISION=true/false`` overrides what the server said; unsaid is "no"."""

@@ -42,6 +42,7 @@ from ..prompting.own_files import OwnFileError
 from ..prompting.steps import Proof
 from ..settings import Settings
 from .context_fit import fit_to_context
+from .effort import choose_effort
 from .pacing import LIVE_RUNS, update_interval
 from .splitter import ReasoningSplitter
 from .state import RunState
@@ -129,9 +130,15 @@ class DebugRun:
     def cancel(self) -> None:
         """Stop now: the drain task's cancellation closes the backend stream, so the
         server sees the hang-up without waiting for the UI framework's own cancel."""
-        self.state.finish("cancelled")
+        self._stopped()
         if self._task is not None:
             self._task.cancel()
+
+    def _stopped(self) -> None:
+        """Ends the state as stopped; before the first token the server may still be reading the
+        prompt, where a hang-up can go unnoticed, and the backend says what that means."""
+        state = self.state
+        state.finish("cancelled", self.backend.stop_before_first_token() if state.first_token_at is None else None)
 
     def answer_now(self) -> bool:
         """Stop the thinking and have the model answer from its reasoning so far (budget forcing):
@@ -174,12 +181,8 @@ class DebugRun:
         state = self.state
         self._loop = asyncio.get_running_loop()
         try:
-            if not self.backend.live:  # a replay: it plays what its recorded request got, and sends nothing
-                self.recording = await asyncio.to_thread(self.backend.recording)
-                assert self.recording is not None  # a backend that is not live plays one back
-                if not (self.argument or "").strip():
-                    self.argument = self.recording.argument  # nothing typed: the recorded text
-                self.proof = self.recording.request.proof or self.proof
+            if not self.backend.live:
+                await self._read_recording()
             if self.image_source is not None:
                 self.image = prepare_image_for(self.image_source, self.settings)
             argument = self.question = clean_argument(
@@ -195,6 +198,7 @@ class DebugRun:
             if self.recording is not None:
                 request = self.recording.request
                 state.model = request.model
+            state.effort = request.reasoning_effort
             # The limit the server got, which fitting to its context may have lowered:
             # "ran out of tokens" then names the one that ran out, not the one asked for.
             state.max_tokens = request.max_tokens
@@ -221,7 +225,7 @@ class DebugRun:
         except (InputError, OwnFileError) as error:  # OwnFileError: the app's fault, not the server's
             state.finish("error", error.message)
         except (asyncio.CancelledError, GeneratorExit):
-            state.finish("cancelled")
+            self._stopped()
             raise
         except Exception as error:  # a bug, or a server far off its documented format: still no traceback shown
             log.warning("run against %s failed unexpectedly", self.backend.url, exc_info=True)
@@ -230,6 +234,15 @@ class DebugRun:
             if self._owns_backend:
                 await self.backend.aclose()
         yield Ended(state)
+
+    async def _read_recording(self) -> None:
+        """A replay plays what its recorded request got, and sends nothing: with no text typed it
+        shows the recorded text, and it numbers the steps as the recorded request did."""
+        self.recording = await asyncio.to_thread(self.backend.recording)
+        assert self.recording is not None  # a backend that is not live plays one back
+        if not (self.argument or "").strip():
+            self.argument = self.recording.argument
+        self.proof = self.recording.request.proof or self.proof
 
     def _steps(self, argument: str) -> tuple[str, ...]:
         """The steps the verdict names: follow-ups keep those of the proof that began the conversation."""
@@ -250,6 +263,8 @@ class DebugRun:
                 notices.append(info.prompt_format_reason)
         if info.thinking is False:
             notices.append(backend.no_thinking_message(info.name))
+        effort, effort_notices = choose_effort(settings.reasoning_effort, info)
+        notices += [*effort_notices, *([info.deprecation] if info.deprecation else [])]
 
         def build(drop_oldest: int) -> list[dict]:
             return build_messages(
@@ -280,7 +295,7 @@ class DebugRun:
             max_tokens=fitted.max_tokens,
             argument=argument,
             think=bool(info.thinking),
-            reasoning_effort=settings.reasoning_effort if info.reasoning_effort else None,
+            reasoning_effort=effort,
             conversation_id=self.conversation_id,
             proof=None if self.history else self.proof,
         )

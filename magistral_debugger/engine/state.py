@@ -40,11 +40,14 @@ class RunState:
     notices: list[str] = field(default_factory=list)
 
     finish_reason: FinishReason | None = None
+    # Why it ended; for a run stopped by its person, what the stop could not do (None: nothing to say).
     error: Message | None = None
     # What kind of server failure ended the run ("server", "cut", … as backends name them; "" for
     # none or not the server's), and how long the server asked to wait before asking again.
     error_kind: str = ""
     retry_after_s: int | None = None
+    # The reasoning effort the request carried (None: none was sent); "none" answers without thinking.
+    effort: str | None = None
 
     # The proof as numbered steps (empty for a photo), the step the reasoning is on,
     # and the model's verdict once the answer is complete.

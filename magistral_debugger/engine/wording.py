@@ -27,7 +27,8 @@ def outcome_words(
     if finish_reason == "error":
         return in_language(error, lang) or t("outcome_failed", lang)
     if finish_reason == "cancelled":
-        return t("outcome_stopped_by_you", lang)
+        stopped = t("outcome_stopped_by_you", lang)
+        return f"{stopped} {in_language(error, lang)}" if error else stopped
     if finish_reason == "length":
         key = "outcome_answer_cut_off" if answer else "outcome_out_of_tokens_thinking"
         return t(key, lang, max_tokens=max_tokens)

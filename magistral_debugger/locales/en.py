@@ -19,6 +19,10 @@ PAGE = {
     "covered_reasoning": "Hidden until Show reasoning (T) or Reveal (R): guess first.",
     "covered_answer": "🙈 Hidden until Reveal (R). Where does the proof break?",
     "thinking_budget_label": "Thinking budget (seconds, 0 = none)",
+    "effort_label": "Reasoning effort",
+    "effort_auto": "auto ({effort})",
+    "effort_auto_fixed": "auto (this model takes no effort)",
+    "status_effort": "reasoning effort {effort}",
     "keys_title": "Keyboard shortcuts",
     "keys_run": "Run Debug (in the proof box)",
     "keys_stop": "Stop",
@@ -374,4 +378,11 @@ ENGINE = {
         "turn without a word. On vLLM, a mistral-common older than 1.11.3 closes that turn instead "
         "of continuing it: upgrade it on the server. The reasoning so far is kept."
     ),
+    # reasoning effort, deprecated names, Stop before the first token
+    "effort_not_adjustable": "{model} takes no reasoning effort here, so {effort} was not sent: it thinks as it always does.",
+    "effort_not_taken": "{model} takes reasoning effort {efforts}, not {effort}: pick one of those (the Backend panel, --effort or MAGISTRAL_REASONING_EFFORT). Nothing was sent.",
+    "effort_none_no_thinking": "Reasoning effort none: {model} answers without thinking, so there is no reasoning to show.",
+    "effort_refused": "The server at {url} refused the reasoning effort asked of {model}: {detail}. Pick another effort (the Backend panel, --effort or MAGISTRAL_REASONING_EFFORT).",
+    "mistral_model_deprecated": "{model} is deprecated on Mistral's API (Magistral Medium 1.0 is already retired): it still runs if Mistral serves it, and Mistral's docs name {replacement} in its place.",
+    "ollama_stop_during_prompt": "Ollama at {url} may go on reading the prompt until it has finished: it does not notice a hang-up before the first token (ollama#11889).",
 }

@@ -18,6 +18,10 @@ PAGE = {
     "covered_reasoning": "Oculto hasta Mostrar razonamiento (T) o Revelar (R): adivina primero.",
     "covered_answer": "🙈 Oculto hasta Revelar (R). ¿Dónde falla la demostración?",
     "thinking_budget_label": "Límite de razonamiento (segundos, 0 = ninguno)",
+    "effort_label": "Esfuerzo de razonamiento",
+    "effort_auto": "automático ({effort})",
+    "effort_auto_fixed": "automático (este modelo no acepta esfuerzo)",
+    "status_effort": "esfuerzo de razonamiento {effort}",
     "keys_title": "Atajos de teclado",
     "keys_run": "Ejecutar Depurar (en el cuadro de la demostración)",
     "keys_stop": "Detener",
@@ -398,4 +402,11 @@ ENGINE = {
         "cierra ese turno en lugar de continuarlo: actualízalo en el servidor. Se conserva el "
         "razonamiento hasta ahora."
     ),
+    # reasoning effort, deprecated names, Stop before the first token
+    "effort_not_adjustable": "{model} no acepta esfuerzo de razonamiento aquí, así que {effort} no se envió: razona como siempre.",
+    "effort_not_taken": "{model} acepta esfuerzo de razonamiento {efforts}, no {effort}: elige uno de esos (el panel del servidor, --effort o MAGISTRAL_REASONING_EFFORT). No se envió nada.",
+    "effort_none_no_thinking": "Esfuerzo de razonamiento none: {model} responde sin razonar, así que no hay razonamiento que mostrar.",
+    "effort_refused": "El servidor en {url} rechazó el esfuerzo de razonamiento pedido a {model}: {detail}. Elige otro esfuerzo (el panel del servidor, --effort o MAGISTRAL_REASONING_EFFORT).",
+    "mistral_model_deprecated": "{model} está obsoleto en la API de Mistral (Magistral Medium 1.0 ya fue retirado): aún se ejecuta si Mistral lo sirve, y la documentación de Mistral indica {replacement} en su lugar.",
+    "ollama_stop_during_prompt": "Ollama en {url} puede seguir leyendo el prompt hasta terminarlo: no nota la desconexión antes del primer token (ollama#11889).",
 }

@@ -18,6 +18,10 @@ PAGE = {
     "covered_reasoning": "Oculto até Mostrar raciocínio (T) ou Revelar (R): adivinhe primeiro.",
     "covered_answer": "🙈 Oculto até Revelar (R). Onde a demonstração falha?",
     "thinking_budget_label": "Limite de raciocínio (segundos, 0 = nenhum)",
+    "effort_label": "Esforço de raciocínio",
+    "effort_auto": "automático ({effort})",
+    "effort_auto_fixed": "automático (este modelo não aceita esforço)",
+    "status_effort": "esforço de raciocínio {effort}",
     "keys_title": "Atalhos de teclado",
     "keys_run": "Executar Depurar (na caixa da demonstração)",
     "keys_stop": "Parar",
@@ -387,4 +391,11 @@ ENGINE = {
         "1.11.3 fecha esse turno em vez de continuá-lo: atualize-o no servidor. O raciocínio até "
         "aqui foi mantido."
     ),
+    # reasoning effort, deprecated names, Stop before the first token
+    "effort_not_adjustable": "{model} não aceita esforço de raciocínio aqui, então {effort} não foi enviado: ele raciocina como sempre.",
+    "effort_not_taken": "{model} aceita esforço de raciocínio {efforts}, não {effort}: escolha um desses (o painel do servidor, --effort ou MAGISTRAL_REASONING_EFFORT). Nada foi enviado.",
+    "effort_none_no_thinking": "Esforço de raciocínio none: {model} responde sem raciocinar, então não há raciocínio para mostrar.",
+    "effort_refused": "O servidor em {url} recusou o esforço de raciocínio pedido a {model}: {detail}. Escolha outro esforço (o painel do servidor, --effort ou MAGISTRAL_REASONING_EFFORT).",
+    "mistral_model_deprecated": "{model} está obsoleto na API da Mistral (o Magistral Medium 1.0 já foi retirado): ainda executa se a Mistral o servir, e a documentação da Mistral indica {replacement} no lugar dele.",
+    "ollama_stop_during_prompt": "O Ollama em {url} pode continuar lendo o prompt até terminar: ele não percebe a desconexão antes do primeiro token (ollama#11889).",
 }

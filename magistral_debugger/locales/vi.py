@@ -18,6 +18,10 @@ PAGE = {
     "covered_reasoning": "Ẩn cho đến khi Hiện suy luận (T) hoặc Công bố (R): hãy đoán trước.",
     "covered_answer": "🙈 Ẩn cho đến khi Công bố (R). Chứng minh sai ở đâu?",
     "thinking_budget_label": "Giới hạn suy luận (giây, 0 = không giới hạn)",
+    "effort_label": "Mức suy luận",
+    "effort_auto": "tự động ({effort})",
+    "effort_auto_fixed": "tự động (mô hình này không nhận mức suy luận)",
+    "status_effort": "mức suy luận {effort}",
     "keys_title": "Phím tắt",
     "keys_run": "Chạy Gỡ lỗi (trong ô chứng minh)",
     "keys_stop": "Dừng",
@@ -386,4 +390,11 @@ ENGINE = {
         "tiếp mà không có chữ nào. Trên vLLM, mistral-common cũ hơn 1.11.3 đóng lượt đó thay vì "
         "viết tiếp: hãy nâng cấp nó trên máy chủ. Phần suy luận đến lúc này được giữ lại."
     ),
+    # reasoning effort, deprecated names, Stop before the first token
+    "effort_not_adjustable": "{model} không nhận mức suy luận ở đây, nên {effort} không được gửi: nó vẫn suy nghĩ như mọi khi.",
+    "effort_not_taken": "{model} nhận mức suy luận {efforts}, không nhận {effort}: hãy chọn một trong số đó (bảng máy chủ, --effort hoặc MAGISTRAL_REASONING_EFFORT). Chưa gửi gì cả.",
+    "effort_none_no_thinking": "Mức suy luận none: {model} trả lời mà không suy nghĩ, nên không có phần suy luận để hiện.",
+    "effort_refused": "Máy chủ tại {url} đã từ chối mức suy luận yêu cầu cho {model}: {detail}. Hãy chọn mức khác (bảng máy chủ, --effort hoặc MAGISTRAL_REASONING_EFFORT).",
+    "mistral_model_deprecated": "{model} đã bị ngừng khuyến dùng trên API của Mistral (Magistral Medium 1.0 đã bị gỡ): nó vẫn chạy nếu Mistral còn phục vụ, và tài liệu của Mistral đề xuất {replacement} thay thế.",
+    "ollama_stop_during_prompt": "Ollama tại {url} có thể vẫn đọc tiếp lời nhắc cho đến hết: nó không nhận ra việc ngắt kết nối trước token đầu tiên (ollama#11889).",
 }

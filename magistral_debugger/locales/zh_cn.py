@@ -18,6 +18,10 @@ PAGE = {
     "covered_reasoning": "显示推理 (T) 或揭晓 (R) 之前隐藏：先猜一猜。",
     "covered_answer": "🙈 揭晓 (R) 之前隐藏。证明错在哪里？",
     "thinking_budget_label": "思考时限（秒，0 = 不限）",
+    "effort_label": "推理强度",
+    "effort_auto": "自动（{effort}）",
+    "effort_auto_fixed": "自动（此模型不接受推理强度）",
+    "status_effort": "推理强度 {effort}",
     "keys_title": "键盘快捷键",
     "keys_run": "运行调试（在证明框中）",
     "keys_stop": "停止",
@@ -322,4 +326,11 @@ ENGINE = {
         "停止思考后没有收到回答：{url} 的服务器没有输出任何内容就结束了接续的回合。在 vLLM 上，早于 1.11.3 的 mistral-common "
         "会关闭该回合而不是接续它：请在服务器上升级。目前的推理已保留。"
     ),
+    # reasoning effort, deprecated names, Stop before the first token
+    "effort_not_adjustable": "{model} 在此不接受推理强度，因此未发送 {effort}：它照常思考。",
+    "effort_not_taken": "{model} 接受的推理强度为 {efforts}，不接受 {effort}：请从中选择一个（后端面板、--effort 或 MAGISTRAL_REASONING_EFFORT）。未发送任何请求。",
+    "effort_none_no_thinking": "推理强度 none：{model} 不经思考直接回答，因此没有可显示的推理。",
+    "effort_refused": "{url} 上的服务器拒绝了为 {model} 请求的推理强度：{detail}。请选择其他推理强度（后端面板、--effort 或 MAGISTRAL_REASONING_EFFORT）。",
+    "mistral_model_deprecated": "{model} 在 Mistral API 上已弃用（Magistral Medium 1.0 已停用）：只要 Mistral 仍提供它就能运行，Mistral 文档推荐用 {replacement} 替代。",
+    "ollama_stop_during_prompt": "{url} 上的 Ollama 可能会继续读取提示直到读完：在第一个标记之前，它察觉不到连接已断开（ollama#11889）。",
 }

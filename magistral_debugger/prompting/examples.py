@@ -11,6 +11,7 @@ the page's picker sorts and searches by.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources.abc import Traversable
@@ -77,11 +78,20 @@ def load_examples(folder: Traversable = EXAMPLES_DIR) -> tuple[Example, ...]:
     return tuple(examples)
 
 
+def given_proof(text: str, examples: Sequence[Example]) -> Proof | None:
+    """The steps a benchmark example gives, when ``text`` is that example's text (as the picker
+    put it in the box); None for any other text, which is cut by the rule of ``steps.py``."""
+    text = (text or "").strip()
+    return next((e.given for e in examples if e.given is not None and e.argument == text), None)
+
+
 def _check(example: Example, path: Traversable) -> None:
     """A recorded step that the proof does not have would grade every run of it wrongly."""
     if example.topic not in TOPICS:
         raise ValueError(f"{path.name}: topic = {example.topic!r} is none of {', '.join(TOPICS)}")
     step, count = example.flawed_step, len(example.proof.steps)
+    if example.given is not None and not all(isinstance(s, str) and s.strip() for s in example.given.steps):
+        raise ValueError(f"{path.name}: steps = [...] must be non-empty strings")
     if type(step) is not int or not 0 <= step <= count:
         raise ValueError(f"{path.name}: flawed_step = {step!r}, but the argument has steps 1 to {count}")
     if (step == 0) != example.control:

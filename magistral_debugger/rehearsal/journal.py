@@ -50,13 +50,18 @@ def read_plan(folder: Path) -> dict[str, Any]:
 
 
 def _public(argv: Sequence[str]) -> list[str]:
-    """The command line without what must not be written down: credentials in a URL."""
-    words = list(argv)
+    """The command line as ``--resume`` can repeat it from any folder: files and folders as
+    absolute paths, a URL without its credentials (which must not be written down)."""
+    words, flag = list(argv), ""
     for index, word in enumerate(words):
-        if index and words[index - 1] == "--url":
+        if word.startswith("--"):
+            flag = word.split("=", 1)[0]
+            if word.startswith("--url="):
+                words[index] = "--url=" + public_url(word.removeprefix("--url="))
+        elif flag == "--url":
             words[index] = public_url(word)
-        elif word.startswith("--url="):
-            words[index] = "--url=" + public_url(word.removeprefix("--url="))
+        elif flag in ("--dataset", "--examples", "--out"):
+            words[index] = str(Path(word).resolve())
     return words
 
 

@@ -44,12 +44,15 @@ from ..backends import BACKENDS, Backend, RecordingBackend, backend_class
 from ..backends.recording import SUFFIX
 from ..engine.run import DebugRun
 from ..prompting.examples import EXAMPLES_DIR, Example, load_examples
+from ..prompting.families import EFFORTS
 from ..prompting.messages import detect_version
 from ..redaction import public_url
 from ..settings import Settings
+from .benchmark.paper import with_benchmark
 from .benchmark.processbench import read_datasets
 from .benchmark.sample import stratified_sample
 from .journal import Journal, read_plan, write_plan
+from .keep import keep
 from .scorecard import OUTCOME_WORDS, Counts, RunResult, scorecard
 from .scorecard_pages import html_page, markdown, summary_lines
 
@@ -60,12 +63,18 @@ RETRIED = frozenset({"server", "cut", "timeout"})
 COMPARE_HELP = """\
 --compare takes two configurations, each either KEY=VALUE[,KEY=VALUE...] or a .env file.
 Keys are the settings' names, with or without MAGISTRAL_ (model, model_version, temperature,
-top_p, max_tokens, backend, ...) and url for the chosen backend's server. Each is applied over
-the settings of this command line, the environment and .env. For example:
+top_p, max_tokens, reasoning_effort, backend, ...), url for the chosen backend's server and
+effort for reasoning_effort. Each is applied over the settings of this command line, the
+environment and .env. For example:
+  --compare effort=none effort=high        (what thinking buys on these examples)
   --compare model=magistral:24b model=magistral:24b-small-2509-q8_0
   --compare temperature=0.7 temperature=0.2
   --compare backend=ollama backend=openai,url=http://gpu-box:8000/v1
   --compare laptop.env gpu.env"""
+
+
+# --compare keys that are not a setting's own name.
+COMPARE_ALIASES = {"effort": "reasoning_effort"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="the sample's seed (default: 0)")
     parser.add_argument("--resume", metavar="DIR", help="go on with the rehearsal in DIR, skipping the runs it holds")
     parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="write the dataset items the rehearsal in DIR got right (or --only these) as example files to --out",
+    )
+    parser.add_argument(
         "--retries", type=int, default=2, metavar="R", help="ask again R times after a server failure (default: 2)"
     )
     parser.add_argument(
@@ -114,6 +128,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--url", help="server URL")
     parser.add_argument("--model", help="model name")
     parser.add_argument("--max-tokens", type=int, help="limit on generated tokens")
+    parser.add_argument(
+        "--effort", choices=["auto", *EFFORTS], help="reasoning effort, only where the model takes it (default: auto)"
+    )
     args = parser.parse_args(argv)
     for flag in ("parallel", "repeat", "limit"):
         if getattr(args, flag) is not None and getattr(args, flag) < 1:
@@ -122,6 +139,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--retries and --retry-wait cannot be negative")
     if args.limit and not args.dataset:
         parser.error("--limit samples a --dataset")
+    if args.keep and (args.dataset or args.resume):
+        parser.error("--keep reads a finished rehearsal: it runs nothing")
     if args.dataset and (args.examples or args.only):
         parser.error("--dataset takes the place of --examples and --only")
     return args
@@ -132,6 +151,8 @@ def base_settings(args: argparse.Namespace) -> Settings:
     for field in ("backend", "model", "max_tokens"):
         if getattr(args, field):
             overrides[field] = getattr(args, field)
+    if getattr(args, "effort", None):
+        overrides["reasoning_effort"] = args.effort
     return Settings(**overrides).with_server_url(args.url or "")
 
 
@@ -147,7 +168,7 @@ def configuration_settings(base: Settings, spec: str) -> Settings:
     overrides: dict[str, str] = {}
     url = ""
     for key, value in pairs.items():
-        name = key.strip().lower().removeprefix("magistral_")
+        name = COMPARE_ALIASES.get(name := key.strip().lower().removeprefix("magistral_"), name)
         if name == "url":
             url = value.strip()
         elif name in Settings.model_fields:
@@ -227,8 +248,17 @@ def describe(configuration: Configuration, results: Sequence[RunResult]) -> dict
         "temperature": settings.temperature,
         "top_p": settings.top_p,
         "max_tokens": settings.max_tokens,
-        "reasoning_effort": settings.reasoning_effort,
+        "reasoning_effort": _effort_used(configuration, results),
     }
+
+
+def _effort_used(configuration: Configuration, results: Sequence[RunResult]) -> str:
+    """The effort the runs sent (the most common; "none sent" for a model that takes none), else the setting."""
+    sent = Counter(r.reasoning_effort for r in results if r.configuration == configuration.name and r.model)
+    if not sent:
+        return configuration.settings.reasoning_effort
+    effort = sent.most_common(1)[0][0]
+    return effort if effort is not None else "(none sent)"
 
 
 def recording_path(configuration: Configuration, example: Example, repeat: int, repeats: int, compared: bool) -> Path:
@@ -317,7 +347,7 @@ async def rehearse(
         journal.end_sitting()
         for server in servers.values():
             await server.aclose()
-        data = scorecard(
+        card = scorecard(
             [describe(c, results) for c in chosen],
             examples,
             results,
@@ -328,6 +358,7 @@ async def rehearse(
             seconds=journal.seconds(),
             parallel=parallel,
         )
+        data = with_benchmark(card, examples, results)
         write_scorecard(out, data)
     return data
 
@@ -399,11 +430,28 @@ def prepared(
     return args, chosen, examples, resumed
 
 
+def keep_examples(args: argparse.Namespace) -> int:
+    to = Path(args.out or Path(args.keep) / "examples")
+    try:
+        written = keep(Path(args.keep), args.only, to)
+    except (ValueError, OSError, KeyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    print(
+        f"{len(written)} example file(s) in {to}: MAGISTRAL_EXAMPLES_DIR={to} lists them on the page", file=sys.stderr
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 every run happened (whatever the model said), 1 some run ended in an
     error, 2 bad arguments or settings, 130 interrupted (the folder holds what was done)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    if args.keep:
+        return keep_examples(args)
     own = [w for w in argv if w not in ("--resume", args.resume) and not w.startswith("--resume=")]
     try:
         args, chosen, examples, out = prepared(args, own)

@@ -28,7 +28,6 @@ from typing import Any, Literal
 from ..engine.state import RunState
 from ..engine.verdict import Verdict
 from ..prompting.examples import Example
-from .benchmark.paper import benchmark_scores
 
 FORMAT = "magistral-debugger-scorecard"
 VERSION = 1
@@ -82,6 +81,7 @@ class RunResult:
     reasoning_tokens: int
     answer_tokens: int
     recording: str | None  # the recording's path inside the rehearsal folder
+    reasoning_effort: str | None = None  # the effort the request carried (None: none was sent)
 
     @classmethod
     def of(cls, configuration: str, example: Example, repeat: int, state: RunState, recording: str | None) -> RunResult:
@@ -106,6 +106,7 @@ class RunResult:
             reasoning_tokens=state.reasoning_tokens(),
             answer_tokens=state.answer_tokens(),
             recording=recording,
+            reasoning_effort=state.effort,
         )
 
 
@@ -208,9 +209,7 @@ def scorecard(
     """What ``scorecard.json`` holds. ``configurations``: each one's public description,
     with its ``name``; each example lists its runs under each configuration's name.
     ``seconds``: the time spent running (every sitting of a resumed rehearsal; default: from
-    ``started`` to ``finished``), which the throughput is per. A benchmark's examples (they
-    have a split) get the paper's scores too."""
-    benchmark = any(example.split for example in examples)
+    ``started`` to ``finished``), which the throughput is per."""
     seconds = (finished - started).total_seconds() if seconds is None else seconds
     return {
         "format": FORMAT,
@@ -221,11 +220,7 @@ def scorecard(
         "repeat": repeat,
         "throughput": throughput(results, seconds, parallel),
         "configurations": [
-            {
-                **described,
-                "totals": totals(mine := [r for r in results if r.configuration == described["name"]], repeat),
-                **({"benchmark": benchmark_scores(examples, mine)} if benchmark else {}),
-            }
+            {**described, "totals": totals([r for r in results if r.configuration == described["name"]], repeat)}
             for described in configurations
         ],
         "examples": [

@@ -87,6 +87,8 @@ class RunRecord:
     # A follow-up: the turns before it, oldest first, and the question this run answered.
     earlier: tuple[EarlierTurn, ...] = ()
     question: str | None = None
+    # The reasoning effort the request carried (None: none was sent).
+    reasoning_effort: str | None = None
 
     @classmethod
     def from_run(cls, run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> RunRecord:
@@ -142,6 +144,7 @@ class RunRecord:
             verdict=state.verdict,
             earlier=earlier,
             question=question,
+            reasoning_effort=request.reasoning_effort if request else None,
         )
 
 
@@ -173,6 +176,7 @@ def export_dict(record: RunRecord) -> dict[str, Any]:
         "backend": {"kind": record.backend_kind, "url": record.backend_url},
         "replay_of": record.replay_of,
         "sampling": {"temperature": record.temperature, "top_p": record.top_p, "max_tokens": record.max_tokens},
+        "reasoning_effort": record.reasoning_effort,
         "settings": record.settings,
         "stats": asdict(record.stats),
         # As the prompt builder made them (Ollama receives them flattened to plain text).
@@ -293,6 +297,7 @@ def _details_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
         (say("temperature_label"), number(record.temperature, lang)),
         (say("top_p_label"), number(record.top_p, lang)),
         (say("max_tokens_label"), number(record.max_tokens, lang)),
+        (say("effort_label"), record.reasoning_effort or "—"),
         (say("export_finish_reason"), record.finish_reason or "—"),
         (say("export_started"), record.started.isoformat(timespec="seconds")),
         (say("export_first_token"), _seconds(s.time_to_first_token_s, lang)),

@@ -8,21 +8,23 @@ its methods to components. Gradio names an API endpoint's parameters after the m
 from __future__ import annotations
 
 import html
+import logging
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 import gradio as gr
 from pydantic import ValidationError
 
-from ..backends import BACKENDS, check_health, make_backend, supports_images
+from ..backends import BACKENDS, ModelInfo, check_health, make_backend, model_info_or_none
 from ..engine.run import DebugRun, live_snapshots
 from ..engine.state import RunState
 from ..engine.verdict import NoVerdict, Verdict
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
-from ..prompting.examples import TOPICS, load_examples
+from ..prompting.examples import TOPICS, Example, given_proof, load_examples
 from ..prompting.messages import Turn
-from ..prompting.steps import split_steps
+from ..prompting.steps import Proof
 from ..settings import Settings
 from .admission import Admission, Busy
 from .export import RunRecord, write_export
@@ -38,10 +40,13 @@ from .view import (
     reasoning_header,
     render,
     replay_label,
+    shows_reasoning_pane,
     status_markdown,
     thread_markdown,
     verdict_output,
 )
+
+log = logging.getLogger(__name__)
 
 
 class LiveRun:
@@ -66,6 +71,8 @@ class LiveRun:
         # The backend panel's thinking budget (None: the app's setting), kept here because the
         # debug API's inputs stay as they are.
         self.thinking_budget: float | None = None
+        # The backend panel's reasoning effort (None: the app's setting), kept here for the same reason.
+        self.effort: str | None = None
 
     def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
@@ -116,13 +123,31 @@ def version_choices(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     ]
 
 
-def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None) -> list[tuple[str, str]]:
+def effort_choices(info: ModelInfo | None, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
+    """The efforts the panel offers: "auto" (saying what it picks), then only the levels this model
+    takes here; a model that takes none gets "auto" alone, said as such."""
+    if info is None or not info.efforts:
+        return [(t("effort_auto_fixed", lang), "auto")]
+    auto = info.default_effort if info.default_effort in info.efforts else info.efforts[-1]
+    return [(t("effort_auto", lang, effort=auto), "auto"), *((level, level) for level in info.efforts)]
+
+
+def effort_dropdown(info: ModelInfo | None, chosen: str, lang: str = DEFAULT_LANGUAGE) -> Any:
+    """The panel's effort menu for ``info``: the chosen level kept where the model takes it, else "auto"."""
+    choices = effort_choices(info, lang)
+    value = chosen if chosen in (value for _, value in choices) else "auto"
+    return gr.Dropdown(choices=choices, value=value, interactive=len(choices) > 1)
+
+
+def example_choices(
+    examples: Sequence[Example], lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = None
+) -> list[tuple[str, str]]:
     """The examples picker's entries, grouped by topic: "Topic · Language · Title", so typing
     a topic, a language or a word of the title finds it (✓ marks a correct control proof; in
     talk mode, how the rehearsal went follows)."""
     order = {topic: index for index, topic in enumerate(TOPICS)}
     choices = []
-    for example in sorted(load_examples(), key=lambda example: order[example.topic]):
+    for example in sorted(examples, key=lambda example: order[example.topic]):
         words = [
             f"{t(f'topic_{example.topic}', lang)} · {LANGUAGES[normalize_language(example.language)]} ·",
             example.title,
@@ -131,6 +156,21 @@ def example_choices(lang: str = DEFAULT_LANGUAGE, rehearsal: Rehearsal | None = 
         ]
         choices.append((" ".join(word for word in words if word), example.slug))
     return choices
+
+
+def page_examples(settings: Settings, rehearsal: Rehearsal | None) -> tuple[Example, ...]:
+    """The picker's examples: the app's gallery, then one's own folder (``MAGISTRAL_EXAMPLES_DIR``),
+    then the benchmark items a talk-mode rehearsal ran; a slug already listed keeps its first entry."""
+    own: tuple[Example, ...] = ()
+    if settings.examples_dir.strip():
+        try:
+            own = load_examples(Path(settings.examples_dir))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("MAGISTRAL_EXAMPLES_DIR=%s: its examples are left out (%s)", settings.examples_dir, error)
+    listed: dict[str, Example] = {}
+    for example in (*load_examples(), *own, *(rehearsal.items if rehearsal else ())):
+        listed.setdefault(example.slug, example)
+    return tuple(listed.values())
 
 
 def real_pane(live: LiveRun, reasoning: str) -> list[str]:
@@ -186,6 +226,7 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "reveal": {"value": "reveal_button"},
     "keys-help": {"value": keys_dialog},
     "thinking-budget": {"label": "thinking_budget_label"},
+    "effort": {"label": "effort_label"},  # and its choices: refresh_models, which follows relabel
     "clear": {"value": "clear_button"},
     "examples": {"label": "examples_label", "info": "examples_search"},  # and its choices: relabel
     "reasoning-latest": {"value": "reasoning_latest"},
@@ -248,11 +289,12 @@ class _TurnView:
             if covered
             else render(state, self.label, self.lang)
         )
+        visible = shows_reasoning_pane(state)  # effort "none": no reasoning, no pane
         if state.answer_started_at is not None and not self.folded and not (covered and reasoning_shown):
             self.folded = True
-            accordion = gr.update(label=header, open=False)
+            accordion = gr.update(label=header, open=False, visible=visible)
         else:
-            accordion = gr.update(label=header)  # a dict: no component built on each update
+            accordion = gr.update(label=header, visible=visible)  # a dict: no component built on each update
         return reasoning, answer, status, accordion, self.thread, notes, None if covered else verdict_output(state)
 
 
@@ -266,9 +308,9 @@ class DebuggerPage:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.examples = load_examples()
         self.admission = Admission(settings.concurrency_limit, settings.queue_max_size)
         self.rehearsal = load_rehearsal(settings.rehearsal_dir) if settings.rehearsal_dir.strip() else None
+        self.examples = page_examples(settings, self.rehearsal)
 
     def panel(self, *chosen: Any) -> tuple:
         """The backend panel's values, with this page's settings where an API caller left one out."""
@@ -317,18 +359,29 @@ class DebuggerPage:
     def _chosen_settings(self, panel: tuple, live: LiveRun) -> Settings:
         """The panel's settings with the session's thinking budget; raises ``ValidationError``."""
         chosen = session_settings(self.settings, *panel)
+        session: dict[str, Any] = {}
         if live.thinking_budget is not None:
-            chosen = Settings.model_validate(chosen.model_dump() | {"thinking_budget": live.thinking_budget})
-        return chosen
+            session["thinking_budget"] = live.thinking_budget
+        if live.effort is not None:
+            session["reasoning_effort"] = live.effort
+        return Settings.model_validate(chosen.model_dump() | session) if session else chosen
 
     async def _start_run(
         self, chosen: Settings, text: str, image: str | None, live: LiveRun, follow_up: bool, lang: str
     ) -> tuple[DebugRun, str]:
         """The session's new run, covered in guess-first mode, and the label saying what it replays.
         Talk mode: a rehearsed proof is replayed from the rehearsal when its server is down."""
-        chosen, rehearsed = (chosen, None) if follow_up or image else await choose(chosen, text, self.rehearsal)
+        given = None if follow_up or image else given_proof(text, self.examples)
+        chosen, rehearsed = (
+            (chosen, None) if follow_up or image else await choose(chosen, given or Proof.of(text), self.rehearsal)
+        )
         run = DebugRun(
-            chosen, text, image=image or None, history=list(live.history), conversation_id=live.conversation_id
+            chosen,
+            text,
+            image=image or None,
+            history=list(live.history),
+            conversation_id=live.conversation_id,
+            proof=given,
         )
         live.run, live.conversation_id = run, run.conversation_id
         live.covered = live.reasoning_covered = live.guess_first
@@ -502,6 +555,10 @@ class DebuggerPage:
     def set_thinking_budget(self, seconds: float | None, live: LiveRun) -> None:
         live.thinking_budget = max(0.0, float(seconds or 0))
 
+    def set_effort(self, effort: str | None, live: LiveRun) -> None:
+        """The panel's effort for this session's next runs (the menu offers only levels the model takes)."""
+        live.effort = effort or "auto"
+
     def clear(self, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> tuple:
         lang = language_of(lang)
         live.covered = live.reasoning_covered = False
@@ -531,7 +588,8 @@ class DebuggerPage:
     def preview(self, text: str, lang: str = DEFAULT_LANGUAGE) -> str:
         """The proof as numbered steps while it is typed, so a person sees the split the model
         will get and fixes it with line breaks."""
-        return proof_html(split_steps(text or ""), lang=language_of(lang))
+        proof = given_proof(text, self.examples) or Proof.of(text or "")
+        return proof_html(proof.steps, lang=language_of(lang))
 
     def detect_language(self, browser_languages: str) -> str:
         return pick_language(browser_languages)
@@ -550,7 +608,7 @@ class DebuggerPage:
             )
             for props in PAGE_WORDS.values()
         ]
-        words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(lang, self.rehearsal)
+        words[list(PAGE_WORDS).index("examples")]["choices"] = example_choices(self.examples, lang, self.rehearsal)
         run = live.run if live is not None else None
         state = run.state if run is not None else None
         if state is not None and not state.done:
@@ -571,8 +629,10 @@ class DebuggerPage:
         ]
 
     async def refresh_models(
-        self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE
-    ) -> tuple[gr.Dropdown, str, gr.Image]:
+        self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE, effort: str | None = None
+    ) -> tuple[gr.Dropdown, str, gr.Image, gr.Dropdown]:
+        """The header's health, the model menu, the photo input and the efforts this model takes,
+        asked of the server whenever what they describe may have changed."""
         lang = language_of(lang)
         settings = self.settings
         try:
@@ -580,15 +640,22 @@ class DebuggerPage:
                 settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto"
             )
         except ValidationError as error:
-            return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image()
+            return gr.Dropdown(), invalid_settings_message(error, lang), gr.Image(), gr.Dropdown()
         async with make_backend(chosen) as server:
             health = await check_health(server, chosen.model if server.live else "")
-            vision = health.state == "ready" and await supports_images(server, chosen.model, chosen.vision)
+            info = await model_info_or_none(server, chosen.model) if health.state == "ready" else None
         choices = list(health.models)
         value = model or health.model
         if value and value not in choices:
             choices.append(value)
-        return gr.Dropdown(choices=choices, value=value), health_markdown(health, lang), gr.Image(visible=vision)
+        vision = info is not None and info.takes_images(chosen.vision)
+        efforts = effort_dropdown(info, effort or settings.reasoning_effort, lang)
+        return (
+            gr.Dropdown(choices=choices, value=value),
+            health_markdown(health, lang),
+            gr.Image(visible=vision),
+            efforts,
+        )
 
     def switch_backend(self, backend: str) -> Any:
         return gr.Textbox(value="", placeholder=self.settings.url_of(backend))

@@ -18,6 +18,7 @@ from .handlers import (
     DebuggerPage,
     LiveRun,
     backend_choices,
+    effort_choices,
     example_choices,
     keys_dialog,
     skip_link,
@@ -78,7 +79,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         with gr.Row(equal_height=False, elem_id="main"):
             with gr.Column(scale=5, min_width=320, elem_id="input"):
                 examples = gr.Dropdown(
-                    example_choices(DEFAULT_LANGUAGE, page.rehearsal),
+                    example_choices(page.examples, DEFAULT_LANGUAGE, page.rehearsal),
                     value=None,
                     label=WORDS("examples_label"),
                     info=WORDS("examples_search"),
@@ -203,6 +204,14 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     label=WORDS("thinking_budget_label"),
                     elem_id="thinking-budget",
                 )
+                # Only the levels the model takes here: refresh_models fills it in once the server says.
+                effort = gr.Dropdown(
+                    effort_choices(None),
+                    value="auto",
+                    interactive=False,
+                    label=WORDS("effort_label"),
+                    elem_id="effort",
+                )
 
         panel = [backend, url, model, temperature, top_p, max_tokens, version]
         # The API's events give the reasoning as one text; the page's put it on the pane's shelves.
@@ -262,6 +271,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         # Page-only choices live in the session, not in the debug API's inputs.
         guess_first.change(page.set_guess_first, [guess_first, live], [reveals], queue=False, **private)
         thinking_budget.change(page.set_thinking_budget, [thinking_budget, live], None, queue=False, **private)
+        effort.change(page.set_effort, [effort, live], None, queue=False, **private)
         clear_button.click(
             page.clear,
             [live, language],
@@ -290,8 +300,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         # The header's health is checked again whenever what it describes may have changed.
         checked: dict[str, Any] = dict(
             fn=page.refresh_models,
-            inputs=[backend, url, model, language],
-            outputs=[model, health, image],
+            inputs=[backend, url, model, language, effort],
+            outputs=[model, health, image, effort],
             show_progress="hidden",
             **private,
         )

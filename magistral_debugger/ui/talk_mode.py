@@ -1,7 +1,8 @@
 """Talk mode: the page reads back a folder ``magistral-debugger rehearse`` wrote (MAGISTRAL_REHEARSAL_DIR).
 
 The evening-before rehearsal becomes the talk's safety net. The page marks each example
-as the rehearsal graded it (right, wrong, not run), so the presenter picks ones that work;
+as the rehearsal graded it (right, wrong, not run), so the presenter picks ones that work
+(a benchmark's items, ``rehearse --dataset``, join the picker, with their own steps);
 and when the model server cannot be reached on the day, an example the rehearsal ran is
 replayed from its recording, said to be a replay, instead of failing in front of the room.
 With the server up, every run is live: a rehearsal never hides the real model.
@@ -18,7 +19,8 @@ from typing import Any, Literal
 
 from ..backends import check_health, make_backend
 from ..i18n import DEFAULT_LANGUAGE, Message, t
-from ..prompting.steps import split_steps
+from ..prompting.examples import Example
+from ..prompting.steps import Proof
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,14 +46,15 @@ class Rehearsal:
     rehearsed_at: datetime
     model: str
     examples: dict[str, RehearsedExample]  # by the example's file name (slug)
+    items: tuple[Example, ...] = ()  # a benchmark's items it ran, for the picker (none for the gallery)
 
     def mark(self, slug: str) -> Mark:
         example = self.examples.get(slug)
         return example.mark if example is not None else "not_run"
 
-    def recording_for(self, text: str) -> Path | None:
-        """The recording of the rehearsed example whose steps ``text`` has, if any."""
-        steps = split_steps(text or "")
+    def recording_for(self, proof: Proof) -> Path | None:
+        """The recording of the rehearsed example with these steps, if any."""
+        steps = proof.steps
         return next((e.recording for e in self.examples.values() if steps and e.steps == steps), None)
 
 
@@ -70,6 +73,7 @@ def load_rehearsal(folder: str | Path) -> Rehearsal | None:
                 example["slug"]: _rehearsed(folder, example, example["runs"].get(configuration["name"], []))
                 for example in data["examples"]
             },
+            items=tuple(_item(example) for example in data["examples"] if "steps" in example),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
         log.warning("MAGISTRAL_REHEARSAL_DIR=%s: no rehearsal to use (%s)", folder, error)
@@ -84,7 +88,30 @@ def _rehearsed(folder: Path, example: dict[str, Any], runs: list[dict[str, Any]]
     recorded = [run for run in runs if run.get("recording") and (folder / run["recording"]).is_file()]
     recorded.sort(key=lambda run: (run["outcome"] != "correct", run["finish_reason"] != "stop"))
     recording = folder / recorded[0]["recording"] if recorded else None
-    return RehearsedExample(split_steps(example["argument"]), mark, recording)
+    return RehearsedExample(_proof(example).steps, mark, recording)
+
+
+def _proof(example: dict[str, Any]) -> Proof:
+    if "steps" in example:
+        return Proof(tuple(example["steps"]), example.get("problem", ""))
+    return Proof.of(example["argument"])
+
+
+def _item(example: dict[str, Any]) -> Example:
+    """A benchmark item of the scorecard as the picker lists it."""
+    proof = _proof(example)
+    return Example(
+        slug=example["slug"],
+        title=example["title"],
+        language=example["language"],
+        kind=example["kind"],
+        topic="competition",
+        argument=proof.text(),
+        flaw="",
+        flawed_step=example["flawed_step"],
+        given=proof,
+        split=example.get("split", ""),
+    )
 
 
 def mark_words(rehearsal: Rehearsal | None, slug: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -92,11 +119,11 @@ def mark_words(rehearsal: Rehearsal | None, slug: str, lang: str = DEFAULT_LANGU
     return "" if rehearsal is None else t(MARK_WORDS[rehearsal.mark(slug)], lang)
 
 
-async def choose(settings: Settings, text: str, rehearsal: Rehearsal | None) -> tuple[Settings, Message | None]:
-    """The settings to run ``text`` with: these, live, unless the rehearsal recorded this proof
+async def choose(settings: Settings, proof: Proof, rehearsal: Rehearsal | None) -> tuple[Settings, Message | None]:
+    """The settings to run ``proof`` with: these, live, unless the rehearsal recorded this proof
     and the model server cannot serve it now; then the recording's replay, and the words that
     say so ("Replay of the rehearsal from …")."""
-    recording = rehearsal.recording_for(text) if rehearsal is not None and settings.backend != "replay" else None
+    recording = rehearsal.recording_for(proof) if rehearsal is not None and settings.backend != "replay" else None
     if recording is None:
         return settings, None
     async with make_backend(settings) as server:

@@ -49,15 +49,28 @@ def status_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str
                 return f"⏳ {t('status_waiting', lang, model=state.model, duration=waited)}"
             return f"⏳ {t('status_waiting_model', lang, duration=waited)}"
         doing = t("status_thinking" if state.thinking else "status_answering", lang)
-        return f"⏳ {doing} · {stats_text(state, lang)}{_said_in_status(state, lang)}"
+        return f"⏳ {doing} · {stats_text(state, lang)}{_effort_in_status(state, lang)}{_said_in_status(state, lang)}"
     icon = {"stop": "✅", "length": "⚠️", "cancelled": "⏹️", "error": "❌"}[state.finish_reason or "error"]
     if state.finish_reason == "stop" and not state.answer:
         icon = "⚠️"
     outcome = outcome_text(state, lang)
     if state.finish_reason == "cancelled":
         outcome = t("outcome_stopped", lang)
+        if state.error is not None:  # what the stop could not do (Ollama reading the prompt)
+            outcome = f"{outcome} {in_language(state.error, lang)}"
     stats = "" if state.first_token_at is None else f" · {stats_text(state, lang)}"
-    return f"{icon} {outcome}{stats}{_said_in_status(state, lang)}"
+    return f"{icon} {outcome}{stats}{_effort_in_status(state, lang)}{_said_in_status(state, lang)}"
+
+
+def _effort_in_status(state: RunState, lang: str) -> str:
+    """Which reasoning effort the run asked for, where it asked for one: a room comparing
+    "none" with "high" reads it next to the time and tokens it cost."""
+    return "" if state.effort is None else f" · {t('status_effort', lang, effort=state.effort)}"
+
+
+def shows_reasoning_pane(state: RunState) -> bool:
+    """Effort "none" answers without thinking: no pane, unless some reasoning came anyway."""
+    return state.effort != "none" or bool(state.reasoning)
 
 
 # Notices the room should see in the status itself: why the thinking ended early.

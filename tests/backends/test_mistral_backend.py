@@ -71,12 +71,12 @@ def api(srv: ModelServer) -> ModelServer:
 # --- what the API receives ------------------------------------------------------------------
 
 
-def test_the_default_model_gets_reasoning_effort_high_the_key_and_no_stream_options(api):
+def test_the_default_model_is_large_4_and_gets_reasoning_effort_high_the_key_and_no_stream_options(api):
     _, state = run_to_end(mistral_settings(api))
     received = api.wait_for_request(CHAT)
     body = received.json
     assert received.headers["authorization"] == f"Bearer {KEY}"
-    assert body["model"] == "mistral-small-latest" and state.model == "mistral-small-latest"
+    assert body["model"] == "mistral-large-4-0" and state.model == "mistral-large-4-0"
     assert body["reasoning_effort"] == "high"
     assert "stream_options" not in body  # Mistral's API refuses it (HTTP 422) and sends usage anyway
     assert state.ok
@@ -113,9 +113,13 @@ def test_magistral_gets_the_think_prompt_and_no_reasoning_effort(api, model):
     assert state.ok
 
 
-@pytest.mark.parametrize("effort", ["none", "low", "medium", "high"])
-def test_the_reasoning_effort_setting_is_what_is_sent(api, effort):
-    run_to_end(mistral_settings(api, reasoning_effort=effort))
+@pytest.mark.parametrize(
+    "model, effort",
+    [("mistral-large-4-0", "low"), ("mistral-large-4-0", "medium"), ("mistral-large-4-0", "high")]
+    + [("mistral-small-latest", "none"), ("mistral-small-latest", "high")],
+)
+def test_the_reasoning_effort_setting_is_what_is_sent(api, model, effort):
+    run_to_end(mistral_settings(api, model=model, reasoning_effort=effort))
     assert api.wait_for_request(CHAT).json["reasoning_effort"] == effort
 
 
@@ -303,7 +307,7 @@ def test_an_unknown_model_says_which_models_to_try(api):
     )
     _, state = run_to_end(mistral_settings(api, model="magistral-large-9999"))
     assert "no model 'magistral-large-9999'" in state.outcome()
-    assert "mistral-small-latest" in state.outcome() and "vllm" not in state.outcome().lower()
+    assert "mistral-large-4-0" in state.outcome() and "vllm" not in state.outcome().lower()
 
 
 @pytest.mark.parametrize("where", ["no-such-host", "refused"])

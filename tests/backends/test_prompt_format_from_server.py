@@ -122,7 +122,8 @@ def test_the_tokenizer_is_asked_once_per_server_and_model_but_a_failing_one_agai
     "served, root, effort, sent",
     [
         ("small4", "mistralai/Mistral-Small-4-119B-2603", "high", "high"),
-        ("small4", "mistralai/Mistral-Small-4-119B-2603", "low", "low"),
+        ("small4", "mistralai/Mistral-Small-4-119B-2603", "none", "none"),
+        ("large4", "mistralai/Mistral-Large-4-1T-A52B", "low", "low"),
         ("mistralai/Mistral-Medium-3.5", None, "high", "high"),
         ("mistralai/Magistral-Small-2509", None, "high", None),
         ("mistralai/Ministral-3-14B-Reasoning-2512", None, "high", None),

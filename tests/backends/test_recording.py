@@ -105,7 +105,8 @@ def test_a_recording_is_a_header_then_one_line_per_stream_event_then_an_end_line
     assert header["recorded_at"][:4].isdigit() and "T" in header["recorded_at"]
     assert header["model"] == run.state.model
     assert header["backend"] == {"kind": backend, "url": run.backend.url}
-    assert header["request"] == {"temperature": 0.3, "top_p": 0.9, "max_tokens": 2048}
+    # reasoning_effort: the level sent (None: the default magistral takes none)
+    assert header["request"] == {"temperature": 0.3, "top_p": 0.9, "max_tokens": 2048, "reasoning_effort": None}
     assert header["settings"]["temperature"] == 0.3 and header["settings"]["backend"] == backend
     assert header["argument"] == FLAWED
     assert header["messages"] == run.request.messages  # what the prompt builder made, exactly

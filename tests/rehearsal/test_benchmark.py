@@ -4,6 +4,7 @@ gives the scorecard of an uninterrupted run; the steps reach the model as the da
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -16,12 +17,25 @@ from pathlib import Path
 
 import pytest
 
+from magistral_debugger.engine.run import DebugRun
 from magistral_debugger.prompting.examples import load_examples
-from magistral_debugger.rehearsal.benchmark.paper import f1, wilson
+from magistral_debugger.rehearsal.benchmark.paper import wilson
 from magistral_debugger.rehearsal.benchmark.processbench import read_datasets
 from magistral_debugger.rehearsal.benchmark.sample import stratified_sample
-from tests.loopback import PerRequest, Reply, Sleep, json_reply, openai_error, openai_sse_events, user_text
-from tests.rehearsals import rehearse, server_flags
+from magistral_debugger.rehearsal.scorecard import Counts
+from magistral_debugger.settings import Settings
+from tests.loopback import PerRequest, Reply, Sleep, openai_error, user_text
+from tests.rehearsals import (
+    ITEMS,
+    MULTILINE,
+    answer,
+    id_asked,
+    item,
+    rehearse,
+    script_items,
+    server_flags,
+    write_json,
+)
 from tests.runs import child_env
 
 
@@ -30,59 +44,6 @@ def no_env_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-MULTILINE = "Expand both sides:\n$$ (a+b)^2 = a^2 + 2ab + b^2 $$\nand compare."
-
-
-def item(id: str, label: int, steps: int = 4) -> dict:
-    """An item in ProcessBench's shape; its problem names its id, which is how the server knows it."""
-    texts = [f"Step text {n} of {id}." for n in range(steps)]
-    if id == "math-2":
-        texts[1] = MULTILINE
-    return {
-        "id": id,
-        "generator": "written for this test",
-        "problem": f"Problem {id}: show that the sum is right.",
-        "steps": texts,
-        "final_answer_correct": label == -1,
-        "label": label,
-    }
-
-
-ITEMS = [
-    item("gsm8k-0", 1),  # step 2 named: found
-    item("gsm8k-1", 2),  # step 1 named: wrong step
-    item("gsm8k-2", 0),  # "none" on a flawed item: missed
-    item("gsm8k-3", -1),  # step 2 named on a correct item: accused
-    item("gsm8k-4", -1),  # "none": cleared
-    item("math-0", 1),  # no verdict line
-    item("math-1", 0),  # out of tokens
-    item("math-2", 3, steps=5),  # a 500, then step 4 named on the retry: found
-    item("math-3", -1),  # a 429 with Retry-After, then "none": cleared
-]
-
-
-def answer(verdict: str | None) -> Reply:
-    content = ["The solution ", "is checked.\n\n"] + ([verdict] if verdict else [])
-    return Reply(body=openai_sse_events(["Reading ", "the steps."], content))
-
-
-REPLIES = {
-    "gsm8k-0": answer("Flawed step: 2 (algebra or arithmetic slip)"),
-    "gsm8k-1": answer("Flawed step: 1 (algebra or arithmetic slip)"),
-    "gsm8k-2": answer("Flawed step: none"),
-    "gsm8k-3": answer("Flawed step: 2 (unproven assumption)"),
-    "gsm8k-4": answer("Flawed step: none"),
-    "math-0": answer(None),
-    "math-1": Reply(body=openai_sse_events(["Reading ", "and reading"], [], finish_reason="length")),
-    "math-2": [
-        openai_error("EngineCore encountered an issue.", "InternalServerError", 500),
-        answer("Flawed step: 4 (algebra or arithmetic slip)"),
-    ],
-    "math-3": [
-        json_reply({"error": {"message": "Too many requests", "code": 429}}, 429, {"Retry-After": "1"}),
-        answer("Flawed step: none"),
-    ],
-}
 OUTCOMES = {
     "gsm8k-0": "correct",
     "gsm8k-1": "wrong_step",
@@ -96,19 +57,9 @@ OUTCOMES = {
 }
 
 
-def id_asked(received) -> str:
-    return user_text(received).split("Problem ", 1)[1].split(":", 1)[0]
-
-
-def scripted(srv, replies: dict | None = None) -> PerRequest:
-    responder = PerRequest(id_asked, REPLIES | (replies or {}))
-    srv.route("POST", "/v1/chat/completions", responder)
-    return responder
-
-
-def write_json(path: Path, items: list[dict]) -> Path:
-    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
-    return path
+async def drain(run: DebugRun) -> None:
+    async for _ in run.events():
+        pass
 
 
 def scorecard(out: Path) -> dict:
@@ -120,7 +71,7 @@ def outcomes(data: dict) -> dict[str, list[str]]:
 
 
 def test_each_split_is_scored_as_the_paper_scores_it(srv, tmp_path):
-    responder = scripted(srv)
+    responder = script_items(srv)
     out = tmp_path / "out"
     code = rehearse(
         "--dataset", str(write_json(tmp_path / "pb.json", ITEMS)), "--out", str(out), *server_flags(srv, "openai")
@@ -144,12 +95,13 @@ def test_each_split_is_scored_as_the_paper_scores_it(srv, tmp_path):
     markdown = (out / "scorecard.md").read_text(encoding="utf-8")
     assert "| gsm8k: erroneous found | 1/3 = 33.3% (" in markdown
     assert "| average F1 over the splits (the paper's) | 45.0 (" in markdown
-    assert "| o1-mini | 87.9 | published, on the whole set" in markdown
+    assert "| o1-mini | 87.9 | published: the whole set, the paper's prompt |" in markdown
+    assert "## Beside the published scores (Zheng et al., “ProcessBench" in markdown
     assert data["throughput"]["runs"] == 9 and data["throughput"]["runs_per_hour"] > 0
 
 
 def test_a_429_waits_what_its_retry_after_asks_and_a_500_the_retry_wait(srv, tmp_path):
-    scripted(srv)
+    script_items(srv)
     dataset = write_json(tmp_path / "pb.json", [item("math-2", 3, steps=5), item("math-3", -1)])
     assert rehearse("--dataset", str(dataset), "--out", "out", *server_flags(srv, "openai")) == 0
     asked = [(id_asked(r), r.time) for r in srv.requests if r.path == "/v1/chat/completions"]
@@ -160,7 +112,7 @@ def test_a_429_waits_what_its_retry_after_asks_and_a_500_the_retry_wait(srv, tmp
 
 def test_a_server_failure_that_persists_is_counted_as_an_error_after_the_retries(srv, tmp_path):
     broken = openai_error("EngineCore encountered an issue.", "InternalServerError", 500)
-    responder = scripted(srv, {"gsm8k-0": broken})
+    responder = script_items(srv, {"gsm8k-0": broken})
     dataset = write_json(tmp_path / "pb.json", [item("gsm8k-0", 1), item("gsm8k-4", -1)])
     assert rehearse("--dataset", str(dataset), "--out", "out", "--retries", "3", *server_flags(srv, "openai")) == 1
     assert responder.asked["gsm8k-0"] == 4
@@ -172,7 +124,7 @@ def test_a_server_failure_that_persists_is_counted_as_an_error_after_the_retries
 def test_the_model_gets_the_datasets_steps_numbered_under_the_problem_and_a_multiline_step_keeps_its_number(
     srv, tmp_path
 ):
-    scripted(srv)
+    script_items(srv)
     dataset = write_json(tmp_path / "pb.json", [item("math-2", 3, steps=5)])
     assert rehearse("--dataset", str(dataset), "--out", "out", *server_flags(srv, "openai")) == 0
     text = user_text(srv.requests[-1])
@@ -189,17 +141,23 @@ def test_the_model_gets_the_datasets_steps_numbered_under_the_problem_and_a_mult
     ]
     # Named "4", label 3 (0-based): right; the recording replays with the dataset's five steps.
     [example] = scorecard(tmp_path / "out")["examples"]
-    assert example["runs"]["A"][0]["outcome"] == "correct" and len(example["steps"]) == 5
+    [run] = example["runs"]["A"]
+    assert run["outcome"] == "correct" and len(example["steps"]) == 5
+    replay = Settings(backend="replay", replay_file=str(tmp_path / "out" / run["recording"]), replay_speed="instant")
+    replayed = DebugRun(replay, "")
+    asyncio.run(drain(replayed))
+    assert replayed.state.steps == tuple(example["steps"])
+    assert (replayed.state.verdict.step, replayed.state.verdict.text) == (4, "Step text 3 of math-2.")
 
 
 def test_a_run_killed_at_item_k_and_resumed_gives_the_scorecard_of_an_uninterrupted_run(srv, tmp_path):
     dataset = write_json(tmp_path / "pb.json", ITEMS)
-    scripted(srv)
+    script_items(srv)
     whole = tmp_path / "whole"
     assert rehearse("--dataset", str(dataset), "--out", str(whole), *server_flags(srv, "openai")) == 0
 
     # The fifth item's answer never comes: the process is killed (SIGKILL, no clean-up) while it waits.
-    scripted(srv, {"gsm8k-4": Reply(body=[Sleep(60)])})
+    script_items(srv, {"gsm8k-4": Reply(body=[Sleep(60)])})
     command = [sys.executable, "-m", "magistral_debugger", "rehearse", "--dataset", str(dataset), "--out", "cut"]
     flags = ["--retry-wait", "0.01", *server_flags(srv, "openai")]  # the plan keeps them for --resume
     proc = subprocess.Popen([*command, *flags], env=child_env(), cwd=tmp_path, stderr=subprocess.PIPE)
@@ -219,7 +177,7 @@ def test_a_run_killed_at_item_k_and_resumed_gives_the_scorecard_of_an_uninterrup
     journaled = [json.loads(line) for line in (tmp_path / "cut" / "runs.jsonl").read_text().splitlines()]
     assert [line["slug"] for line in journaled if line["type"] == "run"] == [i["id"] for i in ITEMS[:4]]
 
-    responder = scripted(srv)
+    responder = script_items(srv)
     assert rehearse("--resume", str(tmp_path / "cut")) == 0
     assert set(responder.asked) == {i["id"] for i in ITEMS[4:]}  # what was done is not asked again
     cut, uninterrupted = scorecard(tmp_path / "cut"), scorecard(whole)
@@ -230,7 +188,7 @@ def test_a_run_killed_at_item_k_and_resumed_gives_the_scorecard_of_an_uninterrup
 
 
 def test_resume_refuses_a_folder_whose_dataset_now_chooses_other_items(srv, tmp_path, capsys):
-    scripted(srv)
+    script_items(srv)
     dataset = write_json(tmp_path / "pb.json", ITEMS[:2])
     assert rehearse("--dataset", str(dataset), "--out", "out", *server_flags(srv, "openai")) == 0
     write_json(dataset, ITEMS[2:4])
@@ -241,7 +199,7 @@ def test_resume_refuses_a_folder_whose_dataset_now_chooses_other_items(srv, tmp_
 
 
 def test_ctrl_c_stops_a_dataset_run_hangs_up_and_says_how_to_resume(srv, tmp_path):
-    scripted(srv, {"gsm8k-1": Reply(body=[Sleep(30)])})
+    script_items(srv, {"gsm8k-1": Reply(body=[Sleep(30)])})
     dataset = write_json(tmp_path / "pb.json", ITEMS[:3])
     env = child_env(MAGISTRAL_BACKEND="openai", MAGISTRAL_OPENAI_BASE_URL=f"{srv.url}/v1")
     proc = subprocess.Popen(
@@ -330,9 +288,12 @@ def test_limit_runs_the_sample_and_the_plan_names_its_items(srv, tmp_path):
     replies = {i["id"]: answer("Flawed step: none") for i in items}
     srv.route("POST", "/v1/chat/completions", PerRequest(id_asked, replies))
     dataset = write_json(tmp_path / "pb.json", items)
-    flags = ["--dataset", str(dataset), "--limit", "6", "--seed", "3", "--parallel", "3"]
-    assert rehearse(*flags, "--out", "out", *server_flags(srv, "openai")) == 0
+    flags = ["--dataset", "pb.json", "--limit", "6", "--seed", "3", "--parallel", "3"]
+    with_password = f"http://teacher:s3cret@{srv.url.removeprefix('http://')}/v1"
+    assert rehearse(*flags, "--out", "out", "--backend", "openai", "--url", with_password) == 0
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert "s3cret" not in json.dumps(plan)  # a resume is given the URL again
+    assert plan["argv"][plan["argv"].index("--dataset") + 1] == str(dataset.resolve())  # resumable from anywhere
     chosen = [e.slug for e in stratified_sample(read_datasets([dataset]), 6, 3)]
     assert plan["examples"] == chosen == [e["slug"] for e in scorecard(tmp_path / "out")["examples"]]
 
@@ -341,8 +302,12 @@ def test_wilson_and_f1_are_the_textbook_values():
     low, high = wilson(8, 10)  # Wilson (1927): 0.4902 to 0.9433 for 8 of 10 at 95 %
     assert (round(low, 4), round(high, 4)) == (0.4902, 0.9433)
     assert wilson(0, 0) is None and wilson(0, 5)[0] == 0
-    assert f1(0.5, 1.0) == pytest.approx(2 / 3) and f1(0.0, 0.0) == 0 and f1(None, 1.0) is None
-    assert math.isclose(f1(0.879, 0.879), 0.879)
+
+    def f1(flawed, found, controls, cleared):
+        return Counts(flawed=flawed, found=found, controls=controls, cleared=cleared).rates()["f1"]
+
+    assert f1(2, 1, 1, 1) == pytest.approx(2 / 3) and f1(2, 0, 2, 0) == 0 and f1(0, 0, 1, 1) is None
+    assert math.isclose(f1(1000, 879, 1000, 879), 0.879)
 
 
 def test_an_item_kept_as_an_example_file_loads_with_the_datasets_steps(tmp_path):
@@ -357,3 +322,33 @@ def test_an_item_kept_as_an_example_file_loads_with_the_datasets_steps(tmp_path)
     [example] = load_examples(folder)
     assert example.proof.steps[1] == MULTILINE and example.proof.problem == "Show it."
     assert example.argument.startswith("Show it.\n\n1. Step text 0")
+
+
+def test_keep_writes_the_items_the_model_got_right_as_example_files_that_rehearse_the_same(srv, tmp_path):
+    script_items(srv)
+    dataset = write_json(tmp_path / "pb.json", ITEMS)
+    assert rehearse("--dataset", str(dataset), "--out", "first", *server_flags(srv, "openai")) == 0
+    assert rehearse("--keep", "first", "--out", "kept") == 0
+    kept = {e.slug: e for e in load_examples(tmp_path / "kept")}
+    assert set(kept) == {"gsm8k-0", "gsm8k-4", "math-2", "math-3"}  # every run right
+    assert kept["math-2"].proof.steps == tuple(ITEMS[7]["steps"]) and kept["math-2"].flawed_step == 4
+    assert kept["math-2"].proof.problem == ITEMS[7]["problem"] and kept["math-2"].split == "math"
+    assert "as its annotators marked it" in kept["math-2"].flaw and "step 4" in kept["math-2"].flaw
+    asked_first = [user_text(r) for r in srv.requests if r.path == "/v1/chat/completions" and "math-2" in user_text(r)]
+
+    srv.requests.clear()
+    script_items(srv)
+    assert rehearse("--examples", "kept", "--out", "again", *server_flags(srv, "openai")) == 0
+    assert outcomes(scorecard(tmp_path / "again"))["math-2"] == ["correct"]
+    asked_again = [user_text(r) for r in srv.requests if r.path == "/v1/chat/completions" and "math-2" in user_text(r)]
+    assert asked_again[-1] == asked_first[-1]  # the model reads the kept file exactly as it read the dataset's item
+
+
+def test_keep_takes_the_items_only_names_and_refuses_what_is_not_there(srv, tmp_path, capsys):
+    script_items(srv)
+    dataset = write_json(tmp_path / "pb.json", ITEMS[:3])
+    assert rehearse("--dataset", str(dataset), "--out", "first", *server_flags(srv, "openai")) == 0
+    assert rehearse("--keep", "first", "--only", "gsm8k-1", "--out", "kept") == 0
+    assert [p.name for p in (tmp_path / "kept").iterdir()] == ["gsm8k-1.toml"]
+    assert rehearse("--keep", "first", "--only", "gsm8k-9") == 2
+    assert "no item gsm8k-9" in capsys.readouterr().err

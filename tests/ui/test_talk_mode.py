@@ -11,11 +11,24 @@ from pathlib import Path
 import pytest
 
 from magistral_debugger.engine.run import DebugRun
+from magistral_debugger.prompting.steps import Proof
 from magistral_debugger.settings import Settings
-from magistral_debugger.ui.handlers import DebuggerPage
+from magistral_debugger.ui.handlers import DebuggerPage, example_choices
 from magistral_debugger.ui.talk_mode import choose, load_rehearsal, mark_words
 from tests.loopback import ModelServer, Reply, dead_url, ollama_chat_lines
-from tests.rehearsals import BY_SLUG, argument, rehearse, reply, script_server, server_flags, write_gallery
+from tests.rehearsals import (
+    BY_SLUG,
+    ITEMS,
+    argument,
+    rehearse,
+    reply,
+    script_items,
+    script_server,
+    server_flags,
+    user_text,
+    write_gallery,
+    write_json,
+)
 from tests.runs import settings_for
 
 RIGHT, WRONG, NOT_RUN = BY_SLUG["a_right"], BY_SLUG["b_wrong"], BY_SLUG["e_cleared"]
@@ -69,7 +82,7 @@ def test_with_the_server_down_a_rehearsed_proof_replays_its_recording_and_says_s
     out = rehearsal_of(srv, tmp_path)
     rehearsal = load_rehearsal(out)
     down = settings_for(dead_url())
-    chosen, said = asyncio.run(choose(down, argument(RIGHT), rehearsal))
+    chosen, said = asyncio.run(choose(down, Proof.of(argument(RIGHT)), rehearsal))
     assert (chosen.backend, Path(chosen.replay_file)) == ("replay", out / "recordings" / "a_right.jsonl")
     assert (
         said == f"Replay of the rehearsal from {rehearsal.rehearsed_at:%Y-%m-%d %H:%M} (magistral): "
@@ -85,7 +98,7 @@ def test_with_the_server_up_a_rehearsed_proof_runs_live(srv, tmp_path):
     rehearsal = load_rehearsal(rehearsal_of(srv, tmp_path))
     serve_live(srv)
     up = settings_for(srv)
-    chosen, said = asyncio.run(choose(up, argument(RIGHT), rehearsal))
+    chosen, said = asyncio.run(choose(up, Proof.of(argument(RIGHT)), rehearsal))
     assert chosen is up and said is None
     assert run_to_end(chosen, argument(RIGHT)).state.answer == LIVE_ANSWER
 
@@ -95,15 +108,15 @@ def test_a_proof_the_rehearsal_did_not_run_goes_live_even_with_the_server_down(s
     rehearsal = load_rehearsal(rehearsal_of(srv, tmp_path))
     down = settings_for(dead_url())
     for text in (argument(NOT_RUN), "Assume x = y, so 2 = 1.", ""):
-        assert asyncio.run(choose(down, text, rehearsal)) == (down, None)
+        assert asyncio.run(choose(down, Proof.of(text), rehearsal)) == (down, None)
 
 
 def test_a_rehearsed_proof_is_recognised_by_its_steps_whatever_the_spacing(srv, tmp_path):
     script_server(srv, "ollama")
     rehearsal = load_rehearsal(rehearsal_of(srv, tmp_path))
     retyped = "\n\n".join(f"  {line}  " for line in argument(RIGHT).splitlines()) + "\n"
-    assert rehearsal.recording_for(retyped) == rehearsal.recording_for(argument(RIGHT)) is not None
-    assert rehearsal.recording_for(argument(RIGHT).replace("a² = ab", "a² = 2ab")) is None
+    assert rehearsal.recording_for(Proof.of(retyped)) == rehearsal.recording_for(Proof.of(argument(RIGHT))) is not None
+    assert rehearsal.recording_for(Proof.of(argument(RIGHT).replace("a² = ab", "a² = 2ab"))) is None
 
 
 def test_with_repeats_right_means_right_every_time_and_the_replay_is_a_right_run(srv, tmp_path):
@@ -112,7 +125,7 @@ def test_with_repeats_right_means_right_every_time_and_the_replay_is_a_right_run
     out = rehearsal_of(srv, tmp_path, "--repeat", "2")
     rehearsal = load_rehearsal(out)
     assert (rehearsal.mark(RIGHT.slug), rehearsal.mark(WRONG.slug)) == ("right", "wrong")
-    assert rehearsal.recording_for(argument(WRONG)) == out / "recordings" / "b_wrong-2.jsonl"
+    assert rehearsal.recording_for(Proof.of(argument(WRONG))) == out / "recordings" / "b_wrong-2.jsonl"
 
 
 def test_a_folder_without_a_readable_scorecard_is_no_rehearsal_and_the_page_runs_as_usual(tmp_path, caplog):
@@ -152,3 +165,35 @@ def test_the_page_runs_live_when_the_server_is_up(srv, tmp_path):
     page = DebuggerPage(settings_for(srv, rehearsal_dir=str(out)))
     _, answer, status, *_ = last_update(page, argument(RIGHT))
     assert answer == LIVE_ANSWER and "🎞️" not in status
+
+
+def test_a_benchmark_rehearsals_items_join_the_picker_and_run_with_the_datasets_steps(srv, tmp_path):
+    """math-2's second step spans three lines: the page previews it as one step, sends it as the
+    dataset numbered it, and with the server down replays the rehearsal's run of it."""
+    script_items(srv)
+    dataset = write_json(tmp_path / "pb.json", ITEMS)
+    assert rehearse("--dataset", str(dataset), "--out", "bench", *server_flags(srv, "openai")) == 0
+    page = DebuggerPage(settings_for(srv, backend="openai", rehearsal_dir="bench", replay_speed="instant"))
+    [choice] = [label for label, slug in example_choices(page.examples, "en", page.rehearsal) if slug == "math-2"]
+    assert choice.startswith("Competition problems (benchmarks) · English · math-2: Problem math-2") and "✅" in choice
+    text = page.pick_example("math-2")
+    assert page.preview(text).count("<li data-step=") == 5  # not the 8 lines of its text
+
+    srv.requests.clear()
+    _, _, status, *_, verdict = last_update(page, text)
+    assert verdict["step"] == 4 and "🎞️" not in status  # live, and step 4 is the dataset's fourth step
+    assert "2. Expand both sides:\n   $$" in user_text(srv.requests[-1])
+
+    down = DebuggerPage(settings_for(dead_url(), backend="openai", rehearsal_dir="bench", replay_speed="instant"))
+    _, answer, status, *_, verdict = last_update(down, text)
+    assert status.startswith("🎞️ Replay of the rehearsal from") and verdict["step"] == 4
+
+
+def test_own_example_files_join_the_picker_after_the_apps(tmp_path):
+    folder = write_gallery(tmp_path / "own", [RIGHT])
+    page = DebuggerPage(settings_for(dead_url(), examples_dir=str(folder)))
+    assert (
+        page.examples[-1].slug == RIGHT.slug
+        and len(page.examples) == len(DebuggerPage(settings_for(dead_url())).examples) + 1
+    )
+    assert page.pick_example(RIGHT.slug) == argument(RIGHT)

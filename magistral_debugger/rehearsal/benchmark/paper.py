@@ -18,12 +18,12 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from ...prompting.examples import Example
+from ..scorecard import Counts, RunResult
 
 CITATION = (
     "Zheng et al., “ProcessBench: Identifying Process Errors in Mathematical Reasoning”, ACL 2025 "
@@ -36,40 +36,6 @@ Z95 = 1.959963984540054
 RESAMPLES = 2000
 
 
-class Scored(Protocol):
-    """A graded run, as the scorecard's ``RunResult`` is: which item, its recorded step, its outcome."""
-
-    @property
-    def slug(self) -> str: ...
-    @property
-    def expected(self) -> int: ...
-    @property
-    def outcome(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Tally:
-    """One split's runs: how many erroneous and correct items, and how many of each were matched."""
-
-    erroneous: int = 0
-    erroneous_matched: int = 0
-    correct: int = 0
-    correct_matched: int = 0
-
-    def add(self, other: Tally) -> Tally:
-        return Tally(*(a + b for a, b in zip(self.counts(), other.counts(), strict=True)))
-
-    def counts(self) -> tuple[int, int, int, int]:
-        return self.erroneous, self.erroneous_matched, self.correct, self.correct_matched
-
-
-def f1(error_accuracy: float | None, correct_accuracy: float | None) -> float | None:
-    if error_accuracy is None or correct_accuracy is None:
-        return None
-    total = error_accuracy + correct_accuracy
-    return 0.0 if total == 0 else 2 * error_accuracy * correct_accuracy / total
-
-
 def wilson(matched: int, n: int) -> tuple[float, float] | None:
     """The Wilson score interval (95 %) of ``matched / n``: sound for small n and rates near 0 or 1."""
     if n == 0:
@@ -80,47 +46,40 @@ def wilson(matched: int, n: int) -> tuple[float, float] | None:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def tallies(examples: Sequence[Example], results: Sequence[Scored]) -> dict[str, Tally]:
-    """Each split's tally, in the order the splits first appear among the examples."""
+def tallies(examples: Sequence[Example], results: Sequence[RunResult]) -> dict[str, Counts]:
+    """Each split's counts (a flawed item is an erroneous one, a control a correct one), in the
+    order the splits first appear among the examples."""
     split_of = {example.slug: example.split or "all" for example in examples}
-    found: dict[str, Tally] = {split: Tally() for split in dict.fromkeys(split_of.values())}
-    for result in results:
-        split = split_of.get(result.slug)
-        if split is None:
-            continue
-        matched = int(result.outcome == "correct")
-        one = Tally(1, matched, 0, 0) if result.expected else Tally(0, 0, 1, matched)
-        found[split] = found[split].add(one)
-    return {split: tally for split, tally in found.items() if tally.erroneous or tally.correct}
+    splits = dict.fromkeys(split_of.values())
+    counted = {split: Counts.of(r for r in results if split_of.get(r.slug) == split) for split in splits}
+    return {split: counts for split, counts in counted.items() if counts.flawed or counts.controls}
 
 
-def _rates(tally: Tally) -> dict[str, Any]:
-    error_accuracy = tally.erroneous_matched / tally.erroneous if tally.erroneous else None
-    correct_accuracy = tally.correct_matched / tally.correct if tally.correct else None
+def _rates(counts: Counts) -> dict[str, Any]:
+    rates = counts.rates()
     return {
-        "erroneous": tally.erroneous,
-        "erroneous_matched": tally.erroneous_matched,
-        "correct": tally.correct,
-        "correct_matched": tally.correct_matched,
-        "error_accuracy": error_accuracy,
-        "error_accuracy_95": wilson(tally.erroneous_matched, tally.erroneous),
-        "correct_accuracy": correct_accuracy,
-        "correct_accuracy_95": wilson(tally.correct_matched, tally.correct),
-        "f1": f1(error_accuracy, correct_accuracy),
+        "erroneous": counts.flawed,
+        "erroneous_matched": counts.found,
+        "correct": counts.controls,
+        "correct_matched": counts.cleared,
+        "error_accuracy": rates["flaw_found"],
+        "error_accuracy_95": wilson(counts.found, counts.flawed),
+        "correct_accuracy": rates["controls_cleared"],
+        "correct_accuracy_95": wilson(counts.cleared, counts.controls),
+        "f1": rates["f1"],
     }
 
 
-def _bootstrap_f1s(split_tallies: Sequence[Tally], seed: int = 0) -> np.ndarray:
+def _bootstrap_f1s(split_counts: Sequence[Counts], seed: int = 0) -> np.ndarray:
     """``RESAMPLES`` × splits resampled F1s: resampling n items with replacement, k of them
     matched, draws the matched count from Binomial(n, k / n)."""
     rng = np.random.default_rng(seed)
     columns = []
-    for tally in split_tallies:
-        errors = rng.binomial(tally.erroneous, tally.erroneous_matched / max(tally.erroneous, 1), RESAMPLES)
-        corrects = rng.binomial(tally.correct, tally.correct_matched / max(tally.correct, 1), RESAMPLES)
-        a, b = errors / max(tally.erroneous, 1), corrects / max(tally.correct, 1)
+    for counts in split_counts:
+        errors = rng.binomial(counts.flawed, counts.found / counts.flawed, RESAMPLES) / counts.flawed
+        corrects = rng.binomial(counts.controls, counts.cleared / counts.controls, RESAMPLES) / counts.controls
         with np.errstate(invalid="ignore", divide="ignore"):
-            columns.append(np.where(a + b > 0, 2 * a * b / (a + b), 0.0))
+            columns.append(np.where(errors + corrects > 0, 2 * errors * corrects / (errors + corrects), 0.0))
     return np.stack(columns, axis=1)
 
 
@@ -129,23 +88,32 @@ def _interval(values: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def benchmark_scores(examples: Sequence[Example], results: Sequence[Scored]) -> dict[str, Any]:
-    """What the scorecard's benchmark section holds for one configuration's runs."""
-    split_tallies = tallies(examples, results)
-    splits = {split: _rates(tally) for split, tally in split_tallies.items()}
-    scored = [split for split, tally in split_tallies.items() if tally.erroneous and tally.correct]
+def benchmark_scores(examples: Sequence[Example], results: Sequence[RunResult]) -> dict[str, Any]:
+    """What the scorecard's benchmark section holds for one configuration's runs. Only a split
+    with both kinds of item has an F1, and only those are averaged (``average_over``)."""
+    split_counts = tallies(examples, results)
+    splits = {split: _rates(counts) for split, counts in split_counts.items()}
+    scored = [split for split, counts in split_counts.items() if counts.flawed and counts.controls]
+    average_95 = None
     if scored:
-        resampled = _bootstrap_f1s([split_tallies[split] for split in scored])
+        resampled = _bootstrap_f1s([split_counts[split] for split in scored])
         for column, split in enumerate(scored):
             splits[split]["f1_95"] = _interval(resampled[:, column])
-    pooled = Tally()
-    for tally in split_tallies.values():
-        pooled = pooled.add(tally)
+        average_95 = _interval(resampled.mean(axis=1))
     split_f1s = [splits[split]["f1"] for split in scored]
     return {
         "splits": splits,
         "average_f1": statistics.fmean(split_f1s) if split_f1s else None,
-        "average_f1_95": _interval(resampled.mean(axis=1)) if scored else None,
+        "average_f1_95": average_95,
         "average_over": scored,
-        "pooled": _rates(pooled),
+        "pooled": _rates(Counts.of(results)),
     }
+
+
+def with_benchmark(data: dict[str, Any], examples: Sequence[Example], results: Sequence[RunResult]) -> dict[str, Any]:
+    """A scorecard with each configuration's benchmark section, when its examples are a benchmark's (have a split)."""
+    if any(example.split for example in examples):
+        for configuration in data["configurations"]:
+            mine = [r for r in results if r.configuration == configuration["name"]]
+            configuration["benchmark"] = benchmark_scores(examples, mine)
+    return data

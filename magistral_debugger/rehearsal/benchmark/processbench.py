@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from textwrap import shorten
 from typing import Any
 
 from ...prompting.examples import Example
@@ -78,7 +79,7 @@ def example_of(item: Any, where: str, file_split: str) -> Example:
     proof = Proof(tuple(step.strip() for step in steps), problem.strip())
     return Example(
         slug=slug,
-        title=slug,
+        title=f"{slug}: {shorten(' '.join(problem.split()), 70, placeholder=' …')}",
         language="en",
         kind="correct" if label == -1 else "flawed",
         topic="competition",
