@@ -152,25 +152,7 @@ class ModelServer:
             "emits": [] if rate else None,
         }
         self.sessions[sid] = record
-
-        def on_eof(future: asyncio.Future) -> None:
-            if record["t_end"] is None and record["hangup"] is None:
-                record["hangup"] = time.monotonic()
-            if future.done() and not future.cancelled():
-                future.exception()  # a reset is a hang-up too; nothing to report
-
-        eof = asyncio.ensure_future(reader.read(1))  # b"" (or an error) when the client hangs up
-        eof.add_done_callback(on_eof)
-
-        async def hung_up(seconds: float) -> bool:
-            if eof.done():
-                return True
-            if seconds > 0:
-                await asyncio.wait({eof}, timeout=seconds)
-            else:
-                await asyncio.sleep(0)  # behind schedule: still let the other streams run
-            return eof.done()
-
+        eof, hung_up = _watch_for_hangup(reader, record)
         try:
             # Ollama sends its headers with the first token (Go flushes on the first write);
             # vLLM (uvicorn) sends them at once and then computes the prefill.
@@ -184,29 +166,61 @@ class ModelServer:
             if not rate:
                 writer.write(joined)
                 await writer.drain()
-            else:
-                emits = record["emits"]
-                start = time.monotonic()
-                sent = 0
-                while sent < count:
-                    due = min(count, int((time.monotonic() - start) * rate) + 1)
-                    if due > sent:
-                        writer.write(b"".join(framed[sent:due]))
-                        now = time.monotonic()
-                        emits.extend([now] * (due - sent))
-                        sent = due
-                        if writer.transport.get_write_buffer_size() > 1 << 20:
-                            await writer.drain()
-                    if await hung_up(start + sent / rate - time.monotonic()):
-                        return
-                writer.write(b"".join(framed[count:]))
-                await writer.drain()
+            elif not await _paced(writer, framed, count, rate, record["emits"], hung_up):
+                return
             record["t_end"] = time.monotonic()
         except ConnectionError:
-            on_eof(eof)
+            if record["hangup"] is None:
+                record["hangup"] = time.monotonic()
         finally:
             if not eof.done():
                 eof.cancel()
+
+
+def _watch_for_hangup(reader, record: dict[str, Any]):
+    """The read that ends when the client hangs up (marking the record), and a wait of up to
+    ``seconds`` that says whether it has: what a paced stream sleeps on between tokens."""
+
+    def on_eof(future: asyncio.Future) -> None:
+        if record["t_end"] is None and record["hangup"] is None:
+            record["hangup"] = time.monotonic()
+        if future.done() and not future.cancelled():
+            future.exception()  # a reset is a hang-up too; nothing to report
+
+    eof = asyncio.ensure_future(reader.read(1))  # b"" (or an error) when the client hangs up
+    eof.add_done_callback(on_eof)
+
+    async def hung_up(seconds: float) -> bool:
+        if eof.done():
+            return True
+        if seconds > 0:
+            await asyncio.wait({eof}, timeout=seconds)
+        else:
+            await asyncio.sleep(0)  # behind schedule: still let the other streams run
+        return eof.done()
+
+    return eof, hung_up
+
+
+async def _paced(writer, framed: list[bytes], count: int, rate: float, emits: list[float], hung_up) -> bool:
+    """The ``count`` token frames at ``rate`` a second, each timestamped in ``emits``, then the
+    closing frames; False when the client hung up before the end."""
+    start = time.monotonic()
+    sent = 0
+    while sent < count:
+        due = min(count, int((time.monotonic() - start) * rate) + 1)
+        if due > sent:
+            writer.write(b"".join(framed[sent:due]))
+            now = time.monotonic()
+            emits.extend([now] * (due - sent))
+            sent = due
+            if writer.transport.get_write_buffer_size() > 1 << 20:
+                await writer.drain()
+        if await hung_up(start + sent / rate - time.monotonic()):
+            return False
+    writer.write(b"".join(framed[count:]))
+    await writer.drain()
+    return True
 
 
 class Tap:

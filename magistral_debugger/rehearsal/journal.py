@@ -65,12 +65,18 @@ def _public(argv: Sequence[str]) -> list[str]:
     return words
 
 
+def _ends_a_line(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, 2)
+        return file.read(1) == b"\n"
+
+
 class Journal:
     """``runs.jsonl`` of one rehearsal folder, appended to by every sitting."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / RUNS
-        if self.path.exists() and not self.path.read_bytes().endswith(b"\n"):
+        if self.path.exists() and self.path.stat().st_size and not _ends_a_line(self.path):
             with self.path.open("a", encoding="utf-8") as file:
                 file.write("\n")  # end the line a kill cut short, so the next one is whole
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -137,6 +137,9 @@ class Counts:
                 accused += result.outcome == "false_accusation"
                 cleared += result.outcome == "correct"
         return cls(flawed, found, controls, accused, cleared)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     def rates(self) -> dict[str, float | None]:
         found = _ratio(self.found, self.flawed)
