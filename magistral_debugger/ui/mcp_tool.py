@@ -91,7 +91,7 @@ class Progress:
 
         async def send(progress: float, message: str) -> None:
             await context.session.send_progress_notification(
-                progress_token=token, progress=progress, message=message, related_request_id=context.request_id
+                progress_token=token, progress=progress, message=message, related_request_id=str(context.request_id)
             )
 
         return cls(send)
@@ -133,7 +133,9 @@ class DebugProofTool:
         try:
             slot = self.page.admission.request()
         except Busy:
-            return as_json({"verdict": None, "explanation": "", "outcome": "error", "status": t("status_busy", TOOL_LANGUAGE)})
+            return as_json(
+                {"verdict": None, "explanation": "", "outcome": "error", "status": t("status_busy", TOOL_LANGUAGE)}
+            )
         async with slot:
             if slot.must_wait:
                 await progress.report(t("status_queued", TOOL_LANGUAGE, ahead=slot.ahead))
@@ -172,4 +174,3 @@ def keep_only_the_tool(app: gr.Blocks) -> None:
     server.tool_to_endpoint = {
         name: endpoint for name, endpoint in server.tool_to_endpoint.items() if endpoint == TOOL_ENDPOINT
     }
-

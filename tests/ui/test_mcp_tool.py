@@ -10,17 +10,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import pytest
+from gradio_client import Client
+from mcp import ClientSession, types
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
 
-pytest.importorskip("mcp")
-
-from gradio_client import Client  # noqa: E402
-from mcp import ClientSession, types  # noqa: E402
-from mcp.client.sse import sse_client  # noqa: E402
-from mcp.client.streamable_http import streamable_http_client  # noqa: E402
-
-from tests.conftest import serve_app  # noqa: E402
-from tests.loopback import ModelServer, Reply, Sleep, chat_path, chat_stream, paced  # noqa: E402
-from tests.runs import backend_url  # noqa: E402
+from tests.conftest import serve_app
+from tests.loopback import ModelServer, Reply, Sleep, chat_path, chat_stream, paced
+from tests.runs import backend_url
 
 PROOF = "Let x = y.\nThen x² = xy.\nSo x² − y² = xy − y².\nDivide both sides by x − y: x + y = y.\nSo 2 = 1."
 ANSWER = ["Step 4 divides both sides by x − y, which is zero.\n", "Flawed step: 4 (division by zero)"]
@@ -87,7 +84,11 @@ def test_a_call_returns_the_verdict_and_the_explanation(srv, transport):
                 return await session.call_tool("debug_proof", {"text": PROOF, "include_reasoning": True})
 
         result = result_of(run(called))
-    assert result["verdict"] == {"step": 4, "kind": "division by zero", "text": "Divide both sides by x − y: x + y = y."}
+    assert result["verdict"] == {
+        "step": 4,
+        "kind": "division by zero",
+        "text": "Divide both sides by x − y: x + y = y.",
+    }
     assert result["explanation"] == "Step 4 divides both sides by x − y, which is zero."
     assert result["outcome"] == "stop" and result["status"] == ""
     assert result["reasoning"] == "x − y is zero, so step 4 divides by zero"
