@@ -102,7 +102,8 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
             file=sys.stderr,
         )
     # Whoever starts the app learns at once whether the model server answers, not at the first Debug.
-    print(f"model server: {health_markdown(server_health(settings))}", flush=True)
+    # The page's Markdown, less its bold marks (a terminal shows them as asterisks).
+    print(f"model server: {health_markdown(server_health(settings)).replace('**', '')}", flush=True)
     _spare_the_collector()
     if block:
         app.block_thread()
