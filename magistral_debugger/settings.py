@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     rehearsal_dir: str = ""
     # A folder of one's own example files (``rehearse --keep`` writes them), listed after the app's.
     examples_dir: str = ""
+    # Serve the debugger to assistants as one MCP tool, debug_proof, through Gradio's MCP server
+    # (/gradio_api/mcp/ and /gradio_api/mcp/sse); needs the `mcp` package (pip install '.[mcp]').
+    mcp: bool = False
 
     @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod

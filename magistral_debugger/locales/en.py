@@ -309,6 +309,7 @@ ENGINE = {
     ),
     # the health badge
     "health_model_not_there": "{url} is up, but the model {model!r} is not there. {hint}",
+    "health_three_ways": "No model server yet? Any of three: **Ollama** — {ollama}; **vLLM** (or any OpenAI-compatible server) — {vllm}; **Mistral's API** — {mistral}.",
     # follow-up questions
     "dropped_oldest_turn": "Left out the oldest turn of this conversation to fit the model's context of {context:,} tokens.",
     "dropped_oldest_turns": (

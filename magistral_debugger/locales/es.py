@@ -321,6 +321,7 @@ ENGINE = {
     ),
     # the health badge
     "health_model_not_there": "{url} está en marcha, pero el modelo {model!r} no está allí. {hint}",
+    "health_three_ways": "¿Aún sin servidor de modelo? Cualquiera de tres: **Ollama** — {ollama}; **vLLM** (u otro servidor compatible con OpenAI) — {vllm}; **la API de Mistral** — {mistral}.",
     # follow-up questions
     "dropped_oldest_turn": (
         "Se dejó fuera el turno más antiguo de esta conversación para caber en el contexto del modelo, "

@@ -315,6 +315,7 @@ ENGINE = {
     ),
     # the health badge
     "health_model_not_there": "{url} está no ar, mas o modelo {model!r} não está lá. {hint}",
+    "health_three_ways": "Ainda sem servidor de modelo? Qualquer um de três: **Ollama** — {ollama}; **vLLM** (ou outro servidor compatível com a OpenAI) — {vllm}; **a API da Mistral** — {mistral}.",
     # follow-up questions
     "dropped_oldest_turn": (
         "A mensagem mais antiga desta conversa ficou de fora para caber no contexto do modelo, de {context:,} tokens."

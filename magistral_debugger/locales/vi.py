@@ -316,6 +316,7 @@ ENGINE = {
     ),
     # the health badge
     "health_model_not_there": "{url} đang chạy, nhưng không có mô hình {model!r}. {hint}",
+    "health_three_ways": "Chưa có máy chủ mô hình? Chọn một trong ba cách: **Ollama** — {ollama}; **vLLM** (hoặc máy chủ tương thích OpenAI) — {vllm}; **API của Mistral** — {mistral}.",
     # follow-up questions
     "dropped_oldest_turn": (
         "Đã bỏ lượt cũ nhất của cuộc trò chuyện này cho vừa ngữ cảnh {context:,} token của mô hình."

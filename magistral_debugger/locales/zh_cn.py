@@ -277,6 +277,7 @@ ENGINE = {
     ),
     # the health badge
     "health_model_not_there": "{url} 已在运行，但上面没有模型 {model!r}。{hint}",
+    "health_three_ways": "还没有模型服务器？三种方式任选其一：**Ollama** — {ollama}；**vLLM**（或任何兼容 OpenAI 的服务器）— {vllm}；**Mistral 的 API** — {mistral}。",
     # follow-up questions
     "dropped_oldest_turn": "为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的一轮。",
     "dropped_oldest_turns": ("为适应模型 {context:,} 个 token 的上下文，已略去这段对话中最早的 {count} 轮。"),

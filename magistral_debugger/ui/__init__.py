@@ -20,6 +20,7 @@ from ..backends import Health, check_health, make_backend
 from ..settings import Settings
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
+from .mcp_tool import keep_only_the_tool
 from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
@@ -65,6 +66,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
             file=sys.stderr,
         )
     app = build_app(settings)
+    mcp = settings.mcp and _mcp_installed()
     app.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -85,8 +87,14 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         # Gradio runs at most max_threads events at once, even async ones with no concurrency
         # limit (measured: 24 of a class of 64 waited behind the default 40).
         max_threads=max(40, settings.concurrency_limit + settings.queue_max_size + 8),
-        quiet=False,
+        mcp_server=mcp,
+        # Gradio's own start-up lines name its launch() arguments ("set `share=True`"), which are not
+        # this app's settings: quiet, and the app says where it runs and how to share it (below).
+        quiet=True,
     )
+    if mcp:
+        keep_only_the_tool(app)
+    print(started_lines(app.local_url, app.share_url, mcp=mcp), flush=True)
     if settings.share and not app.share_url:
         print(
             "share link: Gradio could not create one (it needs internet to fetch its tunnel client and reach "
@@ -94,11 +102,40 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
             file=sys.stderr,
         )
     # Whoever starts the app learns at once whether the model server answers, not at the first Debug.
-    print(f"model server: {health_markdown(server_health(settings))}", flush=True)
+    # The page's Markdown, less its bold marks (a terminal shows them as asterisks).
+    print(f"model server: {health_markdown(server_health(settings)).replace('**', '')}", flush=True)
     _spare_the_collector()
     if block:
         app.block_thread()
     return app
+
+
+def started_lines(local_url: str | None, share_url: str | None, *, mcp: bool = False) -> str:
+    """Where the app runs, and how to get a public link or reach its MCP tool, in its own settings."""
+    lines = [f"* Running on local URL:  {(local_url or '').rstrip('/')}"]
+    if not share_url:
+        lines.append(
+            "* To create a public link, set MAGISTRAL_SHARE=true (with MAGISTRAL_AUTH=user:pass, "
+            "or anyone with the link uses your model server)."
+        )
+    if mcp:
+        base = (share_url or local_url or "").rstrip("/")
+        lines.append(
+            f"* MCP tool debug_proof: {base}/gradio_api/mcp/ (streamable HTTP), {base}/gradio_api/mcp/sse (SSE)"
+        )
+    return "\n".join(lines)
+
+
+def _mcp_installed() -> bool:
+    """Whether the MCP SDK is there; MAGISTRAL_MCP=true without it says so and serves the page alone."""
+    if importlib.util.find_spec("mcp") is not None:
+        return True
+    print(
+        "warning: MAGISTRAL_MCP=true needs the MCP SDK: pip install 'magistral-debugger[mcp]' "
+        "(the page is served without its MCP tool).",
+        file=sys.stderr,
+    )
+    return False
 
 
 def server_health(settings: Settings) -> Health:

@@ -24,6 +24,7 @@ from .handlers import (
     skip_link,
     version_choices,
 )
+from .mcp_tool import add_mcp_tool
 from .reasoning_pane import build_reasoning_pane
 from .theme import (
     BROWSER_LANGUAGES_JS,
@@ -239,6 +240,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             api_debug.click(page.debug, debug_inputs, outputs, api_name="debug", **run_options),
             api_follow_up.click(page.follow_up, follow_up_inputs, outputs, api_name="follow_up", **run_options),
         ]
+        if settings.mcp:  # the endpoint behind the one MCP tool (mcp_tool.py)
+            add_mcp_tool(page)
         in_page = [
             (debug_button.click, page.debug_in_page, debug_inputs),
             (text.submit, page.debug_in_page, debug_inputs),

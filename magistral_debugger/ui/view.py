@@ -91,9 +91,22 @@ def notes_markdown(state: RunState | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return "ℹ️ " + " ".join(in_language(note, lang) for note in notes)
 
 
+# The three ways to a model server, as typed: a newcomer with none running is told all of them.
+WAYS_TO_A_MODEL = {
+    "ollama": "`ollama serve` + `ollama pull magistral`",
+    "vllm": "`MAGISTRAL_BACKEND=openai MAGISTRAL_OPENAI_BASE_URL=http://host:8000/v1`",
+    "mistral": "`MAGISTRAL_BACKEND=mistral MISTRAL_API_KEY=…`",
+}
+
+
 def health_markdown(health: Health, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The header's health line; with no server reachable, the three ways to one (whichever
+    backend was chosen: the newcomer may not have the one the app starts with)."""
     icon = {"ready": "🟢", "model_missing": "🟠", "unreachable": "🔴"}[health.state]
-    return f"{icon} {in_language(health.message, lang)}"
+    line = f"{icon} {in_language(health.message, lang)}"
+    if health.state == "unreachable":
+        line += " " + t("health_three_ways", lang, **WAYS_TO_A_MODEL)
+    return line
 
 
 def pane_texts(state: RunState) -> tuple[str, str]:

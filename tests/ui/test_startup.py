@@ -48,3 +48,44 @@ def test_app_py_says_when_the_model_is_ready(tmp_path):
             stop_process(process)
     line = next(line for line in output.lines if line.startswith("model server:"))
     assert line.strip() == f"model server: 🟢 Ready: magistral at {srv.url}"
+
+
+def test_a_newcomers_first_start_names_the_apps_own_settings_and_three_ways_to_a_model(tmp_path):
+    """A fresh clone, ``python app.py`` and no model server: Gradio's own hint (``share=True`` in
+    ``launch()``) is not this app's way; the app's setting is, and each way to a model server
+    with what to type for it."""
+    process, output = start_app(tmp_path, MAGISTRAL_OLLAMA_URL=dead_url())
+    try:
+        assert output.wait_for("model server:", timeout=90), output.text
+    finally:
+        stop_process(process)
+    assert "share=True" not in output.text and "launch()" not in output.text, output.text
+    assert "* To create a public link, set MAGISTRAL_SHARE=true" in output.text, output.text
+    line = next(line for line in output.lines if line.startswith("model server:"))
+    for typed in (
+        "`ollama serve` + `ollama pull magistral`",
+        "`MAGISTRAL_BACKEND=openai MAGISTRAL_OPENAI_BASE_URL=http://host:8000/v1`",
+        "`MAGISTRAL_BACKEND=mistral MISTRAL_API_KEY=…`",
+    ):
+        assert typed in line, line
+    assert "**" not in line  # the page's bold marks stay on the page
+
+
+def test_with_mcp_on_the_start_names_both_mcp_urls(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "magistral_debugger", "--ui"],
+        env=child_env(MAGISTRAL_PORT=str(port), MAGISTRAL_MCP="true", MAGISTRAL_OLLAMA_URL=dead_url()),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+    output = Output(process)
+    try:
+        assert output.wait_for("model server:", timeout=90), output.text
+    finally:
+        stop_process(process)
+    base = f"http://127.0.0.1:{port}/gradio_api/mcp"
+    assert f"{base}/ (streamable HTTP), {base}/sse (SSE)" in output.text, output.text
