@@ -20,6 +20,7 @@ from ..backends import Health, check_health, make_backend
 from ..settings import Settings
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
+from .public import locked
 from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
@@ -55,7 +56,7 @@ def _spare_the_collector() -> None:
 
 
 def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
-    settings = settings or Settings()
+    settings = locked(settings or Settings())  # public mode's caps hold for the queue's size too
     _known_absent("matplotlib")
     auth = settings.auth_pairs() or None
     if settings.share and not auth:
