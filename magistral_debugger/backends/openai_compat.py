@@ -75,8 +75,9 @@ CONTINUE_FINAL = {"continue_final_message": True, "add_generation_prompt": False
 # Where the conversation's id goes: vLLM's router (vllm-router) sends every request with the
 # same value to the same replica under its sticky policies; servers without a router ignore it.
 SESSION_HEADER = "X-Session-ID"
-# Statuses that say "busy, ask again": rate limited, or a gateway without a free server behind it.
-BUSY_STATUSES = (429, 502, 503, 504)
+# Statuses that say "busy, ask again": rate limited, a server error, or a gateway without a free
+# server behind it (Mistral's API answers all of them under load).
+BUSY_STATUSES = (429, 500, 502, 503, 504)
 
 
 class OpenAICompatBackend(Backend):
@@ -262,8 +263,8 @@ class OpenAICompatBackend(Backend):
         yield Finished("length" if finish == "length" else "stop")
 
     def _busy_wait(self, exc: openai.APIStatusError) -> float | None:
-        """Seconds to wait before asking a busy server once more (429, or a gateway's 502, 503,
-        504), or None not to: no second try is set (``busy_retry_s`` 0), or the server asks for
+        """Seconds to wait before asking a busy server once more (429, 500, or a gateway's 502,
+        503, 504), or None not to: no second try is set (``busy_retry_s`` 0), or the server asks for
         a longer wait than that, which the person is then told. Without a Retry-After the wait
         is 1 to 2 s, spread so that a crowd refused together does not come back together."""
         if exc.status_code not in BUSY_STATUSES or self.busy_retry_s <= 0:

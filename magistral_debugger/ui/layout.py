@@ -184,7 +184,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 model = gr.Dropdown(
                     choices=[settings.model] if settings.model else [],
                     value=settings.model,
-                    allow_custom_value=owners,
+                    allow_custom_value=True,  # a model other than the owner's: refused by the handlers, in words
                     interactive=owners,
                     label=WORDS("model_label"),
                     elem_id="model",
@@ -209,7 +209,6 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     value=settings.max_tokens,
                     precision=0,
                     minimum=1,
-                    maximum=None if owners else settings.max_tokens,
                     label=WORDS("max_tokens_label"),
                     elem_id="max-tokens",
                 )
