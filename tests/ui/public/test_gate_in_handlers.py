@@ -155,5 +155,6 @@ def test_exports_of_a_public_run_hold_no_key(mistral):
     assert asyncio.run(last(page, request("s1", "203.0.113.1"), live))[1] == ANSWER
     markdown, json_file, *_ = page.after_run(live)
     for button in (markdown, json_file):
-        text = Path(button.value).read_text(encoding="utf-8")
+        value = button.value
+        text = Path(value["path"] if isinstance(value, dict) else value).read_text(encoding="utf-8")
         assert ANSWER.split(":")[0] in text and KEY not in text
