@@ -15,9 +15,9 @@ import fcntl
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tomllib
@@ -69,24 +69,30 @@ def test_the_requirements_are_the_packages_dependencies_but_gradio():
 
 
 def space_venv() -> Path:
-    """A venv with only the Space's installs, made once per requirements and Gradio version."""
-    wanted = f"gradio=={front_matter()['sdk_version']}\n" + "\n".join(requirements())
+    """A venv with only the Space's installs, made once per requirements and Gradio version.
+    Each build goes into a folder of its own, named in ``<key>.ready`` once complete: a build
+    cut short leaves a folder nobody uses, and nothing in the cache is ever deleted here."""
+    wanted = [f"gradio=={front_matter()['sdk_version']}", *requirements()]
     key = hashlib.sha256(f"{sys.version_info[:2]}\n{wanted}".encode()).hexdigest()[:16]
-    venv = CACHE / "space-venvs" / key
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / f".{key}.lock", "w") as lock:
+    root = CACHE / "space-venvs"
+    root.mkdir(parents=True, exist_ok=True)
+    ready = root / f"{key}.ready"
+    with open(root / f".{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if (venv / ".complete").is_file():
-            return venv
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-        started = time.monotonic()
+        if ready.is_file() and (Path(ready.read_text(encoding="utf-8").strip()) / "bin" / "python").is_file():
+            return Path(ready.read_text(encoding="utf-8").strip())
+        venv = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=root))
+        # Both run outside the checkout, as a Space's build does: nothing of this tree is in sight.
+        # From a plain Python, as the real-server tier's venvs are (MAGISTRAL_SERVER_PYTHON, as there).
+        python = os.environ.get("MAGISTRAL_SERVER_PYTHON", "python3")
+        subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=120, cwd=root)
         result = subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "--quiet", *wanted.split("\n")],
-            capture_output=True, text=True, timeout=600, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+            [str(venv / "bin" / "pip"), "install", "--quiet", *wanted],
+            capture_output=True, text=True, timeout=600, cwd=root,
+            env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
         )  # fmt: skip
         assert result.returncode == 0, result.stderr[-3000:]
-        (venv / ".complete").write_text(f"{time.monotonic() - started:.0f} s to install\n", encoding="utf-8")
+        ready.write_text(f"{venv}\n", encoding="utf-8")
     return venv
 
 
