@@ -123,6 +123,24 @@ class Settings(BaseSettings):
     # (/gradio_api/mcp/ and /gradio_api/mcp/sse); needs the `mcp` package (pip install '.[mcp]').
     mcp: bool = False
 
+    # Seconds the app may wait to ask a busy server (HTTP 429, 502, 503, 504, before any token)
+    # once more; a longer Retry-After, or a second refusal, is told at once. 0: no second try.
+    busy_retry_s: float = Field(0.0, ge=0)
+
+    # Public mode: strangers on the owner's key (a Hugging Face Space). The Backend panel is
+    # locked, every visitor has budgets, and some settings above get safer defaults where they
+    # are not set (ui/public/lockdown.py: PUBLIC_DEFAULTS). A visitor is a browser session and
+    # the client's address; each budget holds for both, and the whole app has its own.
+    public: bool = False
+    public_runs_per_hour: int = Field(10, ge=1)
+    public_tokens_per_day: int = Field(120_000, ge=1)
+    public_global_tokens_per_day: int = Field(3_000_000, ge=1)
+    # Runs of one visitor at the same time: one stuck run never takes more than its share.
+    public_runs_at_once: int = Field(1, ge=1)
+    # The proxies in front of the app that append to X-Forwarded-For (1 on a Hugging Face Space);
+    # the client's address is the entry the outermost of them appended. 0: the peer's address.
+    public_proxy_hops: int = Field(1, ge=0)
+
     @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod
     def _auto_or_bool(cls, value: object) -> object:

@@ -52,7 +52,12 @@ class MistralBackend(OpenAICompatBackend):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> MistralBackend:
-        return cls(settings.mistral_base_url, settings.mistral_api_key.get_secret_value(), settings.connect_timeout)
+        return cls(
+            settings.mistral_base_url,
+            settings.mistral_api_key.get_secret_value(),
+            settings.connect_timeout,
+            settings.busy_retry_s,
+        )
 
     def missing_model_hint(self, model: str) -> Message:
         return Message("mistral_model_hint", default=DEFAULT_MODEL)

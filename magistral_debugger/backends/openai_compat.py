@@ -23,6 +23,10 @@ A continuation ("Answer now") carries vLLM's ``continue_final_message`` and
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import math
+import random
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing
 from typing import Any, ClassVar
@@ -30,7 +34,7 @@ from typing import Any, ClassVar
 import httpx
 import openai
 
-from ..events import ContentText, Finished, ReasoningText, StreamEvent, Usage
+from ..events import ContentText, Finished, Notice, ReasoningText, StreamEvent, Usage
 from ..i18n import Message
 from ..prompting.families import THINK_CHUNK_VERSIONS, UNKNOWN, Family, Version, family_of, format_label
 from ..prompting.messages import has_images
@@ -45,6 +49,7 @@ from .server_errors import (
     looks_like_html,
     rate_limited,
     refused_images,
+    seconds_to_wait,
 )
 from .sse import sse_json
 
@@ -70,6 +75,9 @@ CONTINUE_FINAL = {"continue_final_message": True, "add_generation_prompt": False
 # Where the conversation's id goes: vLLM's router (vllm-router) sends every request with the
 # same value to the same replica under its sticky policies; servers without a router ignore it.
 SESSION_HEADER = "X-Session-ID"
+# Statuses that say "busy, ask again": rate limited, a server error, or a gateway without a free
+# server behind it (Mistral's API answers all of them under load).
+BUSY_STATUSES = (429, 500, 502, 503, 504)
 
 
 class OpenAICompatBackend(Backend):
@@ -77,15 +85,24 @@ class OpenAICompatBackend(Backend):
     # Ask for token counts at the end of the stream (Mistral's API sends them unasked and refuses this).
     stream_options: ClassVar[Any] = {"include_usage": True}
 
-    def __init__(self, base_url: str, api_key: str = "EMPTY", connect_timeout: float = 5.0) -> None:
+    def __init__(
+        self, base_url: str, api_key: str = "EMPTY", connect_timeout: float = 5.0, busy_retry_s: float = 0.0
+    ) -> None:
         self.url = base_url.rstrip("/")
         self._api_key = api_key
         self.connect_timeout = connect_timeout
+        # At most this long a busy server (429, 502-504, before any token) is waited for, once.
+        self.busy_retry_s = busy_retry_s
         self._openai: tuple[httpx.AsyncClient, openai.AsyncOpenAI] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAICompatBackend:
-        return cls(settings.openai_base_url, settings.openai_api_key.get_secret_value(), settings.connect_timeout)
+        return cls(
+            settings.openai_base_url,
+            settings.openai_api_key.get_secret_value(),
+            settings.connect_timeout,
+            settings.busy_retry_s,
+        )
 
     def __repr__(self) -> str:  # never show the key
         return f"{type(self).__name__}({self.url!r})"
@@ -207,7 +224,20 @@ class OpenAICompatBackend(Backend):
         finish: str | None = None
         sent_images = has_images(request.messages)
         try:
-            async with self._open_stream(request) as response:
+            async with contextlib.AsyncExitStack() as opened:
+                response = None
+                for attempt in (1, 2):
+                    try:
+                        response = await opened.enter_async_context(self._open_stream(request))
+                        break
+                    except openai.APIStatusError as exc:
+                        wait = self._busy_wait(exc) if attempt == 1 else None
+                        if wait is None:
+                            raise
+                        status = exc.status_code
+                    yield Notice(Message("server_busy_retrying", url=self.url, status=status, seconds=math.ceil(wait)))
+                    await asyncio.sleep(wait)
+                assert response is not None
                 raw = response.http_response
                 if looks_like_html(b"", raw.headers.get("content-type", "")):
                     raise html_error(self.url, raw.status_code)  # e.g. a captive portal answering 200
@@ -231,6 +261,17 @@ class OpenAICompatBackend(Backend):
         if finish is None:
             raise BackendError(Message("openai_stream_ended_early", url=self.url), kind="cut")
         yield Finished("length" if finish == "length" else "stop")
+
+    def _busy_wait(self, exc: openai.APIStatusError) -> float | None:
+        """Seconds to wait before asking a busy server once more (429, 500, or a gateway's 502,
+        503, 504), or None not to: no second try is set (``busy_retry_s`` 0), or the server asks for
+        a longer wait than that, which the person is then told. Without a Retry-After the wait
+        is 1 to 2 s, spread so that a crowd refused together does not come back together."""
+        if exc.status_code not in BUSY_STATUSES or self.busy_retry_s <= 0:
+            return None
+        asked = seconds_to_wait(exc.response.headers.get("retry-after"))
+        wait = float(asked) if asked is not None else random.uniform(1.0, 2.0)
+        return wait if wait <= self.busy_retry_s else None
 
     def _open_stream(self, request: ChatRequest) -> Any:
         """The chat request, its body left unread: the openai client sends it and reads an error

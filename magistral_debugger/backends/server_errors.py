@@ -161,7 +161,7 @@ def _error_text(data: object) -> str:
 
 def rate_limited(url: str, retry_after: str | None, detail: str) -> BackendError:
     """HTTP 429, with how long the server asks to wait (``Retry-After``: seconds or a date)."""
-    seconds = _seconds_to_wait(retry_after)
+    seconds = seconds_to_wait(retry_after)
     if seconds is None:
         return BackendError(Message("rate_limited_no_wait", url=url, detail=detail.rstrip(".")), kind="server")
     return BackendError(
@@ -171,7 +171,8 @@ def rate_limited(url: str, retry_after: str | None, detail: str) -> BackendError
     )
 
 
-def _seconds_to_wait(retry_after: str | None) -> int | None:
+def seconds_to_wait(retry_after: str | None) -> int | None:
+    """A ``Retry-After`` header's wait in whole seconds (at least 1); None where it says none."""
     text = (retry_after or "").strip()
     if not text:
         return None

@@ -159,6 +159,15 @@ PAGE = {
     "export_tokens": "Tokens",
     "export_speed": "Speed",
     "export_prompt_tokens": "Prompt tokens",
+    # Public mode (ui/public/): a visitor's run refused, and when to try again.
+    "public_settings_fixed": "This public page keeps its owner's server settings: {fields} cannot be changed here. Nothing was sent.",
+    "public_max_tokens_cap": "Max tokens on this public page is at most {cap:,}; {asked:,} was asked. Nothing was sent.",
+    "public_runs_per_hour": "You have had your {limit} runs of this hour on this public page. Try again in {wait}.",
+    "public_tokens_per_day": "You have used your share of this public page for today ({limit:,} tokens a day). Try again in {wait}.",
+    "public_tokens_per_day_soon": "You have used your share of this public page for today ({limit:,} tokens a day), counting the run you have going. Try again once it has ended.",
+    "public_global_tokens_per_day": "This public page has used what it may spend today ({limit:,} tokens for everyone). Try again in {wait}.",
+    "public_global_tokens_per_day_soon": "This public page has nearly used what it may spend today ({limit:,} tokens for everyone): other people's runs hold the rest. Try again in a few minutes.",
+    "public_runs_at_once": "Your other run is still going: {limit} at a time per person on this public page. Wait for it to end, or stop it.",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own
@@ -386,4 +395,6 @@ ENGINE = {
     "effort_refused": "The server at {url} refused the reasoning effort asked of {model}: {detail}. Pick another effort (the Backend panel, --effort or MAGISTRAL_REASONING_EFFORT).",
     "mistral_model_deprecated": "{model} is deprecated on Mistral's API (Magistral Medium 1.0 is already retired): it still runs if Mistral serves it, and Mistral's docs name {replacement} in its place.",
     "ollama_stop_during_prompt": "Ollama at {url} may go on reading the prompt until it has finished: it does not notice a hang-up before the first token (ollama#11889).",
+    # A busy server asked once more (backends/openai_compat.py).
+    "server_busy_retrying": "{url} is busy (HTTP {status}): asking once more in {seconds} s.",
 }

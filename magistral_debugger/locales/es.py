@@ -156,6 +156,15 @@ PAGE = {
     "export_tokens": "Tokens generados",
     "export_speed": "Velocidad",
     "export_prompt_tokens": "Tokens del prompt",
+    # Public mode (ui/public/): a visitor's run refused, and when to try again.
+    "public_settings_fixed": "Esta página pública mantiene la configuración de servidor de su dueño: {fields} no se puede cambiar aquí. No se envió nada.",
+    "public_max_tokens_cap": "El máximo de tokens en esta página pública es {cap:,}; se pidieron {asked:,}. No se envió nada.",
+    "public_runs_per_hour": "Ya hiciste tus {limit} ejecuciones de esta hora en esta página pública. Inténtalo de nuevo en {wait}.",
+    "public_tokens_per_day": "Ya usaste tu parte de esta página pública hoy ({limit:,} tokens al día). Inténtalo de nuevo en {wait}.",
+    "public_tokens_per_day_soon": "Ya usaste tu parte de esta página pública hoy ({limit:,} tokens al día), contando la ejecución en curso. Inténtalo de nuevo cuando termine.",
+    "public_global_tokens_per_day": "Esta página pública ya gastó lo que puede hoy ({limit:,} tokens para todos). Inténtalo de nuevo en {wait}.",
+    "public_global_tokens_per_day_soon": "Esta página pública casi gastó lo que puede hoy ({limit:,} tokens para todos): las ejecuciones de otras personas ocupan el resto. Inténtalo de nuevo en unos minutos.",
+    "public_runs_at_once": "Tu otra ejecución sigue en curso: {limit} a la vez por persona en esta página pública. Espera a que termine, o detenla.",
 }
 
 ENGINE = {
@@ -410,4 +419,6 @@ ENGINE = {
     "effort_refused": "El servidor en {url} rechazó el esfuerzo de razonamiento pedido a {model}: {detail}. Elige otro esfuerzo (el panel del servidor, --effort o MAGISTRAL_REASONING_EFFORT).",
     "mistral_model_deprecated": "{model} está obsoleto en la API de Mistral (Magistral Medium 1.0 ya fue retirado): aún se ejecuta si Mistral lo sirve, y la documentación de Mistral indica {replacement} en su lugar.",
     "ollama_stop_during_prompt": "Ollama en {url} puede seguir leyendo el prompt hasta terminarlo: no nota la desconexión antes del primer token (ollama#11889).",
+    # A busy server asked once more (backends/openai_compat.py).
+    "server_busy_retrying": "{url} está ocupado (HTTP {status}): se pide una vez más en {seconds} s.",
 }

@@ -156,6 +156,15 @@ PAGE = {
     "export_tokens": "Tokens gerados",
     "export_speed": "Velocidade",
     "export_prompt_tokens": "Tokens do prompt",
+    # Public mode (ui/public/): a visitor's run refused, and when to try again.
+    "public_settings_fixed": "Esta página pública mantém as configurações de servidor do dono: {fields} não pode ser mudado aqui. Nada foi enviado.",
+    "public_max_tokens_cap": "O máximo de tokens nesta página pública é {cap:,}; foram pedidos {asked:,}. Nada foi enviado.",
+    "public_runs_per_hour": "Você já fez suas {limit} execuções desta hora nesta página pública. Tente de novo em {wait}.",
+    "public_tokens_per_day": "Você já usou sua parte desta página pública hoje ({limit:,} tokens por dia). Tente de novo em {wait}.",
+    "public_tokens_per_day_soon": "Você já usou sua parte desta página pública hoje ({limit:,} tokens por dia), contando a execução em andamento. Tente de novo quando ela terminar.",
+    "public_global_tokens_per_day": "Esta página pública já gastou o que pode hoje ({limit:,} tokens para todos). Tente de novo em {wait}.",
+    "public_global_tokens_per_day_soon": "Esta página pública quase gastou o que pode hoje ({limit:,} tokens para todos): execuções de outras pessoas ocupam o resto. Tente de novo em alguns minutos.",
+    "public_runs_at_once": "Sua outra execução ainda está em andamento: {limit} por vez por pessoa nesta página pública. Espere ela terminar, ou pare-a.",
 }
 
 ENGINE = {
@@ -399,4 +408,6 @@ ENGINE = {
     "effort_refused": "O servidor em {url} recusou o esforço de raciocínio pedido a {model}: {detail}. Escolha outro esforço (o painel do servidor, --effort ou MAGISTRAL_REASONING_EFFORT).",
     "mistral_model_deprecated": "{model} está obsoleto na API da Mistral (o Magistral Medium 1.0 já foi retirado): ainda executa se a Mistral o servir, e a documentação da Mistral indica {replacement} no lugar dele.",
     "ollama_stop_during_prompt": "O Ollama em {url} pode continuar lendo o prompt até terminar: ele não percebe a desconexão antes do primeiro token (ollama#11889).",
+    # A busy server asked once more (backends/openai_compat.py).
+    "server_busy_retrying": "{url} está ocupado (HTTP {status}): pedindo mais uma vez em {seconds} s.",
 }

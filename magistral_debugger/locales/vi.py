@@ -153,6 +153,15 @@ PAGE = {
     "export_tokens": "Số token",
     "export_speed": "Tốc độ",
     "export_prompt_tokens": "Token của prompt",
+    # Public mode (ui/public/): a visitor's run refused, and when to try again.
+    "public_settings_fixed": "Trang công khai này giữ cài đặt máy chủ của chủ trang: không thể đổi {fields} ở đây. Chưa gửi gì cả.",
+    "public_max_tokens_cap": "Số token tối đa trên trang công khai này là {cap:,}; bạn đã yêu cầu {asked:,}. Chưa gửi gì cả.",
+    "public_runs_per_hour": "Bạn đã dùng hết {limit} lần chạy của giờ này trên trang công khai này. Hãy thử lại sau {wait}.",
+    "public_tokens_per_day": "Bạn đã dùng hết phần của mình trên trang công khai này hôm nay ({limit:,} token mỗi ngày). Hãy thử lại sau {wait}.",
+    "public_tokens_per_day_soon": "Tính cả lần chạy đang diễn ra, bạn đã dùng hết phần của mình trên trang công khai này hôm nay ({limit:,} token mỗi ngày). Hãy thử lại khi lần chạy đó kết thúc.",
+    "public_global_tokens_per_day": "Trang công khai này đã dùng hết mức được chi hôm nay ({limit:,} token cho mọi người). Hãy thử lại sau {wait}.",
+    "public_global_tokens_per_day_soon": "Trang công khai này sắp dùng hết mức được chi hôm nay ({limit:,} token cho mọi người): phần còn lại đang được các lần chạy của người khác giữ. Hãy thử lại sau vài phút.",
+    "public_runs_at_once": "Lần chạy khác của bạn vẫn đang diễn ra: mỗi người chỉ được {limit} lần cùng lúc trên trang công khai này. Hãy đợi nó kết thúc, hoặc dừng nó.",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own
@@ -398,4 +407,6 @@ ENGINE = {
     "effort_refused": "Máy chủ tại {url} đã từ chối mức suy luận yêu cầu cho {model}: {detail}. Hãy chọn mức khác (bảng máy chủ, --effort hoặc MAGISTRAL_REASONING_EFFORT).",
     "mistral_model_deprecated": "{model} đã bị ngừng khuyến dùng trên API của Mistral (Magistral Medium 1.0 đã bị gỡ): nó vẫn chạy nếu Mistral còn phục vụ, và tài liệu của Mistral đề xuất {replacement} thay thế.",
     "ollama_stop_during_prompt": "Ollama tại {url} có thể vẫn đọc tiếp lời nhắc cho đến hết: nó không nhận ra việc ngắt kết nối trước token đầu tiên (ollama#11889).",
+    # A busy server asked once more (backends/openai_compat.py).
+    "server_busy_retrying": "{url} đang bận (HTTP {status}): sẽ hỏi lại một lần nữa sau {seconds} giây.",
 }

@@ -149,6 +149,15 @@ PAGE = {
     "export_tokens": "生成的 token",
     "export_speed": "速度",
     "export_prompt_tokens": "提示词 token",
+    # Public mode (ui/public/): a visitor's run refused, and when to try again.
+    "public_settings_fixed": "此公开页面沿用所有者的服务器设置：此处不能更改 {fields}。未发送任何内容。",
+    "public_max_tokens_cap": "此公开页面的最大 token 数为 {cap:,}；请求的是 {asked:,}。未发送任何内容。",
+    "public_runs_per_hour": "你在此公开页面本小时的 {limit} 次运行已用完。请在 {wait}后重试。",
+    "public_tokens_per_day": "你今天在此公开页面的额度已用完（每天 {limit:,} 个 token）。请在 {wait}后重试。",
+    "public_tokens_per_day_soon": "算上正在进行的运行，你今天在此公开页面的额度已用完（每天 {limit:,} 个 token）。请在它结束后重试。",
+    "public_global_tokens_per_day": "此公开页面今天可用的额度已用完（所有人共 {limit:,} 个 token）。请在 {wait}后重试。",
+    "public_global_tokens_per_day_soon": "此公开页面今天可用的额度即将用完（所有人共 {limit:,} 个 token）：其余的被其他人的运行占用。请几分钟后重试。",
+    "public_runs_at_once": "你的另一次运行仍在进行：此公开页面每人同时只能运行 {limit} 次。请等它结束，或停止它。",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own
@@ -334,4 +343,6 @@ ENGINE = {
     "effort_refused": "{url} 上的服务器拒绝了为 {model} 请求的推理强度：{detail}。请选择其他推理强度（后端面板、--effort 或 MAGISTRAL_REASONING_EFFORT）。",
     "mistral_model_deprecated": "{model} 在 Mistral API 上已弃用（Magistral Medium 1.0 已停用）：只要 Mistral 仍提供它就能运行，Mistral 文档推荐用 {replacement} 替代。",
     "ollama_stop_during_prompt": "{url} 上的 Ollama 可能会继续读取提示直到读完：在第一个标记之前，它察觉不到连接已断开（ollama#11889）。",
+    # A busy server asked once more (backends/openai_compat.py).
+    "server_busy_retrying": "{url} 正忙（HTTP {status}）：{seconds} 秒后再请求一次。",
 }

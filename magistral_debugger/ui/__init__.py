@@ -21,6 +21,7 @@ from ..settings import Settings
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
 from .mcp_tool import keep_only_the_tool
+from .public import locked
 from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
@@ -57,6 +58,12 @@ def _spare_the_collector() -> None:
 
 def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
     settings = settings or Settings()
+    if settings.public and settings.mcp:
+        print(
+            "warning: MAGISTRAL_MCP=true is ignored in public mode: the tool's calls would skip the visitors' budgets.",
+            file=sys.stderr,
+        )
+    settings = locked(settings)  # public mode's caps hold for the queue's size too
     _known_absent("matplotlib")
     auth = settings.auth_pairs() or None
     if settings.share and not auth:

@@ -28,6 +28,7 @@ from ..prompting.steps import Proof
 from ..settings import Settings
 from .admission import Admission, Busy
 from .export import RunRecord, write_export
+from .public import PublicGate, Visitor, locked
 from .reasoning_pane import SHELVES, ReasoningPane
 from .talk_mode import Rehearsal, choose, load_rehearsal, mark_words
 from .view import (
@@ -307,7 +308,10 @@ class DebuggerPage:
     """One app's settings, examples and admission, and a method for each event of its page."""
 
     def __init__(self, settings: Settings) -> None:
+        settings = locked(settings)  # public mode: its defaults and caps (unchanged otherwise)
         self.settings = settings
+        # Public mode's budgets and locked panel (None: a page for people the owner trusts).
+        self.gate = PublicGate(settings) if settings.public else None
         self.admission = Admission(settings.concurrency_limit, settings.queue_max_size)
         self.rehearsal = load_rehearsal(settings.rehearsal_dir) if settings.rehearsal_dir.strip() else None
         self.examples = page_examples(settings, self.rehearsal)
@@ -401,9 +405,13 @@ class DebuggerPage:
         image: str | None = None,
         live: LiveRun | None = None,
         lang: str = DEFAULT_LANGUAGE,
+        request: gr.Request | None = None,
     ) -> AsyncIterator[tuple]:
         panel = self.panel(backend, url, model, temperature, top_p, max_tokens, version)
-        async for update in self.run_turn(text, image, panel, live, False, lang):
+        live = live if live is not None else LiveRun()
+        async for update in self.guarded(
+            self.run_turn(text, image, panel, live, False, lang), panel, live, lang, request
+        ):
             yield update
 
     async def follow_up(
@@ -418,10 +426,37 @@ class DebuggerPage:
         version: str = PAGE_SETTING,
         live: LiveRun | None = None,
         lang: str = DEFAULT_LANGUAGE,
+        request: gr.Request | None = None,
     ) -> AsyncIterator[tuple]:
         panel = self.panel(backend, url, model, temperature, top_p, max_tokens, version)
-        async for update in self.run_turn(question, None, panel, live, True, lang):
+        live = live if live is not None else LiveRun()
+        turn = self.run_turn(question, None, panel, live, True, lang)
+        async for update in self.guarded(turn, panel, live, lang, request):
             yield update
+
+    async def guarded(
+        self, turn: AsyncIterator[tuple], panel: tuple, live: LiveRun, lang: str | None, request: gr.Request | None
+    ) -> AsyncIterator[tuple]:
+        """A turn through public mode's gate: refused (with when to try again) unless the panel
+        is the owner's and the visitor has budget left, and charged what its run spent. Outside
+        public mode, the turn itself."""
+        if self.gate is None:
+            async for update in turn:
+                yield update
+            return
+        lang = language_of(lang)
+        ticket = self.gate.admit(panel, self.gate.visitor(request) if request is not None else Visitor("", ""), lang)
+        if isinstance(ticket, str):
+            idle_header = gr.Accordion(label=t("reasoning_label", lang), open=True)
+            yield "", "", ticket, idle_header, thread_markdown(live.history, lang), "", None
+            return
+        before = live.run
+        try:
+            async for update in turn:
+                yield update
+        finally:
+            # this turn's run, if it got as far as starting one (a busy app turns it away first)
+            self.gate.settle(ticket, live.run if live.run is not before else None)
 
     async def in_page(self, turn: AsyncIterator[tuple], live: LiveRun, raw: bool) -> AsyncIterator[tuple]:
         """A turn's updates as the page shows them: its reasoning on the pane's shelves (only
@@ -452,8 +487,11 @@ class DebuggerPage:
         live: LiveRun,
         lang: str,
         raw: bool,
+        request: gr.Request | None = None,
     ) -> AsyncIterator[tuple]:
-        turn = self.debug(text, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang)
+        turn = self.debug(
+            text, backend, url, model, temperature, top_p, max_tokens, version, image, live, lang, request
+        )
         async for update in self.in_page(turn, live, raw):
             yield update
 
@@ -470,8 +508,11 @@ class DebuggerPage:
         live: LiveRun,
         lang: str,
         raw: bool,
+        request: gr.Request | None = None,
     ) -> AsyncIterator[tuple]:
-        turn = self.follow_up(question, backend, url, model, temperature, top_p, max_tokens, version, live, lang)
+        turn = self.follow_up(
+            question, backend, url, model, temperature, top_p, max_tokens, version, live, lang, request
+        )
         async for update in self.in_page(turn, live, raw):
             yield update
 
@@ -635,6 +676,8 @@ class DebuggerPage:
         asked of the server whenever what they describe may have changed."""
         lang = language_of(lang)
         settings = self.settings
+        if self.gate is not None:  # public mode: only the owner's server is ever asked
+            backend, url, model = settings.backend, "", settings.model
         try:
             chosen = session_settings(
                 settings, backend, url, model, settings.temperature, settings.top_p, settings.max_tokens, "auto"
@@ -650,8 +693,10 @@ class DebuggerPage:
             choices.append(value)
         vision = info is not None and info.takes_images(chosen.vision)
         efforts = effort_dropdown(info, effort or settings.reasoning_effort, lang)
+        # Public mode: the model stays the owner's setting, which is what the panel then sends.
+        menu = gr.Dropdown() if self.gate is not None else gr.Dropdown(choices=choices, value=value)
         return (
-            gr.Dropdown(choices=choices, value=value),
+            menu,
             health_markdown(health, lang),
             gr.Image(visible=vision),
             efforts,

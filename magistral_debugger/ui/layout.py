@@ -160,23 +160,37 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                         elem_id="question",
                     )
                     ask_button = gr.Button(WORDS("ask_button"), elem_id="ask")
+        # Public mode: the server, its URL and the model are the owner's (the handlers refuse
+        # others, whatever a caller sends); the panel does not offer them.
+        owners = not settings.public
         with gr.Accordion(WORDS("backend_panel"), open=False, elem_id="backend-panel"):
             with gr.Row():
                 backend = gr.Radio(
-                    BACKEND_CHOICES, value=settings.backend, label=WORDS("server_label"), elem_id="backend"
+                    BACKEND_CHOICES,
+                    value=settings.backend,
+                    label=WORDS("server_label"),
+                    visible=owners,
+                    elem_id="backend",
                 )
                 # Empty means "the configured URL": Gradio puts default values in the API
                 # description that even its login page embeds, so the server URL stays out of it.
-                url = gr.Textbox(value="", placeholder=settings.server_url, label=WORDS("url_label"), elem_id="url")
+                url = gr.Textbox(
+                    value="",
+                    placeholder=settings.server_url if owners else "",
+                    label=WORDS("url_label"),
+                    visible=owners,
+                    elem_id="url",
+                )
             with gr.Row():
                 model = gr.Dropdown(
                     choices=[settings.model] if settings.model else [],
                     value=settings.model,
-                    allow_custom_value=True,
+                    allow_custom_value=True,  # a model other than the owner's: refused by the handlers, in words
+                    interactive=owners,
                     label=WORDS("model_label"),
                     elem_id="model",
                 )
-                refresh = gr.Button(WORDS("refresh_button"), scale=0, elem_id="refresh")
+                refresh = gr.Button(WORDS("refresh_button"), scale=0, visible=owners, elem_id="refresh")
                 version = gr.Dropdown(
                     VERSION_CHOICES, value=settings.model_version, label=WORDS("prompt_format_label"), elem_id="version"
                 )

@@ -202,3 +202,15 @@ def test_without_the_setting_there_is_no_tool_and_no_mcp_endpoint(srv):
         schema = requests.get(url + "gradio_api/mcp/schema", timeout=10)
     assert set(endpoints) == {"/debug", "/follow_up"}
     assert schema.status_code == 404
+
+
+def test_public_mode_serves_no_tool_whose_calls_would_skip_the_visitors_budgets(srv, capfd):
+    import requests
+
+    with serve_app(
+        mcp=True, public=True, backend="mistral", mistral_base_url=srv.url + "/v1", mistral_api_key="k"
+    ) as url:
+        endpoints = Client(url, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"]
+        schema = requests.get(url + "gradio_api/mcp/schema", timeout=10)
+    assert "/debug_proof" not in endpoints and schema.status_code == 404
+    assert "MAGISTRAL_MCP=true is ignored in public mode" in capfd.readouterr().err
