@@ -20,6 +20,7 @@ from ..backends import Health, check_health, make_backend
 from ..settings import Settings
 from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
+from .room_layout import ROOM_ATTRIBUTE
 from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
@@ -87,6 +88,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         max_threads=max(40, settings.concurrency_limit + settings.queue_max_size + 8),
         quiet=False,
     )
+    getattr(app, ROOM_ATTRIBUTE).share_url = app.share_url  # the room's join link, when sharing
     if settings.share and not app.share_url:
         print(
             "share link: Gradio could not create one (it needs internet to fetch its tunnel client and reach "
