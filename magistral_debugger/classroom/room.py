@@ -66,13 +66,14 @@ class Tally:
             return None
         return min(self.counts, key=lambda choice: (-self.counts[choice], choice))
 
-    def as_json(self) -> dict[str, object]:
-        """For the run's export: each answer's count, and the model's, once revealed."""
+    def as_json(self, model_step: int | None = None) -> dict[str, object]:
+        """For the run's export: each answer's count, and the model's (as revealed, else as given)."""
+        model = self.proof.model_step if self.proof.revealed and self.proof.model_step is not None else model_step
         return {
             "votes": self.total,
             "counts": {("none" if c == NO_FLAW else str(c)): n for c, n in sorted(self.counts.items())},
             "class_answer": _answer_json(self.leading()),
-            "model_answer": _answer_json(self.proof.model_step) if self.proof.revealed else None,
+            "model_answer": _answer_json(model),
         }
 
 

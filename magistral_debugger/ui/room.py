@@ -157,8 +157,11 @@ class RoomPage:
         code = teacher.code
 
         def class_vote() -> dict[str, object] | None:
+            """Asked when the export is written, which is after Reveal: the model's verdict is its run's."""
             tally = self.classroom.tally(code)
-            return tally.as_json() if tally is not None else None
+            run = getattr(live, "run", None)
+            step, _ = model_answer(run.state.verdict if run is not None else None, lang)
+            return tally.as_json(step) if tally is not None else None
 
         live.class_vote = class_vote  # the run's export asks for the votes when it is written
         return bars_html(self.classroom.tally(code), lang)
