@@ -8,6 +8,7 @@ class's answer on the projector and on every phone, and the run's JSON export ho
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -93,6 +94,7 @@ def test_thirty_phones_vote_and_reveal_sets_the_model_beside_the_class(browser, 
     projector.locator("#room-bars .room-bar-row").first.wait_for()
 
     contexts, phones = [], []
+    began = time.monotonic()
     for index in range(PHONES):
         context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         phone = context.new_page()
@@ -103,6 +105,7 @@ def test_thirty_phones_vote_and_reveal_sets_the_model_beside_the_class(browser, 
         phone.locator("#phone-name textarea").fill(f"Student {index}" if index % 3 else "")
         phone.locator("#phone-join-button").click()
         phone.locator("#phone-step-5").wait_for()
+        print("joined", index, round(time.monotonic() - began, 1), flush=True)
         contexts.append(context)
         phones.append(phone)
     projector.locator("#room-card .room-joined", has_text=f"{PHONES} joined").wait_for()
