@@ -117,7 +117,7 @@ def build_phone_page(app: gr.Blocks, room: RoomPage) -> None:
         join.click(room.join, [code, name, known, student, lang], joined, api_name="room_join", **quiet).then(
             room.poll, [student], shown, **PRIVATE
         )
-        timer.tick(room.poll, [student], shown, **PRIVATE)
+        timer.tick(room.poll, [student], shown, **PRIVATE)  # an unchanged phone gets only skips
         for choice, button in enumerate([no_flaw, *steps]):
             button.click(room.voter(choice), [student], shown, **PRIVATE)
         # The API's vote: the choice as a number (0: no flaw), for scripts standing in for phones.

@@ -8,7 +8,6 @@ class's answer on the projector and on every phone, and the run's JSON export ho
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -77,13 +76,13 @@ def vote(phone, choice: int) -> None:
     phone.locator("#phone-status", has_text="Your vote").wait_for()
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1500)
 def test_thirty_phones_vote_and_reveal_sets_the_model_beside_the_class(browser, room_url):
     url = room_url
     ARTIFACTS.mkdir(exist_ok=True)
     projector_context = browser.new_context(viewport={"width": 1280, "height": 720})
     projector = projector_context.new_page()
-    projector.set_default_timeout(30_000)
+    projector.set_default_timeout(90_000)
     projector.goto(url + "?presenter&reveal&room")
     code = projector.locator("#room-card .room-code").inner_text().split()[-1]
     link = projector.locator("#room-card .room-link a").get_attribute("href")
@@ -94,18 +93,16 @@ def test_thirty_phones_vote_and_reveal_sets_the_model_beside_the_class(browser, 
     projector.locator("#room-bars .room-bar-row").first.wait_for()
 
     contexts, phones = [], []
-    began = time.monotonic()
     for index in range(PHONES):
         context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         phone = context.new_page()
-        phone.set_default_timeout(30_000)
+        phone.set_default_timeout(90_000)  # 30 browsers on a shared 2-core machine
         phone.goto(link)
         # the code comes from the link
         phone.wait_for_function("(c) => document.querySelector('#phone-code textarea')?.value === c", arg=code)
         phone.locator("#phone-name textarea").fill(f"Student {index}" if index % 3 else "")
         phone.locator("#phone-join-button").click()
         phone.locator("#phone-step-5").wait_for()
-        print("joined", index, round(time.monotonic() - began, 1), flush=True)
         contexts.append(context)
         phones.append(phone)
     projector.locator("#room-card .room-joined", has_text=f"{PHONES} joined").wait_for()
