@@ -219,7 +219,7 @@ class RoomPage:
             return (gr.skip(),) * (3 + STEP_BUTTONS + 1)
         student.shown = key
         lang = student.lang
-        title = t("room_phone_in_room", lang, code=student.code)
+        title = f"# {t('room_phone_in_room', lang, code=student.code)}"
         return (title, phone_status(proof, mine, lang), phone_reveal(tally, lang), *self._buttons(tally, mine))
 
     def _buttons(self, tally: Tally | None, mine: int | None) -> list[Any]:
