@@ -141,6 +141,13 @@ class Settings(BaseSettings):
     # the client's address is the entry the outermost of them appended. 0: the peer's address.
     public_proxy_hops: int = Field(1, ge=0)
 
+    # The class's room (students' votes, their proofs in the teacher's queue): one SQLite file that
+    # every app process on this machine shares; a relative path is from where the app starts.
+    room_db: str = "magistral-rooms.sqlite3"
+    # The address phones use to reach the app (a proxy's, "https://class.example.org/debugger");
+    # empty: the share link when sharing is on, else this machine's address on its network.
+    public_url: str = ""
+
     @field_validator("vision", "keep_reasoning_in_history", mode="before")
     @classmethod
     def _auto_or_bool(cls, value: object) -> object:

@@ -20,6 +20,8 @@ NAME = PACKAGE.name
 # The flow, bottom to top: a module may import from its own stage or one below it, never above.
 VOCABULARY, PROMPTING, BACKENDS, ENGINE, FACES = range(5)
 STAGES = {"prompting": PROMPTING, "backends": BACKENDS, "engine": ENGINE, "cli": FACES, "__main__": FACES}
+# The class's room is state the page keeps, as the engine keeps a run's: below the faces, no Gradio.
+STAGES |= {"classroom": ENGINE}
 STAGES |= {"ui": FACES, "rehearsal": FACES}
 # The faces stand side by side; only the command line reaches into the others (``--ui`` launches
 # the page, ``rehearse`` is a command of its own).

@@ -22,6 +22,7 @@ from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
 from .mcp_tool import keep_only_the_tool
 from .public import locked
+from .room_layout import ROOM_ATTRIBUTE
 from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
@@ -102,6 +103,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
     if mcp:
         keep_only_the_tool(app)
     print(started_lines(app.local_url, app.share_url, mcp=mcp), flush=True)
+    getattr(app, ROOM_ATTRIBUTE).share_url = app.share_url  # the room's join link, when sharing
     if settings.share and not app.share_url:
         print(
             "share link: Gradio could not create one (it needs internet to fetch its tunnel client and reach "

@@ -89,6 +89,8 @@ class RunRecord:
     question: str | None = None
     # The reasoning effort the request carried (None: none was sent).
     reasoning_effort: str | None = None
+    # The class's vote when a room had this proof projected (classroom.Tally.as_json), else None.
+    class_vote: dict[str, Any] | None = None
 
     @classmethod
     def from_run(cls, run: DebugRun, lang: str = DEFAULT_LANGUAGE) -> RunRecord:
@@ -177,6 +179,7 @@ def export_dict(record: RunRecord) -> dict[str, Any]:
         "replay_of": record.replay_of,
         "sampling": {"temperature": record.temperature, "top_p": record.top_p, "max_tokens": record.max_tokens},
         "reasoning_effort": record.reasoning_effort,
+        "class_vote": record.class_vote,
         "settings": record.settings,
         "stats": asdict(record.stats),
         # As the prompt builder made them (Ollama receives them flattened to plain text).
@@ -200,6 +203,7 @@ def export_markdown(record: RunRecord) -> str:
         _heading_lines(record, say),
         argument,
         _steps_lines(record, say),
+        _class_vote_lines(record, say),
         _conversation_lines(record, say),
         _notes_lines(record, say),
         _details_lines(record, say),
@@ -244,6 +248,22 @@ def _steps_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
         icon = {"checked": "✓ ", "flawed": "✗ ", "after": "… "}.get(mark.state, "") if mark else ""
         said = f" — *{_inline(mark.words)}*" if mark and mark.state else ""
         lines.append(f"{position}. {icon}{_inline(step)}{said}")
+    return lines + [""]
+
+
+def _class_vote_lines(record: RunRecord, say: Callable[..., str]) -> list[str]:
+    """The room's votes on the proof beside the model's verdict (none: no room voted)."""
+    vote = record.class_vote
+    if not vote:
+        return []
+    lines = [f"## {say('export_class_vote')}", "", say("room_votes_total", count=vote["votes"]), ""]
+    for choice, count in vote["counts"].items():
+        answer = say("room_no_flaw") if choice == "none" else say("room_step", step=int(choice))
+        lines.append(f"- {answer}: {count}")
+    model = vote.get("model_answer")
+    if model is not None:
+        words = say("room_no_flaw") if model == "none" else say("room_step", step=model)
+        lines += ["", f"**{say('room_model')}:** {words}"]
     return lines + [""]
 
 

@@ -11,6 +11,7 @@ import html
 import logging
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -74,6 +75,8 @@ class LiveRun:
         self.thinking_budget: float | None = None
         # The backend panel's reasoning effort (None: the app's setting), kept here for the same reason.
         self.effort: str | None = None
+        # The class's votes on this run's proof when a room projects it (ui/room.py), for its export.
+        self.class_vote: Callable[[], dict[str, object] | None] | None = None
 
     def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
@@ -536,6 +539,8 @@ class DebuggerPage:
             return hidden, hidden, follow_up_box, "", proof
         folder = tempfile.mkdtemp(prefix="magistral-export-")
         record = RunRecord.from_run(run, language_of(lang))
+        if live.class_vote is not None:
+            record = replace(record, class_vote=live.class_vote())
         markdown, json_file = (str(write_export(record, folder, form)) for form in ("md", "json"))
         return (
             gr.DownloadButton(value=markdown, visible=True),

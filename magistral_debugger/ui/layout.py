@@ -26,6 +26,8 @@ from .handlers import (
 )
 from .mcp_tool import add_mcp_tool
 from .reasoning_pane import build_reasoning_pane
+from .room import RoomPage
+from .room_layout import ROOM_ATTRIBUTE, build_open_button, build_phone_page, build_teacher_panel, wire_teacher
 from .theme import (
     BROWSER_LANGUAGES_JS,
     FOCUS_JS,
@@ -77,6 +79,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     min_width=140,
                     elem_id="language",
                 )
+                open_room = build_open_button()  # the class's room: its card and bars come under the reveals
         with gr.Row(equal_height=False, elem_id="main"):
             with gr.Column(scale=5, min_width=320, elem_id="input"):
                 examples = gr.Dropdown(
@@ -127,6 +130,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 with gr.Row(visible=False, elem_id="reveals") as reveals:
                     reveal_reasoning_button = gr.Button(WORDS("reveal_reasoning_button"), elem_id="reveal-reasoning")
                     reveal_button = gr.Button(WORDS("reveal_button"), variant="primary", elem_id="reveal")
+                room_panel = build_teacher_panel()
                 with gr.Accordion(
                     WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion"
                 ) as reasoning_accordion:
@@ -339,6 +343,11 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         language.input(page.relabel, [language, live], worded, **quiet).then(**checked)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
         app.load(None, None, [guess_first], js=GUESS_FIRST_FROM_URL_JS)
+        room = RoomPage(settings, page.examples)
+        room_runs = [debug_button.click, text.submit]
+        wire_teacher(room, room_panel, open_room, live, text, language, room_runs, reveal_button, app)
+    build_phone_page(app, room)  # /room, the phones' page of the same app
+    setattr(app, ROOM_ATTRIBUTE, room)  # launch gives it the share link once Gradio has one
     app.queue(
         # Only a backstop: the page's Admission turns people away with a clear "busy" first.
         max_size=settings.concurrency_limit + settings.queue_max_size + 256,

@@ -1,0 +1,275 @@
+"""The class's room on the page: the teacher's side on the projector (open a room, its card
+and bars, close voting, the queue of sent proofs) and the phone's page at ``/room`` (join,
+vote on a step, send a proof). Plain methods that tests call without a browser, as
+``handlers.py``'s are; the rules themselves are ``classroom.Classroom``'s.
+
+A teacher's control reads the room's token from the session's own state, which no browser and
+no API caller can set: a student's call to one of these events finds no token and is refused
+(``gr.Error``), in the browser and through gradio_client alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ..classroom import Classroom, RoomClosed, SendRefused, SqliteRoomStore, Tally
+from ..classroom.links import app_base, join_link, listens_beyond_loopback, qr_svg, teacher_link
+from ..classroom.room import NO_FLAW, clean_name, normal_code
+from ..engine.verdict import NoVerdict, Verdict
+from ..i18n import DEFAULT_LANGUAGE, pick_language, t
+from ..prompting.examples import Example, given_proof
+from ..prompting.steps import Proof
+from ..settings import Settings
+from .room_view import bars_html, phone_reveal, phone_status, queue_label, room_card, step_label
+from .view import badge_words
+
+# The phone shows this many step buttons at most (a longer proof's later steps are voted on
+# the projector's numbers); one more for "no flaw".
+STEP_BUTTONS = 24
+
+
+@dataclass
+class TeacherSession:
+    """The teacher's room in this browser session: its code and token, and what the projector
+    shows now (so a tick that changes nothing sends nothing)."""
+
+    code: str = ""
+    token: str = ""
+    shown: dict[str, Any] = field(default_factory=dict)
+
+    def __deepcopy__(self, memo: dict) -> TeacherSession:
+        return TeacherSession()
+
+
+@dataclass
+class StudentSession:
+    """A phone's place in a room: the room's code, the student's id there, their name and language."""
+
+    code: str = ""
+    student: str = ""
+    name: str = ""
+    lang: str = DEFAULT_LANGUAGE
+    shown: tuple = ()
+
+    def __deepcopy__(self, memo: dict) -> StudentSession:
+        return StudentSession()
+
+
+def model_answer(verdict: Verdict | NoVerdict | None, lang: str) -> tuple[int | None, str]:
+    """The model's verdict as the room counts it (0: no flaw; None: no step named) and in words."""
+    if verdict is None or isinstance(verdict, NoVerdict):
+        return None, badge_words(verdict, lang) if verdict is not None else ""
+    return (NO_FLAW if verdict.step is None else verdict.step), badge_words(verdict, lang)
+
+
+class RoomPage:
+    """The room's events for one app: the projector's (a teacher's session) and the phones'."""
+
+    def __init__(self, settings: Settings, examples: tuple[Example, ...] = (), classroom: Classroom | None = None):
+        self.settings, self.examples = settings, examples
+        self.classroom = classroom or Classroom(SqliteRoomStore(Path(settings.room_db)))
+        self.share_url: str | None = None  # Gradio's share link, once launch has one
+
+    def base(self) -> str:
+        s = self.settings
+        return app_base(s.public_url, self.share_url, s.host, s.port, s.root_path)
+
+    def _require(self, teacher: TeacherSession) -> None:
+        if not self.classroom.is_teacher(teacher.code, teacher.token):
+            raise gr.Error(t("room_not_teacher", DEFAULT_LANGUAGE))
+
+    # --- the projector ----------------------------------------------------------------------
+
+    def _opened(self, teacher: TeacherSession, lang: str) -> tuple:
+        """The panel of a room just opened or taken back: card, bars, teacher link, timer on."""
+        teacher.shown = {}
+        base = self.base()
+        link = teacher_link(base, teacher.code, teacher.token)
+        card = self._card(teacher, lang)
+        bars = bars_html(self.classroom.tally(teacher.code), lang)
+        words = t("room_teacher_link_note", lang)
+        return gr.update(visible=True), card, bars, f"{words}\n\n`{link}`", gr.Timer(active=True)
+
+    def _card(self, teacher: TeacherSession, lang: str) -> str:
+        s = self.settings
+        warning = ""
+        if not (s.public_url or self.share_url) and not listens_beyond_loopback(s.host):
+            warning = t("room_loopback_only", lang, host=s.host)
+        link = join_link(self.base(), teacher.code)
+        joined = self.classroom.joined(teacher.code)
+        return room_card(teacher.code, link, qr_svg(link), joined, warning, lang)
+
+    def open_room(self, teacher: TeacherSession, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        teacher.code, teacher.token = self.classroom.open_room()
+        return self._opened(teacher, lang)
+
+    def from_url(self, teacher: TeacherSession, lang: str, request: gr.Request) -> tuple:
+        """``?room`` opens a room at load; ``?room=CODE&key=TOKEN`` (the teacher's link) takes
+        that room's controls back; a wrong key is refused and opens nothing."""
+        query = dict(request.query_params) if request is not None else {}
+        if "room" not in query:
+            return (gr.skip(),) * 5
+        code, token = normal_code(query.get("room", "")), query.get("key", "")
+        if code or token:
+            if not self.classroom.is_teacher(code, token):
+                raise gr.Error(t("room_not_teacher", lang))
+            teacher.code, teacher.token = code, token
+            return self._opened(teacher, lang)
+        return self.open_room(teacher, lang)
+
+    def tick(self, teacher: TeacherSession, live: Any, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        """The projector's pace: how many joined, the bars, the queue; only what changed is sent.
+        A Reveal pressed while the run went on learns the model's verdict here when it comes."""
+        if not teacher.code:
+            return gr.skip(), gr.skip(), gr.skip()
+        tally = self.classroom.tally(teacher.code)
+        run = getattr(live, "run", None)
+        if tally is not None and tally.proof.revealed and tally.proof.model_step is None and run is not None:
+            step, words = model_answer(run.state.verdict, lang)
+            if step is not None:
+                tally = self.classroom.reveal(teacher.code, teacher.token, step, words)
+        card = self._card(teacher, lang)
+        bars = bars_html(tally, lang)
+        queue = [(queue_label(s.name, s.text, lang), s.id) for s in self.classroom.queue(teacher.code, teacher.token)]
+        now = {"card": card, "bars": bars, "queue": queue}
+        changed = [now[key] != teacher.shown.get(key) for key in now]
+        teacher.shown = now
+        return (
+            card if changed[0] else gr.skip(),
+            bars if changed[1] else gr.skip(),
+            gr.update(choices=queue, value=None) if changed[2] else gr.skip(),
+        )
+
+    def project(self, text: str, teacher: TeacherSession, live: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
+        """Debug pressed with a room open: in guess-first mode the proof's steps go to the phones
+        and voting opens; without guess-first the class only watches."""
+        live.class_vote = None
+        if not teacher.code or not getattr(live, "guess_first", False) or not (text or "").strip():
+            return gr.skip()
+        self._require(teacher)
+        steps = (given_proof(text, self.examples) or Proof.of(text)).steps
+        self.classroom.project(teacher.code, teacher.token, tuple(steps))
+        code = teacher.code
+
+        def class_vote() -> dict[str, object] | None:
+            """Asked when the export is written, which is after Reveal: the model's verdict is its run's."""
+            tally = self.classroom.tally(code)
+            run = getattr(live, "run", None)
+            step, _ = model_answer(run.state.verdict if run is not None else None, lang)
+            return tally.as_json(step) if tally is not None else None
+
+        live.class_vote = class_vote  # the run's export asks for the votes when it is written
+        return bars_html(self.classroom.tally(code), lang)
+
+    def reveal(self, teacher: TeacherSession, live: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
+        """The projector's Reveal: voting ends, the model's verdict goes to the phones beside the class's."""
+        if not teacher.code:
+            return gr.skip()
+        self._require(teacher)
+        run = getattr(live, "run", None)
+        step, words = model_answer(run.state.verdict if run is not None else None, lang)
+        return bars_html(self.classroom.reveal(teacher.code, teacher.token, step, words), lang)
+
+    def close_voting(self, teacher: TeacherSession, lang: str = DEFAULT_LANGUAGE) -> str:
+        self._require(teacher)
+        self.classroom.close_voting(teacher.code, teacher.token)
+        return bars_html(self.classroom.tally(teacher.code), lang)
+
+    def take(self, chosen: int | None, teacher: TeacherSession) -> Any:
+        """A sent proof from the queue into the proof box, as plain text; the teacher runs it."""
+        self._require(teacher)
+        if chosen is None:
+            return gr.skip()
+        taken = self.classroom.take(teacher.code, teacher.token, int(chosen))
+        return taken.text if taken is not None else gr.skip()
+
+    # --- a phone ------------------------------------------------------------------------------
+
+    def arrive(self, browser_languages: str, request: gr.Request) -> tuple[str, str]:
+        """The room's code from the join link, and the phone's language."""
+        query = dict(request.query_params) if request is not None else {}
+        return normal_code(query.get("code", "")), pick_language(browser_languages)
+
+    def join(self, code: str, name: str, known: str, student: StudentSession, lang: str = DEFAULT_LANGUAGE) -> tuple:
+        """The phone joins (again, with the id it kept): the join form gives way to the vote."""
+        lang = lang or DEFAULT_LANGUAGE
+        try:
+            student.student = self.classroom.join(code, name, known or "")
+        except RoomClosed:
+            shown = normal_code(code) or "—"
+            return known, gr.skip(), gr.skip(), gr.skip(), f"⚠️ {t('room_unknown_code', lang, code=shown)}"
+        student.code, student.name, student.lang, student.shown = normal_code(code), clean_name(name), lang, ()
+        return student.student, gr.update(visible=False), gr.update(visible=True), gr.Timer(active=True), ""
+
+    def poll(self, student: StudentSession) -> tuple:
+        """What the phone shows now: the room's proof as buttons, its own vote, and after Reveal
+        the verdict. Nothing of the answer is sent before the teacher reveals it."""
+        if not student.student:
+            return (gr.skip(),) * (3 + STEP_BUTTONS + 1)
+        tally = self.classroom.tally(student.code)
+        mine = self.classroom.vote_of(student.code, student.student)
+        proof = tally.proof if tally is not None else None
+        key = (proof, mine, tally.total if tally is not None and tally.proof.revealed else None)
+        if key == student.shown:
+            return (gr.skip(),) * (3 + STEP_BUTTONS + 1)
+        student.shown = key
+        lang = student.lang
+        title = f"# {t('room_phone_in_room', lang, code=student.code)}"
+        return (title, phone_status(proof, mine, lang), phone_reveal(tally, lang), *self._buttons(tally, mine))
+
+    def _buttons(self, tally: Tally | None, mine: int | None) -> list[Any]:
+        proof = tally.proof if tally is not None else None
+        steps = proof.steps if proof is not None else ()
+        votable = proof is not None and proof.voting_open
+        buttons = []
+        for position in range(1, STEP_BUTTONS + 1):
+            shown = position <= len(steps)
+            buttons.append(
+                gr.update(
+                    value=step_label(position, steps[position - 1]) if shown else "",
+                    visible=shown,
+                    variant="primary" if mine == position else "secondary",
+                    interactive=votable,
+                )
+            )
+        no_flaw = gr.update(
+            visible=proof is not None, variant="primary" if mine == NO_FLAW else "secondary", interactive=votable
+        )
+        return [*buttons, no_flaw]
+
+    def vote(self, choice: int, student: StudentSession) -> tuple:
+        """One tap: the student's vote (replacing their last); the phone shows it at once."""
+        proof = self.classroom.current(student.code) if student.student else None
+        if proof is None:
+            raise gr.Error(t("room_waiting", student.lang))
+        try:
+            counted = self.classroom.vote(student.code, student.student, proof.id, int(choice))
+        except (RoomClosed, ValueError):
+            counted = False
+        if not counted:
+            gr.Warning(t("room_vote_refused", student.lang))
+        return self.poll(student)
+
+    def voter(self, choice: int) -> Callable[[StudentSession], tuple]:
+        def vote(student: StudentSession) -> tuple:
+            return self.vote(choice, student)
+
+        return vote
+
+    def send(self, text: str, student: StudentSession) -> tuple[str, Any]:
+        """A proof for the teacher's queue; the box empties once it is in."""
+        lang = student.lang
+        if not student.student:
+            return f"⚠️ {t('room_waiting', lang)}", gr.skip()
+        try:
+            self.classroom.send(student.code, student.student, student.name, text or "")
+        except SendRefused as refused:
+            return f"⚠️ {t(refused.reason, lang, **refused.values)}", gr.skip()
+        except RoomClosed:
+            return f"⚠️ {t('room_unknown_code', lang, code=student.code)}", gr.skip()
+        return f"✅ {t('room_sent', lang)}", ""

@@ -1,0 +1,129 @@
+"""The room's components and wiring: the teacher's panel on the main page (built where
+``layout.py`` calls it) and the phone's page at ``/room``, a page of the same app
+(``Blocks.route``), so one process serves both and every process shares the room.
+
+The projector and the phones follow the room at the page's pace: a timer of one second,
+whose ticks send only what changed. Teacher events are private and refuse a session without
+the room's token; the phone's events have API names (``room_join``, ``room_vote``,
+``room_send``) so a script drives a phone as a browser does (the bench's 128 phones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ..i18n import DEFAULT_LANGUAGE, gradio_i18n, t
+from .room import STEP_BUTTONS, RoomPage, StudentSession, TeacherSession
+from .theme import BROWSER_LANGUAGES_JS
+
+WORDS = gradio_i18n()
+ROOM_ATTRIBUTE = "magistral_room"  # where build_blocks leaves the RoomPage on the Blocks, for launch
+TICK_S = 1.0
+PRIVATE: dict[str, Any] = dict(api_visibility="private", queue=False, show_progress="hidden")
+
+
+@dataclass
+class TeacherPanel:
+    teacher: gr.State
+    panel: gr.Group
+    card: gr.HTML
+    bars: gr.HTML
+    link: gr.Markdown
+    close: gr.Button
+    queue: gr.Dropdown
+    take: gr.Button
+    timer: gr.Timer
+
+
+def build_open_button() -> gr.Button:
+    return gr.Button(WORDS("room_open_button"), size="sm", min_width=150, elem_id="room-open")
+
+
+def build_teacher_panel() -> TeacherPanel:
+    """The room on the projector (hidden until a room opens): its card, the bars, the controls."""
+    teacher = gr.State(TeacherSession())
+    with gr.Group(visible=False, elem_id="room-panel") as panel:
+        card = gr.HTML("", elem_id="room-card", js_on_load=None)
+        bars = gr.HTML("", elem_id="room-bars", js_on_load=None)
+        with gr.Row():
+            close = gr.Button(WORDS("room_close_voting"), size="sm", elem_id="room-close")
+            queue = gr.Dropdown([], value=None, label=WORDS("room_queue_label"), scale=3, elem_id="room-queue")
+            take = gr.Button(WORDS("room_take_button"), size="sm", elem_id="room-take")
+        with gr.Accordion(WORDS("room_teacher_link"), open=False, elem_id="room-teacher"):
+            link = gr.Markdown("", elem_id="room-teacher-link")
+    timer = gr.Timer(TICK_S, active=False)
+    return TeacherPanel(teacher, panel, card, bars, link, close, queue, take, timer)
+
+
+def wire_teacher(
+    room: RoomPage,
+    parts: TeacherPanel,
+    open_button: gr.Button,
+    live: gr.State,
+    text: gr.Textbox,
+    language: gr.Dropdown,
+    runs: list[Any],
+    reveal_button: gr.Button,
+    app: gr.Blocks,
+) -> None:
+    """The teacher's events: open (button or ``?room``), the tick, Debug projecting the proof,
+    Reveal, Close voting, a sent proof taken into the proof box."""
+    opened = [parts.panel, parts.card, parts.bars, parts.link, parts.timer]
+    open_button.click(room.open_room, [parts.teacher, language], opened, **PRIVATE)
+    app.load(room.from_url, [parts.teacher, language], opened, **PRIVATE)
+    parts.timer.tick(room.tick, [parts.teacher, live, language], [parts.card, parts.bars, parts.queue], **PRIVATE)
+    for trigger in runs:
+        trigger(room.project, [text, parts.teacher, live, language], [parts.bars], **PRIVATE)
+    reveal_button.click(room.reveal, [parts.teacher, live, language], [parts.bars], **PRIVATE)
+    parts.close.click(room.close_voting, [parts.teacher, language], [parts.bars], **PRIVATE)
+    parts.take.click(room.take, [parts.queue, parts.teacher], [text], **PRIVATE)
+
+
+def build_phone_page(app: gr.Blocks, room: RoomPage) -> None:
+    """``/room``: the phone's page — join, then the steps as large buttons, then send a proof."""
+    with app.route(t("room_phone_title", DEFAULT_LANGUAGE), "/room", show_in_navbar=False):
+        student = gr.State(StudentSession())
+        known = gr.BrowserState("", storage_key="magistral-room-student")
+        browser_languages = gr.Textbox("", visible=False)
+        lang = gr.Textbox(DEFAULT_LANGUAGE, visible=False)
+        title = gr.Markdown("# " + WORDS("room_phone_title"), elem_id="phone-title")
+        with gr.Group(elem_id="phone-join") as join_group:
+            code = gr.Textbox(label=WORDS("room_code_label"), max_length=12, elem_id="phone-code")
+            name = gr.Textbox(label=WORDS("room_name_label"), max_length=40, elem_id="phone-name")
+            join = gr.Button(WORDS("room_join_button"), variant="primary", elem_id="phone-join-button")
+        message = gr.Markdown("", elem_id="phone-message")
+        with gr.Column(visible=False, elem_id="phone-vote") as vote_group:
+            status = gr.Markdown("", elem_id="phone-status")
+            steps = [
+                gr.Button("", visible=False, elem_id=f"phone-step-{n}", elem_classes="phone-step")
+                for n in range(1, STEP_BUTTONS + 1)
+            ]
+            no_flaw = gr.Button(
+                WORDS("room_no_flaw"), visible=False, elem_id="phone-no-flaw", elem_classes="phone-step"
+            )
+            revealed = gr.Markdown("", elem_id="phone-reveal")
+            with gr.Accordion(WORDS("room_send_label"), open=False, elem_id="phone-send"):
+                proof = gr.Textbox(label=WORDS("room_send_text"), lines=5, max_length=4000, elem_id="phone-proof")
+                send = gr.Button(WORDS("room_send_button"), elem_id="phone-send-button")
+                sent = gr.Markdown("", elem_id="phone-sent")
+        timer = gr.Timer(TICK_S, active=False)
+        shown = [title, status, revealed, *steps, no_flaw]
+        app.load(room.arrive, [browser_languages], [code, lang], js=BROWSER_LANGUAGES_JS, **PRIVATE)
+        joined = [known, join_group, vote_group, timer, message]
+        quiet: dict[str, Any] = dict(queue=False, show_progress="hidden")
+        join.click(room.join, [code, name, known, student, lang], joined, api_name="room_join", **quiet).then(
+            room.poll, [student], shown, **PRIVATE
+        )
+        timer.tick(room.poll, [student], shown, **PRIVATE)  # an unchanged phone gets only skips
+        for choice, button in enumerate([no_flaw, *steps]):
+            button.click(room.voter(choice), [student], shown, **PRIVATE)
+        # The API's vote: the choice as a number (0: no flaw), for scripts standing in for phones.
+        api_choice = gr.Number(0, visible=False, precision=0)
+        api_vote = gr.Button(visible=False)
+        api_vote.click(room.vote, [api_choice, student], shown, api_name="room_vote", **quiet)
+        api_poll = gr.Button(visible=False)
+        api_poll.click(room.poll, [student], shown, api_name="room_poll", **quiet)
+        send.click(room.send, [proof, student], [sent, proof], api_name="room_send", **quiet)
