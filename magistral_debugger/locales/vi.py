@@ -153,6 +153,21 @@ PAGE = {
     "export_tokens": "Số token",
     "export_speed": "Tốc độ",
     "export_prompt_tokens": "Token của prompt",
+    # phiếu bài tập: PDF (và .tex), đáp án ở trang 2
+    "handout_title": "Tìm bước sai",
+    "handout_name": "Họ tên",
+    "handout_date": "Ngày",
+    "handout_instructions": "Đọc từng bước. Đánh ✓ nếu bước đó suy ra được từ các bước trước, ✗ nếu không, và ghi lý do trên dòng kẻ.",
+    "handout_problem": "Đề bài",
+    "handout_key": "Đáp án",
+    "handout_verdict": "Kết luận",
+    "handout_step": "Bước {step}",
+    "handout_flaw": "Sai ở đâu",
+    "handout_explanation": "Giải thích của mô hình",
+    "handout_key_empty": "Chưa có kết luận: hãy gỡ lỗi chứng minh rồi tạo lại phiếu.",
+    "handout_button": "Phiếu bài tập (PDF, .tex)",
+    "handout_files": "Phiếu bài tập",
+    "handout_failed": "Không tạo được phiếu bài tập ({detail}); những gì trang đang hiển thị vẫn giữ nguyên.",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own
