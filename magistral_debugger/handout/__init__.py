@@ -47,9 +47,7 @@ def worksheet(
     return render(make_sheet(proof, verdict, explanation, flaw, lang, title, answer_key))
 
 
-def from_example(
-    example: Example, lang: str = "en", run: RunState | None = None, answer_key: bool = True
-) -> Handout:
+def from_example(example: Example, lang: str = "en", run: RunState | None = None, answer_key: bool = True) -> Handout:
     """An example of the gallery: its recorded step and flaw are the key, beside a run's verdict
     and explanation when ``run`` is one of it."""
     return render(example_sheet(example, lang, run, answer_key))

@@ -102,9 +102,7 @@ def make_sheet(
     )
 
 
-def example_sheet(
-    example: Example, lang: str = "en", run: RunState | None = None, answer_key: bool = True
-) -> Sheet:
+def example_sheet(example: Example, lang: str = "en", run: RunState | None = None, answer_key: bool = True) -> Sheet:
     """An example of the gallery: its recorded step and flaw are the key, and a run's verdict
     and explanation, when there is one, stand beside them."""
     verdict = run.verdict if run is not None and run.verdict is not None else Verdict(example.flawed_step or None)
