@@ -41,7 +41,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="magistral-debugger",
         description="Ask Magistral to find the flaw in an argument or proof.",
         epilog="Settings also come from MAGISTRAL_* environment variables and .env (see .env.example). "
-        "'magistral-debugger rehearse --help': run the examples against the server and score them.",
+        "'magistral-debugger rehearse --help': run the examples against the server and score them; "
+        "'magistral-debugger handout --help': a proof as a worksheet PDF with its answer key.",
     )
     parser.add_argument("text", nargs="?", help="the flawed argument or proof (read from stdin when omitted)")
     parser.add_argument("--backend", choices=list(BACKENDS), help="model server kind (default: ollama)")
@@ -270,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         from .rehearsal.rehearse import main as rehearse
 
         return rehearse(argv[1:])
+    if argv[:1] == ["handout"]:  # a worksheet PDF and its .tex, from an example, a file or a recording
+        from .handout.command import main as handout
+
+        return handout(argv[1:])
     args = parse_args(argv)
     try:
         settings = settings_from_args(args)

@@ -18,10 +18,12 @@ PACKAGE = ROOT / "magistral_debugger"
 NAME = PACKAGE.name
 
 # The flow, bottom to top: a module may import from its own stage or one below it, never above.
-VOCABULARY, PROMPTING, BACKENDS, ENGINE, FACES = range(5)
+# Documents (handout/) are made from a proof or a finished run, and every face may ask for one.
+VOCABULARY, PROMPTING, BACKENDS, ENGINE, DOCUMENTS, FACES = range(6)
 STAGES = {"prompting": PROMPTING, "backends": BACKENDS, "engine": ENGINE, "cli": FACES, "__main__": FACES}
 # The class's room is state the page keeps, as the engine keeps a run's: below the faces, no Gradio.
 STAGES |= {"classroom": ENGINE}
+STAGES |= {"handout": DOCUMENTS}
 STAGES |= {"ui": FACES, "rehearsal": FACES}
 # The faces stand side by side; only the command line reaches into the others (``--ui`` launches
 # the page, ``rehearse`` is a command of its own).
@@ -176,6 +178,7 @@ def test_no_function_is_longer_than_a_screen():
     [
         ("magistral_debugger.engine.run", ENGINE),
         ("magistral_debugger.ui.layout", FACES),
+        ("magistral_debugger.handout.typst_pdf", DOCUMENTS),
         ("magistral_debugger.locales.en", VOCABULARY),
         ("magistral_debugger", VOCABULARY),
     ],

@@ -214,6 +214,21 @@ PAGE = {
     "room_send_too_long": "That is {length} characters; the limit is {limit}.",
     "room_send_too_often": "You sent {count} proofs in {minutes} minutes; wait a little before the next.",
     "export_class_vote": "The class's vote",
+    # the handout: a worksheet PDF (and .tex) with its answer key on page 2
+    "handout_title": "Find the broken step",
+    "handout_name": "Name",
+    "handout_date": "Date",
+    "handout_instructions": "Read each step. Mark ✓ if it follows from what comes before it, ✗ if it does not, and write why on the line.",
+    "handout_problem": "Problem",
+    "handout_key": "Answer key",
+    "handout_verdict": "Verdict",
+    "handout_step": "Step {step}",
+    "handout_flaw": "What is wrong",
+    "handout_explanation": "The model's explanation",
+    "handout_key_empty": "No verdict yet: debug the proof, then make the handout again.",
+    "handout_button": "Handout (PDF, .tex)",
+    "handout_files": "Handout",
+    "handout_failed": "The handout could not be made ({detail}); what the page shows is unchanged.",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own

@@ -211,6 +211,21 @@ PAGE = {
     "room_send_too_long": "Son {length} caracteres; el límite es {limit}.",
     "room_send_too_often": "Enviaste {count} demostraciones en {minutes} minutos; espera un poco antes de la siguiente.",
     "export_class_vote": "El voto de la clase",
+    # la hoja de ejercicios: un PDF (y .tex) con las soluciones en la página 2
+    "handout_title": "Encuentra el paso erróneo",
+    "handout_name": "Nombre",
+    "handout_date": "Fecha",
+    "handout_instructions": "Lee cada paso. Marca ✓ si se deduce de lo anterior, ✗ si no, y escribe por qué en la línea.",
+    "handout_problem": "Problema",
+    "handout_key": "Soluciones",
+    "handout_verdict": "Veredicto",
+    "handout_step": "Paso {step}",
+    "handout_flaw": "Qué está mal",
+    "handout_explanation": "La explicación del modelo",
+    "handout_key_empty": "Aún no hay veredicto: depura la demostración y vuelve a generar la hoja.",
+    "handout_button": "Hoja de ejercicios (PDF, .tex)",
+    "handout_files": "Hoja de ejercicios",
+    "handout_failed": "No se pudo generar la hoja de ejercicios ({detail}); lo que muestra la página no cambió.",
 }
 
 ENGINE = {

@@ -211,6 +211,21 @@ PAGE = {
     "room_send_too_long": "São {length} caracteres; o limite é {limit}.",
     "room_send_too_often": "Você enviou {count} provas em {minutes} minutos; espere um pouco antes da próxima.",
     "export_class_vote": "O voto da turma",
+    # a folha de exercícios: um PDF (e .tex) com o gabarito na página 2
+    "handout_title": "Encontre o passo errado",
+    "handout_name": "Nome",
+    "handout_date": "Data",
+    "handout_instructions": "Leia cada passo. Marque ✓ se ele decorre do que vem antes, ✗ se não decorre, e escreva o porquê na linha.",
+    "handout_problem": "Problema",
+    "handout_key": "Gabarito",
+    "handout_verdict": "Veredito",
+    "handout_step": "Passo {step}",
+    "handout_flaw": "O que está errado",
+    "handout_explanation": "A explicação do modelo",
+    "handout_key_empty": "Ainda sem veredito: depure a prova e gere a folha de novo.",
+    "handout_button": "Folha de exercícios (PDF, .tex)",
+    "handout_files": "Folha de exercícios",
+    "handout_failed": "Não foi possível gerar a folha de exercícios ({detail}); o que a página mostra não mudou.",
 }
 
 ENGINE = {

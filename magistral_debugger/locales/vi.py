@@ -208,6 +208,21 @@ PAGE = {
     "room_send_too_long": "Có {length} ký tự; giới hạn là {limit}.",
     "room_send_too_often": "Bạn đã gửi {count} chứng minh trong {minutes} phút; hãy chờ một chút trước khi gửi tiếp.",
     "export_class_vote": "Phiếu của cả lớp",
+    # phiếu bài tập: PDF (và .tex), đáp án ở trang 2
+    "handout_title": "Tìm bước sai",
+    "handout_name": "Họ tên",
+    "handout_date": "Ngày",
+    "handout_instructions": "Đọc từng bước. Đánh ✓ nếu bước đó suy ra được từ các bước trước, ✗ nếu không, và ghi lý do trên dòng kẻ.",
+    "handout_problem": "Đề bài",
+    "handout_key": "Đáp án",
+    "handout_verdict": "Kết luận",
+    "handout_step": "Bước {step}",
+    "handout_flaw": "Sai ở đâu",
+    "handout_explanation": "Giải thích của mô hình",
+    "handout_key_empty": "Chưa có kết luận: hãy gỡ lỗi chứng minh rồi tạo lại phiếu.",
+    "handout_button": "Phiếu bài tập (PDF, .tex)",
+    "handout_files": "Phiếu bài tập",
+    "handout_failed": "Không tạo được phiếu bài tập ({detail}); những gì trang đang hiển thị vẫn giữ nguyên.",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own

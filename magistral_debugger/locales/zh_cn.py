@@ -204,6 +204,21 @@ PAGE = {
     "room_send_too_long": "共 {length} 个字符；上限是 {limit}。",
     "room_send_too_often": "你在 {minutes} 分钟内发送了 {count} 个证明；请稍等再发下一个。",
     "export_class_vote": "全班的投票",
+    # 讲义：练习单 PDF（及 .tex），第 2 页为答案
+    "handout_title": "找出错误的步骤",
+    "handout_name": "姓名",
+    "handout_date": "日期",
+    "handout_instructions": "逐步阅读。若该步能由前面的步骤推出，标 ✓；否则标 ✗，并在横线上写明理由。",
+    "handout_problem": "题目",
+    "handout_key": "答案",
+    "handout_verdict": "结论",
+    "handout_step": "第 {step} 步",
+    "handout_flaw": "错在哪里",
+    "handout_explanation": "模型的解释",
+    "handout_key_empty": "尚无结论：先调试这个证明，再重新生成讲义。",
+    "handout_button": "讲义（PDF、.tex）",
+    "handout_files": "讲义",
+    "handout_failed": "无法生成讲义（{detail}）；页面上显示的内容不变。",
 }
 
 # Messages from the engine: what went wrong and what to do. A {detail} is the server's own

@@ -22,6 +22,7 @@ from ..backends import BACKENDS, ModelInfo, check_health, make_backend, model_in
 from ..engine.run import DebugRun, live_snapshots
 from ..engine.state import RunState
 from ..engine.verdict import NoVerdict, Verdict
+from ..handout import HandoutError
 from ..i18n import DEFAULT_LANGUAGE, EN, LANGUAGES, TRANSLATIONS, normalize_language, pick_language, t
 from ..prompting.examples import TOPICS, Example, given_proof, load_examples
 from ..prompting.messages import Turn
@@ -29,6 +30,7 @@ from ..prompting.steps import Proof
 from ..settings import Settings
 from .admission import Admission, Busy
 from .export import RunRecord, write_export
+from .handout_files import make_handout, write_handout
 from .public import PublicGate, Visitor, locked
 from .reasoning_pane import SHELVES, ReasoningPane
 from .talk_mode import Rehearsal, choose, load_rehearsal, mark_words
@@ -239,6 +241,8 @@ PAGE_WORDS: dict[str, dict[str, str | Callable[[str], Any]]] = {
     "answer": {"label": "answer_label"},
     "download-md": {"label": lambda lang: f"⬇ {t('download_markdown', lang)}"},
     "download-json": {"label": lambda lang: f"⬇ {t('download_json', lang)}"},
+    "handout": {"value": lambda lang: f"📄 {t('handout_button', lang)}"},
+    "handout-files": {"label": "handout_files"},
     "question": {"label": "question_label", "placeholder": "question_placeholder"},
     "ask": {"value": "ask_button"},
     "thread": {"label": "conversation_label"},
@@ -626,6 +630,24 @@ class DebuggerPage:
             "",
             *shelves,
         )
+
+    def handout(self, text: str, live: LiveRun, lang: str = DEFAULT_LANGUAGE) -> Any:
+        """The proof in the box as a worksheet PDF and its .tex, with the key the page may show
+        (none while guess-first covers the run, or before a guess-first run); a failure is said
+        in a toast and leaves the page as it was."""
+        lang = language_of(lang)
+        run = live.run.state if live.run is not None else None
+        hide_key = live.covered or (live.guess_first and (run is None or not run.done))
+        try:
+            made = make_handout(text, self.examples, run, hide_key, lang)
+        except HandoutError as error:
+            log.exception("handout failed")
+            gr.Warning(t("handout_failed", lang, detail=str(error)))
+            return gr.update()
+        if made is None:
+            gr.Warning(t("input_empty", lang))
+            return gr.update()
+        return gr.File(value=[str(path) for path in write_handout(*made)], visible=True)
 
     def pick_example(self, slug: str | None) -> Any:
         chosen = next((example for example in self.examples if example.slug == slug), None)

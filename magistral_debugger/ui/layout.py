@@ -111,6 +111,11 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     clear_button = gr.Button(WORDS("clear_button"), elem_id="clear")
                 # The numbered proof: a preview while it is typed, then the verdict's marks.
                 proof_view = gr.HTML("", elem_id="proof-view", js_on_load=None)
+                # A worksheet of the proof in the box (and the key the page may show), PDF and .tex.
+                handout_button = gr.Button("📄 " + WORDS("handout_button"), size="sm", elem_id="handout")
+                handout_files = gr.File(
+                    label=WORDS("handout_files"), file_count="multiple", visible=False, elem_id="handout-files"
+                )
             with gr.Column(scale=6, min_width=320, elem_id="output"):
                 # Labels of outputs nobody sees stay plain English: the API names its return values after them.
                 # The conversation in order: the proof, its answer, each question, its answer; the
@@ -316,6 +321,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
             **private,
         ).then(None, js=RUN_ENDED_JS).then(None, js=UNCOVERED_JS)
         examples.input(page.pick_example, [examples], [text], queue=False, **private)
+        handout_button.click(page.handout, [text, live, language], [handout_files], **private)
         pane.raw.change(page.show_raw, [pane.raw, live], pane.outputs, queue=False, show_progress="hidden", **private)
         backend.change(page.switch_backend, [backend], [url], queue=False, **private)
         # The header's health is checked again whenever what it describes may have changed.
