@@ -168,7 +168,7 @@ PAGE = {
     "public_global_tokens_per_day": "This public page has used what it may spend today ({limit:,} tokens for everyone). Try again in {wait}.",
     "public_global_tokens_per_day_soon": "This public page has nearly used what it may spend today ({limit:,} tokens for everyone): other people's runs hold the rest. Try again in a few minutes.",
     "public_runs_at_once": "Your other run is still going: {limit} at a time per person on this public page. Wait for it to end, or stop it.",
-    # The class's room (ui/room.py): the projector's card and bars, the phone's page.
+    # The class's room (ui/room/): the projector's card and bars, the phone's page.
     "room_open_button": "Open a room",
     "room_code": "Room {code}",
     "room_qr": "QR code of the join link",

@@ -165,7 +165,7 @@ PAGE = {
     "public_global_tokens_per_day": "Esta página pública ya gastó lo que puede hoy ({limit:,} tokens para todos). Inténtalo de nuevo en {wait}.",
     "public_global_tokens_per_day_soon": "Esta página pública casi gastó lo que puede hoy ({limit:,} tokens para todos): las ejecuciones de otras personas ocupan el resto. Inténtalo de nuevo en unos minutos.",
     "public_runs_at_once": "Tu otra ejecución sigue en curso: {limit} a la vez por persona en esta página pública. Espera a que termine, o detenla.",
-    # The class's room (ui/room.py): the projector's card and bars, the phone's page.
+    # The class's room (ui/room/): the projector's card and bars, the phone's page.
     "room_open_button": "Abrir una sala",
     "room_code": "Sala {code}",
     "room_qr": "Código QR del enlace para entrar",

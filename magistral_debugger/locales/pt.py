@@ -165,7 +165,7 @@ PAGE = {
     "public_global_tokens_per_day": "Esta página pública já gastou o que pode hoje ({limit:,} tokens para todos). Tente de novo em {wait}.",
     "public_global_tokens_per_day_soon": "Esta página pública quase gastou o que pode hoje ({limit:,} tokens para todos): execuções de outras pessoas ocupam o resto. Tente de novo em alguns minutos.",
     "public_runs_at_once": "Sua outra execução ainda está em andamento: {limit} por vez por pessoa nesta página pública. Espere ela terminar, ou pare-a.",
-    # The class's room (ui/room.py): the projector's card and bars, the phone's page.
+    # The class's room (ui/room/): the projector's card and bars, the phone's page.
     "room_open_button": "Abrir uma sala",
     "room_code": "Sala {code}",
     "room_qr": "Código QR do link de entrada",

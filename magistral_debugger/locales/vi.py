@@ -162,7 +162,7 @@ PAGE = {
     "public_global_tokens_per_day": "Trang công khai này đã dùng hết mức được chi hôm nay ({limit:,} token cho mọi người). Hãy thử lại sau {wait}.",
     "public_global_tokens_per_day_soon": "Trang công khai này sắp dùng hết mức được chi hôm nay ({limit:,} token cho mọi người): phần còn lại đang được các lần chạy của người khác giữ. Hãy thử lại sau vài phút.",
     "public_runs_at_once": "Lần chạy khác của bạn vẫn đang diễn ra: mỗi người chỉ được {limit} lần cùng lúc trên trang công khai này. Hãy đợi nó kết thúc, hoặc dừng nó.",
-    # The class's room (ui/room.py): the projector's card and bars, the phone's page.
+    # The class's room (ui/room/): the projector's card and bars, the phone's page.
     "room_open_button": "Mở phòng học",
     "room_code": "Phòng {code}",
     "room_qr": "Mã QR của liên kết tham gia",

@@ -158,7 +158,7 @@ PAGE = {
     "public_global_tokens_per_day": "此公开页面今天可用的额度已用完（所有人共 {limit:,} 个 token）。请在 {wait}后重试。",
     "public_global_tokens_per_day_soon": "此公开页面今天可用的额度即将用完（所有人共 {limit:,} 个 token）：其余的被其他人的运行占用。请几分钟后重试。",
     "public_runs_at_once": "你的另一次运行仍在进行：此公开页面每人同时只能运行 {limit} 次。请等它结束，或停止它。",
-    # The class's room (ui/room.py): the projector's card and bars, the phone's page.
+    # The class's room (ui/room/): the projector's card and bars, the phone's page.
     "room_open_button": "开设课堂",
     "room_code": "课堂 {code}",
     "room_qr": "加入链接的二维码",

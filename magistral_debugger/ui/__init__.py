@@ -22,7 +22,7 @@ from .handlers import DebuggerPage
 from .layout import WORDS, build_blocks
 from .mcp_tool import keep_only_the_tool
 from .public import locked
-from .room_layout import ROOM_ATTRIBUTE
+from .room import ROOM_ATTRIBUTE
 from .theme import CSS_PATHS, PAGE_JS, THEME
 from .view import health_markdown
 
@@ -59,20 +59,10 @@ def _spare_the_collector() -> None:
 
 def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
     settings = settings or Settings()
-    if settings.public and settings.mcp:
-        print(
-            "warning: MAGISTRAL_MCP=true is ignored in public mode: the tool's calls would skip the visitors' budgets.",
-            file=sys.stderr,
-        )
+    _warn_of_risky(settings)
     settings = locked(settings)  # public mode's caps hold for the queue's size too
     _known_absent("matplotlib")
     auth = settings.auth_pairs() or None
-    if settings.share and not auth:
-        print(
-            "warning: MAGISTRAL_SHARE=true without MAGISTRAL_AUTH: anyone with the link can use this app "
-            "and your model server. Set MAGISTRAL_AUTH=user:pass.",
-            file=sys.stderr,
-        )
     app = build_app(settings)
     mcp = settings.mcp and _mcp_installed()
     app.launch(
@@ -103,7 +93,8 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
     if mcp:
         keep_only_the_tool(app)
     print(started_lines(app.local_url, app.share_url, mcp=mcp), flush=True)
-    getattr(app, ROOM_ATTRIBUTE).share_url = app.share_url  # the room's join link, when sharing
+    if room := getattr(app, ROOM_ATTRIBUTE, None):  # none in public mode
+        room.share_url = app.share_url  # the room's join link, when sharing
     if settings.share and not app.share_url:
         print(
             "share link: Gradio could not create one (it needs internet to fetch its tunnel client and reach "
@@ -117,6 +108,21 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
     if block:
         app.block_thread()
     return app
+
+
+def _warn_of_risky(settings: Settings) -> None:
+    """Say on the console what a setting will not do, or what it lets strangers do."""
+    if settings.public and settings.mcp:
+        print(
+            "warning: MAGISTRAL_MCP=true is ignored in public mode: the tool's calls would skip the visitors' budgets.",
+            file=sys.stderr,
+        )
+    if settings.share and not settings.public and not settings.auth_pairs():
+        print(
+            "warning: MAGISTRAL_SHARE=true without MAGISTRAL_AUTH: anyone with the link can use this app "
+            "and your model server. Set MAGISTRAL_AUTH=user:pass.",
+            file=sys.stderr,
+        )
 
 
 def started_lines(local_url: str | None, share_url: str | None, *, mcp: bool = False) -> str:

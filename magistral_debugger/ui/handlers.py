@@ -77,7 +77,7 @@ class LiveRun:
         self.thinking_budget: float | None = None
         # The backend panel's reasoning effort (None: the app's setting), kept here for the same reason.
         self.effort: str | None = None
-        # The class's votes on this run's proof when a room projects it (ui/room.py), for its export.
+        # The class's votes on this run's proof when a room projects it (ui/room/), for its export.
         self.class_vote: Callable[[], dict[str, object] | None] | None = None
 
     def __deepcopy__(self, memo: dict) -> LiveRun:

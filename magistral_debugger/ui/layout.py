@@ -26,8 +26,7 @@ from .handlers import (
 )
 from .mcp_tool import add_mcp_tool
 from .reasoning_pane import build_reasoning_pane
-from .room import RoomPage
-from .room_layout import ROOM_ATTRIBUTE, build_open_button, build_phone_page, build_teacher_panel, wire_teacher
+from .room import ROOM_ATTRIBUTE, RoomPage, build_open_button, build_phone_page, build_teacher_panel, wire_teacher
 from .theme import (
     BROWSER_LANGUAGES_JS,
     FOCUS_JS,
@@ -55,6 +54,9 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
     settings = page.settings
     app: gr.Blocks  # Blocks.__enter__ is unannotated in Gradio
     # Analytics off here, not through GRADIO_ANALYTICS_ENABLED: a lecture hall may have no internet.
+    # Public mode opens no rooms: a stranger's room would be the owner's database filling up and a
+    # page of the owner's for anyone to project on.
+    room = None if settings.public else RoomPage(settings, page.examples)
     with gr.Blocks(title="Magistral Debugger", analytics_enabled=False) as app:
         live = gr.State(LiveRun())
         browser_languages = gr.Textbox("", visible=False)  # navigator.languages, on the way to pick_language
@@ -79,7 +81,8 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                     min_width=140,
                     elem_id="language",
                 )
-                open_room = build_open_button()  # the class's room: its card and bars come under the reveals
+                # The class's room: its card and bars come under the reveals.
+                open_room = build_open_button() if room else None
         with gr.Row(equal_height=False, elem_id="main"):
             with gr.Column(scale=5, min_width=320, elem_id="input"):
                 examples = gr.Dropdown(
@@ -135,7 +138,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 with gr.Row(visible=False, elem_id="reveals") as reveals:
                     reveal_reasoning_button = gr.Button(WORDS("reveal_reasoning_button"), elem_id="reveal-reasoning")
                     reveal_button = gr.Button(WORDS("reveal_button"), variant="primary", elem_id="reveal")
-                room_panel = build_teacher_panel()
+                room_panel = build_teacher_panel() if room else None
                 with gr.Accordion(
                     WORDS("reasoning_label"), open=True, elem_id="reasoning-accordion"
                 ) as reasoning_accordion:
@@ -349,11 +352,12 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         language.input(page.relabel, [language, live], worded, **quiet).then(**checked)
         app.load(None, None, [presenter], js=PRESENTER_FROM_URL_JS)
         app.load(None, None, [guess_first], js=GUESS_FIRST_FROM_URL_JS)
-        room = RoomPage(settings, page.examples)
-        room_runs = [debug_button.click, text.submit]
-        wire_teacher(room, room_panel, open_room, live, text, language, room_runs, reveal_button, app)
-    build_phone_page(app, room)  # /room, the phones' page of the same app
-    setattr(app, ROOM_ATTRIBUTE, room)  # launch gives it the share link once Gradio has one
+        if room and open_room and room_panel:
+            room_runs = [debug_button.click, text.submit]
+            wire_teacher(room, room_panel, open_room, live, text, language, room_runs, reveal_button, app)
+    if room:
+        build_phone_page(app, room)  # /room, the phones' page of the same app
+        setattr(app, ROOM_ATTRIBUTE, room)  # launch gives it the share link once Gradio has one
     app.queue(
         # Only a backstop: the page's Admission turns people away with a clear "busy" first.
         max_size=settings.concurrency_limit + settings.queue_max_size + 256,

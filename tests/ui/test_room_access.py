@@ -13,7 +13,7 @@ from gradio_client import Client
 from magistral_debugger.classroom import Classroom, SqliteRoomStore
 from magistral_debugger.settings import Settings
 from magistral_debugger.ui import launch
-from magistral_debugger.ui.room_view import queue_label
+from magistral_debugger.ui.room.view import queue_label
 from tests.loopback import free_port
 
 STEPS = ("Let x = y.", "Then x² = xy.", "So x² − y² = xy − y².", "Divide by x − y: x + y = y.", "So 2 = 1.")

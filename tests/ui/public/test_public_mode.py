@@ -205,3 +205,16 @@ def test_the_page_offers_no_server_url_or_model_to_change(mistral):
     assert by_id["max-tokens"]["value"] == 2048
     assert mistral.url not in repr(by_id["url"])
     assert not re.search(re.escape(KEY), repr(config))
+
+
+def test_strangers_can_open_no_room_and_fill_no_database(mistral, tmp_path):
+    database = tmp_path / "rooms.sqlite3"
+    with serve_app(**public_settings(mistral, room_db=str(database))) as url:
+        config = httpx.get(url + "config", timeout=10).json()
+        phone_page = httpx.get(url + "room", timeout=10)
+        endpoints = Client(url, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"]
+    ids = {c["props"].get("elem_id") for c in config["components"]}
+    assert not ids & {"room-open", "room-panel"}
+    assert phone_page.status_code == 404
+    assert not [name for name in endpoints if name.startswith("/room")]
+    assert not database.exists()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 
-from ..classroom.room import NO_FLAW, Tally
-from ..classroom.store import Projected
-from ..i18n import t
+from ...classroom.room import NO_FLAW, Tally
+from ...classroom.store import Projected
+from ...i18n import t
 
 
 def answer_words(choice: int | None, lang: str) -> str:

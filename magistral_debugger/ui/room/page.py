@@ -17,16 +17,16 @@ from typing import Any
 
 import gradio as gr
 
-from ..classroom import Classroom, RoomClosed, SendRefused, SqliteRoomStore, Tally
-from ..classroom.links import app_base, join_link, listens_beyond_loopback, qr_svg, teacher_link
-from ..classroom.room import NO_FLAW, clean_name, normal_code
-from ..engine.verdict import NoVerdict, Verdict
-from ..i18n import DEFAULT_LANGUAGE, pick_language, t
-from ..prompting.examples import Example, given_proof
-from ..prompting.steps import Proof
-from ..settings import Settings
-from .room_view import bars_html, phone_reveal, phone_status, queue_label, room_card, step_label
-from .view import badge_words
+from ...classroom import Classroom, RoomClosed, SendRefused, SqliteRoomStore, Tally
+from ...classroom.links import app_base, join_link, listens_beyond_loopback, qr_svg, teacher_link
+from ...classroom.room import NO_FLAW, clean_name, normal_code
+from ...engine.verdict import NoVerdict, Verdict
+from ...i18n import DEFAULT_LANGUAGE, pick_language, t
+from ...prompting.examples import Example, given_proof
+from ...prompting.steps import Proof
+from ...settings import Settings
+from ..view import badge_words
+from .view import bars_html, phone_reveal, phone_status, queue_label, room_card, step_label
 
 # The phone shows this many step buttons at most (a longer proof's later steps are voted on
 # the projector's numbers); one more for "no flaw".

@@ -15,9 +15,9 @@ from typing import Any
 
 import gradio as gr
 
-from ..i18n import DEFAULT_LANGUAGE, gradio_i18n, t
-from .room import STEP_BUTTONS, RoomPage, StudentSession, TeacherSession
-from .theme import BROWSER_LANGUAGES_JS
+from ...i18n import DEFAULT_LANGUAGE, gradio_i18n, t
+from ..theme import BROWSER_LANGUAGES_JS
+from .page import STEP_BUTTONS, RoomPage, StudentSession, TeacherSession
 
 WORDS = gradio_i18n()
 ROOM_ATTRIBUTE = "magistral_room"  # where build_blocks leaves the RoomPage on the Blocks, for launch
