@@ -68,7 +68,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
                 # The model server's state from the first second: is it up, is the model there?
                 health = gr.Markdown(t("health_checking"), elem_id="health")
                 gr.Markdown(WORDS("intro"), elem_id="intro-text")
-            with gr.Column(scale=1, min_width=440, elem_id="header-side"), gr.Row(equal_height=True):
+            with gr.Column(scale=1, min_width=660, elem_id="header-side"), gr.Row(equal_height=True):
                 presenter = gr.Checkbox(False, label=WORDS("presenter_mode"), min_width=190, elem_id="presenter")
                 guess_first = gr.Checkbox(False, label=WORDS("guess_first_mode"), min_width=150, elem_id="guess-first")
                 # Follows the browser's languages on load (Gradio's own locale list has no Vietnamese).

@@ -357,7 +357,9 @@ def test_the_keyboard_skips_to_the_output_sees_where_it_is_and_leaves_no_list_op
     )
     assert outline[0] != "none" and outline[1] >= 2
     page.locator("#clear").focus()
-    page.keyboard.press("Tab")  # from the last button, straight into the output: no examples in between
+    page.keyboard.press("Tab")  # from the run buttons to the proof's handout, the input's last control
+    assert page.evaluate(ACTIVE_ELEMENT_IN_JS, "#handout")
+    page.keyboard.press("Tab")  # then straight into the output: no examples in between
     assert page.evaluate(ACTIVE_ELEMENT_IN_JS, "#output")
 
     language = page.locator("#language input")

@@ -38,6 +38,13 @@ class TeacherPanel:
     timer: gr.Timer
 
 
+def hide_navbar() -> None:
+    """A second page makes Gradio draw a navbar ("Home") atop both pages: the first Tab stop
+    and 50 px of the projector's height. ``visible=False`` would not reach the frontend (an
+    unrendered Navbar sets nothing); ``"hidden"`` renders it unseen, and it turns the bar off."""
+    gr.Navbar(visible="hidden")
+
+
 def build_open_button() -> gr.Button:
     return gr.Button(WORDS("room_open_button"), size="sm", min_width=150, elem_id="room-open")
 
@@ -45,6 +52,7 @@ def build_open_button() -> gr.Button:
 def build_teacher_panel() -> TeacherPanel:
     """The room on the projector (hidden until a room opens): its card, the bars, the controls."""
     teacher = gr.State(TeacherSession())
+    hide_navbar()
     with gr.Group(visible=False, elem_id="room-panel") as panel:
         card = gr.HTML("", elem_id="room-card", js_on_load=None)
         bars = gr.HTML("", elem_id="room-bars", js_on_load=None)
@@ -85,6 +93,7 @@ def wire_teacher(
 def build_phone_page(app: gr.Blocks, room: RoomPage) -> None:
     """``/room``: the phone's page — join, then the steps as large buttons, then send a proof."""
     with app.route(t("room_phone_title", DEFAULT_LANGUAGE), "/room", show_in_navbar=False):
+        hide_navbar()
         student = gr.State(StudentSession())
         known = gr.BrowserState("", storage_key="magistral-room-student")
         browser_languages = gr.Textbox("", visible=False)
