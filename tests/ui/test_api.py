@@ -101,6 +101,38 @@ def test_a_run_whose_reader_went_away_without_closing_it_is_stopped(srv):
     assert srv.wait_for_hangup(timeout=1) is not None
 
 
+def test_a_run_whose_reader_is_only_late_because_the_whole_app_was_busy_goes_on(srv):
+    """A crowd arriving at once keeps the event loop busy for seconds (Gradio builds each new
+    session's state there): the reader that has not come back by then is late, not gone."""
+    import asyncio
+    import time
+
+    from magistral_debugger.engine.run import DebugRun, live_snapshots
+    from magistral_debugger.settings import Settings
+
+    srv.route("POST", "/api/chat", Reply(body=paced(ollama_chat_lines(thinking=["x "] * 20, content=["done"]), 0.05)))
+
+    async def read_through_a_swamped_loop():
+        run = DebugRun(Settings(_env_file=None, ollama_url=srv.url), "Assume x = y …")
+        snapshots = live_snapshots(run, abandon_after=0.5)
+        await anext(snapshots)
+
+        async def swamp() -> None:
+            await asyncio.sleep(0.05)
+            time.sleep(2)  # the whole loop held, as 200 sessions built at once held it
+
+        hog = asyncio.create_task(swamp())
+        await asyncio.sleep(0.3)  # the reader's next turn comes after the swamp
+        async for _ in snapshots:
+            pass
+        await hog
+        return run.state
+
+    state = asyncio.run(read_through_a_swamped_loop())
+    assert state.finish_reason != "cancelled"
+    assert state.answer == "done"
+
+
 def test_the_api_names_every_input_and_takes_the_apps_settings_as_defaults(srv):
     """What gradio_client callers read: only the text (or question) is required; the rest
     default to what the app was started with, and the outputs keep their order."""

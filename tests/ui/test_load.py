@@ -15,6 +15,7 @@ Run with ``pytest -m load`` (about a minute). Numbers are printed with ``-s``.
 Notes on measuring:
 - ``job.result()`` is used throughout: ``for out in job`` was seen to hang forever on a
   queue-full 503, while ``result()`` raises at once.
+- gradio_client posts the queue's join with httpx's 5 s default timeout unless told otherwise.
 - gradio_client builds a fresh httpx client, CA bundle included, for every request (about
   50 ms of CPU each); ``ssl_verify=False`` skips loading the bundle, which changes nothing
   on plain-http loopback but keeps this process's own CPU out of the app's numbers.
@@ -64,7 +65,17 @@ def open_fds(pid: int) -> int:
 
 
 def new_client(url: str) -> Client:
-    return Client(url, verbose=False, analytics_enabled=False, download_files=False, ssl_verify=False)
+    # httpx's own 5 s default would put a clock on the queue's join request, which this test
+    # checks by order instead: 200 new sessions at once keep Gradio busy building their state
+    # (about 20 ms each, for every block of the page) for longer than that.
+    return Client(
+        url,
+        verbose=False,
+        analytics_enabled=False,
+        download_files=False,
+        ssl_verify=False,
+        httpx_kwargs={"timeout": 60},
+    )
 
 
 @dataclass
