@@ -58,7 +58,7 @@ def phone_spoilers(page) -> list[str]:
     markup = page.content().lower()
     found = [word for word in SPOILERS if word in text or word in markup]
     found += [mark for mark in (".room-bar-model", ".room-model-mark", ".verdict-badge") if page.locator(mark).count()]
-    reveal = page.locator("#phone-reveal").inner_text().strip()
+    reveal = page.locator("#phone-reveal [data-testid='markdown']").inner_text().strip()
     return found + ([reveal] if reveal else [])
 
 
