@@ -8,11 +8,12 @@ proof, limits on what a student sends); ``links`` says where the phones reach th
 
 from __future__ import annotations
 
-from .room import Classroom, NotTeacher, RoomClosed, SendRefused, Tally
+from .room import Classroom, NotProjected, NotTeacher, RoomClosed, SendRefused, Tally
 from .store import Projected, RoomStore, SqliteRoomStore, Submission
 
 __all__ = [
     "Classroom",
+    "NotProjected",
     "NotTeacher",
     "Projected",
     "RoomClosed",

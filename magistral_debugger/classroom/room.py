@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..prompting.images import ImageSource, prepare_image
 from .store import Projected, RoomStore, Submission
 
 # No 0/O, 1/I/L: a code read off a projector from the back row is typed right the first time.
@@ -36,6 +37,11 @@ class NotTeacher(PermissionError):
 
 class RoomClosed(LookupError):
     """No such room (a mistyped code), or no proof before the class to vote on."""
+
+
+class NotProjected(LookupError):
+    """A Reveal for a proof that is not the one before the class (another tab of the teacher's
+    put up its own since, or this one put up none): refused, so it cannot reveal another's."""
 
 
 class SendRefused(ValueError):
@@ -86,10 +92,20 @@ def _hash(token: str) -> str:
 
 
 class Classroom:
-    """Rooms on one store; ``clock`` is wall time (the store's rows outlive the process)."""
+    """Rooms on one store; ``clock`` is wall time (the store's rows outlive the process).
+    ``photo_mb`` and ``photo_side`` are the app's photo limits (``MAGISTRAL_MAX_IMAGE_MB``,
+    ``MAGISTRAL_IMAGE_MAX_SIDE``): a phone's photo is held to the same as one uploaded on the page."""
 
-    def __init__(self, store: RoomStore, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: RoomStore,
+        clock: Callable[[], float] = time.time,
+        *,
+        photo_mb: float = 20.0,
+        photo_side: int = 1540,
+    ) -> None:
         self.store, self.clock = store, clock
+        self.photo_mb, self.photo_side = photo_mb, photo_side
 
     # --- the teacher ------------------------------------------------------------------------
 
@@ -120,13 +136,20 @@ class Classroom:
         if proof is not None:
             self.store.set_voting(proof.id, False)
 
-    def reveal(self, code: str, token: str, model_step: int | None, model_words: str) -> Tally | None:
-        """Voting ends and the model's verdict goes to the phones; the class's tally beside it."""
+    def reveal(
+        self, code: str, token: str, model_step: int | None, model_words: str, *, proof: int | None
+    ) -> Tally | None:
+        """Voting ends and the model's verdict goes to the phones; the class's tally beside it.
+        ``proof`` is the one the caller put before the class (None: it put up none): a teacher
+        may run a proof in each of several tabs, and only the verdict of the proof the phones
+        show may reach them (:class:`NotProjected` otherwise)."""
         self._teacher(code, token)
-        proof = self.store.current_proof(code)
-        if proof is None:
+        current = self.store.current_proof(code)
+        if current is None:
             return None
-        self.store.set_revealed(proof.id, model_step, model_words)
+        if current.id != proof:
+            raise NotProjected(code)
+        self.store.set_revealed(current.id, model_step, model_words)
         return self.tally(code)
 
     def queue(self, code: str, token: str) -> list[Submission]:
@@ -134,8 +157,15 @@ class Classroom:
         return self.store.waiting(code)
 
     def take(self, code: str, token: str, submission_id: int) -> Submission | None:
+        """A sent proof out of the queue, photo and all (None: taken already)."""
         self._teacher(code, token)
         return self.store.take_submission(code, submission_id)
+
+    def look(self, code: str, token: str, submission_id: int) -> Submission | None:
+        """A sent proof read but left waiting: a page that cannot show its photo yet leaves it
+        there for when it can."""
+        self._teacher(code, token)
+        return self.store.submission(code, submission_id)
 
     # --- anyone ---------------------------------------------------------------------------------
 
@@ -150,6 +180,11 @@ class Classroom:
 
     def tally(self, code: str) -> Tally | None:
         proof = self.store.current_proof(code)
+        return Tally(proof, self.store.counts(proof.id)) if proof is not None else None
+
+    def tally_of(self, proof_id: int) -> Tally | None:
+        """The votes on one proof, current or not: a run's export counts its own proof's."""
+        proof = self.store.proof(proof_id)
         return Tally(proof, self.store.counts(proof.id)) if proof is not None else None
 
     # --- a student ------------------------------------------------------------------------------
@@ -177,20 +212,26 @@ class Classroom:
         proof = self.store.current_proof(code)
         return self.store.vote_of(proof.id, student) if proof is not None else None
 
-    def send(self, code: str, student: str, name: str, text: str) -> int:
-        """A student's proof into the teacher's queue, as text exactly as typed (the page shows
-        it escaped); refused when empty, too long, or one too many in the window."""
+    def send(self, code: str, student: str, name: str, text: str, photo: ImageSource | None = None) -> int:
+        """A student's proof into the teacher's queue: text exactly as typed (the page shows it
+        escaped), a photo, or both; refused when there is neither, the text is too long, or it is
+        one too many in the window (a photo counts as a send like a text). The photo is checked
+        and re-encoded as the page's own are (``InputError`` says what is wrong with it), after
+        the rate limit, so a phone sending again and again costs no decoding."""
         if not self.store.has_student(code, student):
             raise RoomClosed(code)
         text = text.strip()
-        if not text:
+        if not text and photo is None:
             raise SendRefused("room_send_empty")
         if len(text) > MAX_SEND_CHARS:
             raise SendRefused("room_send_too_long", limit=MAX_SEND_CHARS, length=len(text))
         now = self.clock()
         if self.store.sent_since(code, student, now - SEND_WINDOW_S) >= SENDS_PER_WINDOW:
             raise SendRefused("room_send_too_often", count=SENDS_PER_WINDOW, minutes=int(SEND_WINDOW_S // 60))
-        return self.store.add_submission(code, student, clean_name(name), text, now)
+        if photo is None:
+            return self.store.add_submission(code, student, clean_name(name), text, now)
+        prepared = prepare_image(photo, max_mb=self.photo_mb, max_side=self.photo_side)
+        return self.store.add_submission(code, student, clean_name(name), text, now, prepared.data, prepared.mime)
 
 
 def normal_code(code: str) -> str:

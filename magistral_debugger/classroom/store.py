@@ -55,10 +55,17 @@ CREATE TABLE IF NOT EXISTS submissions (
     name TEXT NOT NULL,
     text TEXT NOT NULL,
     at REAL NOT NULL,
-    taken INTEGER NOT NULL DEFAULT 0
+    taken INTEGER NOT NULL DEFAULT 0,
+    photo BLOB,
+    photo_mime TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS submissions_by_student ON submissions (room, student, at);
 """
+# Columns added after a room's file may already exist: a file made by an older app gets them at
+# first use (CREATE TABLE IF NOT EXISTS leaves an existing table as it was).
+ADDED_COLUMNS = {"submissions": (("photo", "BLOB"), ("photo_mime", "TEXT NOT NULL DEFAULT ''"))}
+PROOF_COLUMNS = "p.id, p.room, p.steps, p.voting_open, p.revealed, p.model_step, p.model_words"
+SUBMISSION_COLUMNS = "id, room, name, text, at, photo_mime"
 
 
 @dataclass(frozen=True)
@@ -77,13 +84,25 @@ class Projected:
 
 @dataclass(frozen=True)
 class Submission:
-    """A proof a student sent, waiting in the teacher's queue ("" as name: anonymous)."""
+    """A proof a student sent, waiting in the teacher's queue ("" as name: anonymous): text, a
+    photo (already checked and re-encoded: ``photo_mime`` says which), or both. The queue's
+    listing leaves the photo's bytes in the file (``photo`` None): the projector asks for the
+    queue every second, and only a taken proof needs its photo."""
 
     id: int
     room: str
     name: str
     text: str
     at: float
+    photo_mime: str = ""
+    photo: bytes | None = None
+
+    @property
+    def has_photo(self) -> bool:
+        return bool(self.photo_mime)
+
+    def __repr__(self) -> str:  # never dump a photo's bytes into a log
+        return f"Submission({self.id}, {self.room}, {self.name!r}, {len(self.text)} chars, photo={self.photo_mime!r})"
 
 
 class RoomStore(Protocol):
@@ -101,9 +120,13 @@ class RoomStore(Protocol):
     def put_vote(self, proof_id: int, student: str, choice: int, now: float) -> bool: ...
     def counts(self, proof_id: int) -> dict[int, int]: ...
     def vote_of(self, proof_id: int, student: str) -> int | None: ...
-    def add_submission(self, code: str, student: str, name: str, text: str, now: float) -> int: ...
+    def proof(self, proof_id: int) -> Projected | None: ...
+    def add_submission(
+        self, code: str, student: str, name: str, text: str, now: float, photo: bytes | None = None, mime: str = ""
+    ) -> int: ...
     def sent_since(self, code: str, student: str, since: float) -> int: ...
     def waiting(self, code: str) -> list[Submission]: ...
+    def submission(self, code: str, submission_id: int) -> Submission | None: ...
     def take_submission(self, code: str, submission_id: int) -> Submission | None: ...
 
 
@@ -131,6 +154,7 @@ class SqliteRoomStore:
             with self._schema_lock:
                 if not self._schema_ready:
                     db.executescript(SCHEMA)
+                    add_missing_columns(db)
                     self._schema_ready = True
             self._local.db = db
         return db
@@ -179,19 +203,14 @@ class SqliteRoomStore:
         return proof_id
 
     def current_proof(self, code: str) -> Projected | None:
-        row = (
-            self._db()
-            .execute(
-                "SELECT p.id, p.room, p.steps, p.voting_open, p.revealed, p.model_step, p.model_words "
-                "FROM rooms r JOIN proofs p ON p.id = r.current_proof WHERE r.code = ?",
-                (code,),
-            )
-            .fetchone()
+        query = f"SELECT {PROOF_COLUMNS} FROM rooms r JOIN proofs p ON p.id = r.current_proof WHERE r.code = ?"
+        return _projected(self._db().execute(query, (code,)).fetchone())
+
+    def proof(self, proof_id: int) -> Projected | None:
+        """A proof by its id, current or not (a run's export counts the votes on its own proof)."""
+        return _projected(
+            self._db().execute(f"SELECT {PROOF_COLUMNS} FROM proofs p WHERE p.id = ?", (proof_id,)).fetchone()
         )
-        if row is None:
-            return None
-        steps = tuple(str(step) for step in json.loads(row[2]))
-        return Projected(row[0], row[1], steps, bool(row[3]), bool(row[4]), row[5], row[6])
 
     def set_voting(self, proof_id: int, open_: bool) -> None:
         self._db().execute("UPDATE proofs SET voting_open = ? WHERE id = ?", (int(open_), proof_id))
@@ -222,10 +241,12 @@ class SqliteRoomStore:
         row = self._db().execute(query, (proof_id, student)).fetchone()
         return int(row[0]) if row else None
 
-    def add_submission(self, code: str, student: str, name: str, text: str, now: float) -> int:
+    def add_submission(
+        self, code: str, student: str, name: str, text: str, now: float, photo: bytes | None = None, mime: str = ""
+    ) -> int:
         cursor = self._db().execute(
-            "INSERT INTO submissions (room, student, name, text, at) VALUES (?, ?, ?, ?, ?)",
-            (code, student, name, text, now),
+            "INSERT INTO submissions (room, student, name, text, at, photo, photo_mime) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, student, name, text, now, photo, mime if photo else ""),
         )
         return int(cursor.lastrowid or 0)
 
@@ -234,19 +255,46 @@ class SqliteRoomStore:
         return int(self._db().execute(query, (code, student, since)).fetchone()[0])
 
     def waiting(self, code: str) -> list[Submission]:
-        rows = self._db().execute(
-            "SELECT id, room, name, text, at FROM submissions WHERE room = ? AND taken = 0 ORDER BY id", (code,)
-        )
-        return [Submission(*row) for row in rows]
+        query = f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE room = ? AND taken = 0 ORDER BY id"
+        return [Submission(*row) for row in self._db().execute(query, (code,))]
+
+    def submission(self, code: str, submission_id: int) -> Submission | None:
+        """A waiting proof, photo and all, left in the queue."""
+        query = f"SELECT {SUBMISSION_COLUMNS}, photo FROM submissions WHERE room = ? AND id = ? AND taken = 0"
+        row = self._db().execute(query, (code, submission_id)).fetchone()
+        return Submission(*row) if row else None
 
     def take_submission(self, code: str, submission_id: int) -> Submission | None:
         row = (
             self._db()
             .execute(
                 "UPDATE submissions SET taken = 1 WHERE room = ? AND id = ? AND taken = 0 "
-                "RETURNING id, room, name, text, at",
+                f"RETURNING {SUBMISSION_COLUMNS}, photo",
                 (code, submission_id),
             )
             .fetchone()
         )
         return Submission(*row) if row else None
+
+
+def _projected(row: tuple | None) -> Projected | None:
+    if row is None:
+        return None
+    steps = tuple(str(step) for step in json.loads(row[2]))
+    return Projected(row[0], row[1], steps, bool(row[3]), bool(row[4]), row[5], row[6])
+
+
+def add_missing_columns(db: sqlite3.Connection) -> None:
+    """Brings a file made by an older app up to :data:`ADDED_COLUMNS`. In one write transaction,
+    so two processes opening the same old file at once do not both add a column."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in have:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

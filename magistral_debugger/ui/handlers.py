@@ -79,6 +79,9 @@ class LiveRun:
         self.effort: str | None = None
         # The class's votes on this run's proof when a room projects it (ui/room/), for its export.
         self.class_vote: Callable[[], dict[str, object] | None] | None = None
+        # Whether the model the page last checked reads images (the photo box is shown then):
+        # a proof taken from the room's queue brings its photo only to such a model.
+        self.takes_images = False
 
     def __deepcopy__(self, memo: dict) -> LiveRun:
         return LiveRun()
@@ -697,7 +700,13 @@ class DebuggerPage:
         ]
 
     async def refresh_models(
-        self, backend: str, url: str, model: str, lang: str = DEFAULT_LANGUAGE, effort: str | None = None
+        self,
+        backend: str,
+        url: str,
+        model: str,
+        lang: str = DEFAULT_LANGUAGE,
+        effort: str | None = None,
+        live: LiveRun | None = None,
     ) -> tuple[gr.Dropdown, str, gr.Image, gr.Dropdown]:
         """The header's health, the model menu, the photo input and the efforts this model takes,
         asked of the server whenever what they describe may have changed."""
@@ -719,6 +728,8 @@ class DebuggerPage:
         if value and value not in choices:
             choices.append(value)
         vision = info is not None and info.takes_images(chosen.vision)
+        if live is not None:
+            live.takes_images = vision
         efforts = effort_dropdown(info, effort or settings.reasoning_effort, lang)
         # Public mode: the model stays the owner's setting, which is what the panel then sends.
         menu = gr.Dropdown() if self.gate is not None else gr.Dropdown(choices=choices, value=value)

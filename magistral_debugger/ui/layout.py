@@ -330,7 +330,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         # The header's health is checked again whenever what it describes may have changed.
         checked: dict[str, Any] = dict(
             fn=page.refresh_models,
-            inputs=[backend, url, model, language, effort],
+            inputs=[backend, url, model, language, effort, live],
             outputs=[model, health, image, effort],
             show_progress="hidden",
             **private,
@@ -354,7 +354,7 @@ def build_blocks(page: DebuggerPage) -> gr.Blocks:
         app.load(None, None, [guess_first], js=GUESS_FIRST_FROM_URL_JS)
         if room and open_room and room_panel:
             room_runs = [debug_button.click, text.submit]
-            wire_teacher(room, room_panel, open_room, live, text, language, room_runs, reveal_button, app)
+            wire_teacher(room, room_panel, open_room, live, text, image, language, room_runs, reveal_button, app)
     if room:
         build_phone_page(app, room)  # /room, the phones' page of the same app
         setattr(app, ROOM_ATTRIBUTE, room)  # launch gives it the share link once Gradio has one

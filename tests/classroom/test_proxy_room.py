@@ -66,7 +66,7 @@ def test_phones_on_two_processes_are_one_room_with_one_count(tmp_path):
         assert int(served["app1"]["stot"]) > 0 and int(served["app2"]["stot"]) > 0
         assert classroom.joined(code) == len(plan)
         assert classroom.tally(code).counts == {4: 8, 2: 4}
-        classroom.reveal(code, token, 4, "division by zero")
+        classroom.reveal(code, token, 4, "division by zero", proof=classroom.current(code).id)
         for server in ("app1", "app2"):
             shown = phones[server][0].predict(api_name="/room_poll")
             assert "67 % chose step 4 — so did the model" in shown[2], (server, shown[2])

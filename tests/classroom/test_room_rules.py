@@ -49,7 +49,7 @@ def test_only_the_token_holder_projects_closes_reveals_and_reads_the_queue(room)
         with pytest.raises(NotTeacher):
             classroom.project(code, wrong, STEPS)
         with pytest.raises(NotTeacher):
-            classroom.reveal(code, wrong, 5, "division by zero")
+            classroom.reveal(code, wrong, 5, "division by zero", proof=None)
         with pytest.raises(NotTeacher):
             classroom.close_voting(code, wrong)
         with pytest.raises(NotTeacher):
@@ -105,7 +105,7 @@ def test_reveal_closes_voting_and_says_the_class_and_the_model_answer(room):
     students = [classroom.join(code, f"s{i}") for i in range(8)]
     for student, choice in zip(students, [5, 5, 5, 5, 5, 2, 2, NO_FLAW], strict=True):
         classroom.vote(code, student, proof, choice)
-    tally = classroom.reveal(code, token, 5, "division by zero")
+    tally = classroom.reveal(code, token, 5, "division by zero", proof=proof)
     assert tally.leading() == 5 and tally.share(5) == pytest.approx(5 / 8)
     assert tally.as_json() == {
         "votes": 8,

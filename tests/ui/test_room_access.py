@@ -62,7 +62,7 @@ def test_a_students_calls_to_teacher_events_are_refused_and_change_nothing(serve
     # is sent, here a forged one. Close and take say why; reveal and project, which the page runs
     # without a room too, do nothing for a session that has none.
     forged = {"code": code, "token": token[:-2] + "xx"}
-    inputs = {"reveal": [forged, None, "en"], "close_voting": [forged, "en"], "take": [None, forged]}
+    inputs = {"reveal": [forged, None, "en"], "close_voting": [forged, "en"], "take": [None, forged, None, "en"]}
     inputs["project"] = ["Let x = y. So 1 = 2.", forged, None, "en"]
     for name, data in inputs.items():
         with pytest.raises(Exception):  # noqa: B017, PT011 - gradio_client refuses, or the app does

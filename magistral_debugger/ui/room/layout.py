@@ -10,6 +10,7 @@ the room's token; the phone's events have API names (``room_join``, ``room_vote`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,17 +33,37 @@ class TeacherPanel:
     card: gr.HTML
     bars: gr.HTML
     link: gr.Markdown
+    project: gr.Button
     close: gr.Button
     queue: gr.Dropdown
     take: gr.Button
     timer: gr.Timer
 
 
+def uploaded_path(payload: Any) -> str | None:
+    """The path of a file as an event with ``preprocess=False`` hands it over (Gradio's upload,
+    in its cache): the phone's photo reaches the room unopened. Gradio's own preprocessing of a
+    ``gr.Image`` opens it with Pillow first, so a file that is no image would fail there with no
+    words for the student; the room checks and re-encodes it itself (``prompting/images.py``)
+    and says what is wrong."""
+    path = payload.get("path") if isinstance(payload, dict) else None
+    return str(path) if path else None
+
+
+def photo_sender(room: RoomPage) -> Callable[..., tuple]:
+    """``room.send`` for the phone's event, which gets its inputs as sent (``preprocess=False``)."""
+
+    def send(text: str, photo: Any = None, student: StudentSession | None = None) -> tuple:
+        return room.send(text if isinstance(text, str) else "", uploaded_path(photo), student)
+
+    return send
+
+
 def hide_navbar() -> None:
     """A second page makes Gradio draw a navbar ("Home") atop both pages: the first Tab stop
     and 50 px of the projector's height. ``visible=False`` would not reach the frontend (an
     unrendered Navbar sets nothing); ``"hidden"`` renders it unseen, and it turns the bar off."""
-    gr.Navbar(visible="hidden")
+    gr.Navbar(visible="hidden")  # type: ignore[arg-type]  # Gradio takes "hidden"; its annotation says bool
 
 
 def build_open_button() -> gr.Button:
@@ -57,13 +78,14 @@ def build_teacher_panel() -> TeacherPanel:
         card = gr.HTML("", elem_id="room-card", js_on_load=None)
         bars = gr.HTML("", elem_id="room-bars", js_on_load=None)
         with gr.Row():
+            project = gr.Button(WORDS("room_project_button"), size="sm", elem_id="room-project")
             close = gr.Button(WORDS("room_close_voting"), size="sm", elem_id="room-close")
             queue = gr.Dropdown([], value=None, label=WORDS("room_queue_label"), scale=3, elem_id="room-queue")
             take = gr.Button(WORDS("room_take_button"), size="sm", elem_id="room-take")
         with gr.Accordion(WORDS("room_teacher_link"), open=False, elem_id="room-teacher"):
             link = gr.Markdown("", elem_id="room-teacher-link")
     timer = gr.Timer(TICK_S, active=False)
-    return TeacherPanel(teacher, panel, card, bars, link, close, queue, take, timer)
+    return TeacherPanel(teacher, panel, card, bars, link, project, close, queue, take, timer)
 
 
 def wire_teacher(
@@ -72,22 +94,24 @@ def wire_teacher(
     open_button: gr.Button,
     live: gr.State,
     text: gr.Textbox,
+    photo: gr.Image,
     language: gr.Dropdown,
     runs: list[Any],
     reveal_button: gr.Button,
     app: gr.Blocks,
 ) -> None:
-    """The teacher's events: open (button or ``?room``), the tick, Debug projecting the proof,
-    Reveal, Close voting, a sent proof taken into the proof box."""
+    """The teacher's events: open (button or ``?room``), the tick, Debug or Project this one
+    putting the proof up, Reveal, Close voting, a sent proof (and its photo) taken into the boxes."""
     opened = [parts.panel, parts.card, parts.bars, parts.link, parts.timer]
     open_button.click(room.open_room, [parts.teacher, language], opened, **PRIVATE)
     app.load(room.from_url, [parts.teacher, language], opened, **PRIVATE)
     parts.timer.tick(room.tick, [parts.teacher, live, language], [parts.card, parts.bars, parts.queue], **PRIVATE)
     for trigger in runs:
         trigger(room.project, [text, parts.teacher, live, language], [parts.bars], **PRIVATE)
+    parts.project.click(room.project_this, [text, parts.teacher, live, language], [parts.bars], **PRIVATE)
     reveal_button.click(room.reveal, [parts.teacher, live, language], [parts.bars], **PRIVATE)
     parts.close.click(room.close_voting, [parts.teacher, language], [parts.bars], **PRIVATE)
-    parts.take.click(room.take, [parts.queue, parts.teacher], [text], **PRIVATE)
+    parts.take.click(room.take, [parts.queue, parts.teacher, live, language], [text, photo], **PRIVATE)
 
 
 def build_phone_page(app: gr.Blocks, room: RoomPage) -> None:
@@ -116,6 +140,13 @@ def build_phone_page(app: gr.Blocks, room: RoomPage) -> None:
             revealed = gr.Markdown("", elem_id="phone-reveal")
             with gr.Accordion(WORDS("room_send_label"), open=False, elem_id="phone-send"):
                 proof = gr.Textbox(label=WORDS("room_send_text"), lines=5, max_length=4000, elem_id="phone-proof")
+                photo = gr.Image(
+                    type="filepath",
+                    sources=["upload", "webcam"],  # a phone's upload offers its camera too
+                    label=WORDS("room_send_photo"),
+                    height=180,
+                    elem_id="phone-photo",
+                )
                 send = gr.Button(WORDS("room_send_button"), elem_id="phone-send-button")
                 sent = gr.Markdown("", elem_id="phone-sent")
         timer = gr.Timer(TICK_S, active=False)
@@ -135,4 +166,5 @@ def build_phone_page(app: gr.Blocks, room: RoomPage) -> None:
         api_vote.click(room.vote, [api_choice, student], shown, api_name="room_vote", **quiet)
         api_poll = gr.Button(visible=False)
         api_poll.click(room.poll, [student], shown, api_name="room_poll", **quiet)
-        send.click(room.send, [proof, student], [sent, proof], api_name="room_send", **quiet)
+        sending = [proof, photo, student]
+        send.click(photo_sender(room), sending, [sent, proof, photo], api_name="room_send", preprocess=False, **quiet)

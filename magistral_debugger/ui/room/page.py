@@ -10,6 +10,8 @@ no API caller can set: a student's call to one of these events finds no token an
 
 from __future__ import annotations
 
+import mimetypes
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +19,13 @@ from typing import Any
 
 import gradio as gr
 
-from ...classroom import Classroom, RoomClosed, SendRefused, SqliteRoomStore, Tally
+from ...classroom import Classroom, NotProjected, RoomClosed, SendRefused, SqliteRoomStore, Submission, Tally
 from ...classroom.links import app_base, join_link, listens_beyond_loopback, qr_svg, teacher_link
 from ...classroom.room import NO_FLAW, clean_name, normal_code
 from ...engine.verdict import NoVerdict, Verdict
 from ...i18n import DEFAULT_LANGUAGE, pick_language, t
 from ...prompting.examples import Example, given_proof
+from ...prompting.input_errors import InputError
 from ...prompting.steps import Proof
 from ...settings import Settings
 from ..view import badge_words
@@ -35,11 +38,14 @@ STEP_BUTTONS = 24
 
 @dataclass
 class TeacherSession:
-    """The teacher's room in this browser session: its code and token, and what the projector
-    shows now (so a tick that changes nothing sends nothing)."""
+    """The teacher's room in this browser session: its code and token, the proof this session
+    put before the class (a teacher may run a proof in each of several tabs; Reveal in one
+    reveals only its own), and what the projector shows now (so a tick that changes nothing
+    sends nothing)."""
 
     code: str = ""
     token: str = ""
+    projected: int | None = None
     shown: dict[str, Any] = field(default_factory=dict)
 
     def __deepcopy__(self, memo: dict) -> TeacherSession:
@@ -72,8 +78,11 @@ class RoomPage:
 
     def __init__(self, settings: Settings, examples: tuple[Example, ...] = (), classroom: Classroom | None = None):
         self.settings, self.examples = settings, examples
-        self.classroom = classroom or Classroom(SqliteRoomStore(Path(settings.room_db)))
+        self.classroom = classroom or Classroom(
+            SqliteRoomStore(Path(settings.room_db)), photo_mb=settings.max_image_mb, photo_side=settings.image_max_side
+        )
         self.share_url: str | None = None  # Gradio's share link, once launch has one
+        self._photos: tempfile.TemporaryDirectory[str] | None = None  # taken photos, as files for the photo box
 
     def base(self) -> str:
         s = self.settings
@@ -87,7 +96,7 @@ class RoomPage:
 
     def _opened(self, teacher: TeacherSession, lang: str) -> tuple:
         """The panel of a room just opened or taken back: card, bars, teacher link, timer on."""
-        teacher.shown = {}
+        teacher.shown, teacher.projected = {}, None
         base = self.base()
         link = teacher_link(base, teacher.code, teacher.token)
         card = self._card(teacher, lang)
@@ -127,15 +136,11 @@ class RoomPage:
         A Reveal pressed while the run went on learns the model's verdict here when it comes."""
         if not teacher.code:
             return gr.skip(), gr.skip(), gr.skip()
-        tally = self.classroom.tally(teacher.code)
-        run = getattr(live, "run", None)
-        if tally is not None and tally.proof.revealed and tally.proof.model_step is None and run is not None:
-            step, words = model_answer(run.state.verdict, lang)
-            if step is not None:
-                tally = self.classroom.reveal(teacher.code, teacher.token, step, words)
+        tally = self._late_verdict(teacher, self.classroom.tally(teacher.code), live, lang)
         card = self._card(teacher, lang)
         bars = bars_html(tally, lang)
-        queue = [(queue_label(s.name, s.text, lang), s.id) for s in self.classroom.queue(teacher.code, teacher.token)]
+        waiting = self.classroom.queue(teacher.code, teacher.token)
+        queue = [(queue_label(s.name, s.text, lang, photo=s.has_photo), s.id) for s in waiting]
         now = {"card": card, "bars": bars, "queue": queue}
         changed = [now[key] != teacher.shown.get(key) for key in now]
         teacher.shown = now
@@ -145,48 +150,116 @@ class RoomPage:
             gr.update(choices=queue, value=None) if changed[2] else gr.skip(),
         )
 
+    def _late_verdict(self, teacher: TeacherSession, tally: Tally | None, live: Any, lang: str) -> Tally | None:
+        """A Reveal pressed while the run went on gets the model's verdict once it comes, but
+        only for the proof this session put up: another tab's run says nothing of it."""
+        run = getattr(live, "run", None)
+        proof = tally.proof if tally is not None else None
+        if proof is None or proof.id != teacher.projected or run is None:
+            return tally
+        if not proof.revealed or proof.model_step is not None:
+            return tally
+        step, words = model_answer(run.state.verdict, lang)
+        if step is None:
+            return tally
+        try:
+            return self.classroom.reveal(teacher.code, teacher.token, step, words, proof=proof.id)
+        except NotProjected:  # another tab put its proof up since the tally was read
+            return tally
+
     def project(self, text: str, teacher: TeacherSession, live: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
         """Debug pressed with a room open: in guess-first mode the proof's steps go to the phones
-        and voting opens; without guess-first the class only watches."""
+        and voting opens; without guess-first the class only watches. Either way the session's
+        run is a new one, so what it put up before is no longer its run's to reveal."""
         live.class_vote = None
+        teacher.projected = None
         if not teacher.code or not getattr(live, "guess_first", False) or not (text or "").strip():
             return gr.skip()
         self._require(teacher)
-        steps = (given_proof(text, self.examples) or Proof.of(text)).steps
-        self.classroom.project(teacher.code, teacher.token, tuple(steps))
-        code = teacher.code
+        return self._put_up(teacher, live, text, lang)
 
+    def project_this(self, text: str, teacher: TeacherSession, live: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
+        """ "Project this one": this tab's proof before the class, without a new run, so a
+        teacher running proofs in several tabs shows the one they choose. Pressed again for the
+        proof already up it changes nothing (the votes stay)."""
+        self._require(teacher)
+        if not (text or "").strip():
+            gr.Warning(t("room_project_nothing", lang))
+            return gr.skip()
+        current = self.classroom.current(teacher.code)
+        if current is not None and current.id == teacher.projected and current.steps == self._steps(text):
+            return bars_html(self.classroom.tally(teacher.code), lang)
+        return self._put_up(teacher, live, text, lang)
+
+    def _steps(self, text: str) -> tuple[str, ...]:
+        return tuple((given_proof(text, self.examples) or Proof.of(text)).steps)
+
+    def _put_up(self, teacher: TeacherSession, live: Any, text: str, lang: str) -> str:
+        """The proof's steps to the phones, voting open; the session's run counts its votes."""
+        proof_id = self.classroom.project(teacher.code, teacher.token, self._steps(text))
+        teacher.projected = proof_id
+        live.class_vote = self._class_vote(proof_id, live, lang)  # the run's export asks when it is written
+        return bars_html(self.classroom.tally(teacher.code), lang)
+
+    def _class_vote(self, proof_id: int, live: Any, lang: str) -> Callable[[], dict[str, object] | None]:
         def class_vote() -> dict[str, object] | None:
-            """Asked when the export is written, which is after Reveal: the model's verdict is its run's."""
-            tally = self.classroom.tally(code)
+            """Asked when the export is written, which is after Reveal: the votes on this
+            session's proof (whichever is up now), and the model's verdict from its run."""
+            tally = self.classroom.tally_of(proof_id)
             run = getattr(live, "run", None)
             step, _ = model_answer(run.state.verdict if run is not None else None, lang)
             return tally.as_json(step) if tally is not None else None
 
-        live.class_vote = class_vote  # the run's export asks for the votes when it is written
-        return bars_html(self.classroom.tally(code), lang)
+        return class_vote
 
     def reveal(self, teacher: TeacherSession, live: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
-        """The projector's Reveal: voting ends, the model's verdict goes to the phones beside the class's."""
+        """The projector's Reveal: voting ends, the model's verdict goes to the phones beside the
+        class's. Refused in a tab whose proof is not the one up: it would reveal another's."""
         if not teacher.code:
             return gr.skip()
         self._require(teacher)
         run = getattr(live, "run", None)
         step, words = model_answer(run.state.verdict if run is not None else None, lang)
-        return bars_html(self.classroom.reveal(teacher.code, teacher.token, step, words), lang)
+        try:
+            tally = self.classroom.reveal(teacher.code, teacher.token, step, words, proof=teacher.projected)
+        except NotProjected:
+            raise gr.Error(t("room_reveal_other", lang)) from None
+        return bars_html(tally, lang)
 
     def close_voting(self, teacher: TeacherSession, lang: str = DEFAULT_LANGUAGE) -> str:
         self._require(teacher)
         self.classroom.close_voting(teacher.code, teacher.token)
         return bars_html(self.classroom.tally(teacher.code), lang)
 
-    def take(self, chosen: int | None, teacher: TeacherSession) -> Any:
-        """A sent proof from the queue into the proof box, as plain text; the teacher runs it."""
+    def take(
+        self, chosen: int | None, teacher: TeacherSession, live: Any = None, lang: str = DEFAULT_LANGUAGE
+    ) -> tuple:
+        """A sent proof from the queue into the proof box, as plain text, and its photo into the
+        photo box (a proof without one empties it); the teacher runs it. With a model that reads
+        no images the photo could not be sent: its text comes over, the proof stays in the
+        queue for when a vision model is picked, and the teacher is told why."""
         self._require(teacher)
         if chosen is None:
-            return gr.skip()
+            return gr.skip(), gr.skip()
+        waiting = self.classroom.look(teacher.code, teacher.token, int(chosen))
+        if waiting is not None and waiting.has_photo and not getattr(live, "takes_images", False):
+            gr.Warning(t("room_photo_needs_vision", lang))
+            return (waiting.text or gr.skip()), gr.skip()
         taken = self.classroom.take(teacher.code, teacher.token, int(chosen))
-        return taken.text if taken is not None else gr.skip()
+        if taken is None:
+            return gr.skip(), gr.skip()
+        return taken.text, self._photo_file(taken)
+
+    def _photo_file(self, taken: Submission) -> str | None:
+        """A taken photo as a file for the photo box (Gradio shows and sends files); kept in a
+        folder of this process's own, removed when it ends."""
+        if taken.photo is None:
+            return None
+        if self._photos is None:
+            self._photos = tempfile.TemporaryDirectory(prefix="magistral-room-photos-")
+        path = Path(self._photos.name) / f"sent-{taken.id}{mimetypes.guess_extension(taken.photo_mime) or '.jpg'}"
+        path.write_bytes(taken.photo)
+        return str(path)
 
     # --- a phone ------------------------------------------------------------------------------
 
@@ -261,15 +334,20 @@ class RoomPage:
 
         return vote
 
-    def send(self, text: str, student: StudentSession) -> tuple[str, Any]:
-        """A proof for the teacher's queue; the box empties once it is in."""
+    def send(self, text: str, photo: str | None = None, student: StudentSession | None = None) -> tuple[str, Any, Any]:
+        """A proof for the teacher's queue, typed, photographed or both; the boxes empty once it
+        is in. A photo the app cannot take (too big, not an image, damaged) is said in words.
+        (The photo's None default keeps it optional in the API: a script sends text alone.)"""
+        student = student or StudentSession()
         lang = student.lang
         if not student.student:
-            return f"⚠️ {t('room_waiting', lang)}", gr.skip()
+            return f"⚠️ {t('room_waiting', lang)}", gr.skip(), gr.skip()
         try:
-            self.classroom.send(student.code, student.student, student.name, text or "")
+            self.classroom.send(student.code, student.student, student.name, text or "", photo or None)
         except SendRefused as refused:
-            return f"⚠️ {t(refused.reason, lang, **refused.values)}", gr.skip()
+            return f"⚠️ {t(refused.reason, lang, **refused.values)}", gr.skip(), gr.skip()
+        except InputError as error:
+            return f"⚠️ {error.message.text(lang)}", gr.skip(), gr.skip()
         except RoomClosed:
-            return f"⚠️ {t('room_unknown_code', lang, code=student.code)}", gr.skip()
-        return f"✅ {t('room_sent', lang)}", ""
+            return f"⚠️ {t('room_unknown_code', lang, code=student.code)}", gr.skip(), gr.skip()
+        return f"✅ {t('room_sent', lang)}", "", None

@@ -106,8 +106,10 @@ def step_label(position: int, step: str) -> str:
     return f"{position}. {' '.join(step.split())}"
 
 
-def queue_label(name: str, text: str, lang: str, width: int = 70) -> str:
-    """A sent proof in the teacher's menu: who sent it and how it begins, on one line."""
-    words = " ".join(text.split())
+def queue_label(name: str, text: str, lang: str, width: int = 70, photo: bool = False) -> str:
+    """A sent proof in the teacher's menu: who sent it and how it begins, on one line; 📷 marks
+    one that came with a photo (a photo alone says so where its text would begin)."""
+    words = " ".join(text.split()) or (t("thread_photo", lang) if photo else "")
     start = words if len(words) <= width else words[: width - 1] + "…"
-    return f"{name or t('room_anonymous', lang)}: {start}"
+    mark = "📷 " if photo else ""
+    return f"{mark}{name or t('room_anonymous', lang)}: {start}"

@@ -64,13 +64,17 @@
   });
   // The skip link's target takes focus, so the next Tab goes on from the output.
   once(['#output'], (output) => output.setAttribute('tabindex', '-1'));
-  once(['#input'], (input) => {
-    // Gradio names the photo box "Drop an image file here to upload" while it shows "Drop
-    // Image Here - or - Click to Upload": a person using speech says what they see, so the
-    // words it shows become its name (axe-core: label-content-name-mismatch).
-    const rename = () => input.querySelectorAll('button.upload-container[aria-label]').forEach((box) => box.removeAttribute('aria-label'));
+  // Gradio names a photo box "Drop an image file here to upload" while it shows "Drop Image
+  // Here - or - Click to Upload": a person using speech says what they see, so the words it
+  // shows become its name (axe-core: label-content-name-mismatch).
+  const nameUploadsAsShown = (container) => {
+    const rename = () => container.querySelectorAll('button.upload-container[aria-label]').forEach((box) => box.removeAttribute('aria-label'));
     rename();
-    new MutationObserver(rename).observe(input, { childList: true, subtree: true });
+    new MutationObserver(rename).observe(container, { childList: true, subtree: true });
+  };
+  once(['#phone-send'], nameUploadsAsShown);  // the phone's photo box, at /room
+  once(['#input'], (input) => {
+    nameUploadsAsShown(input);
     // Whether the input column (the proof and its numbered steps) fits the screen, for presenter mode.
     const fits = () => document.body.classList.toggle('input-fits', input.offsetHeight <= window.innerHeight - 16);
     new ResizeObserver(fits).observe(input);
