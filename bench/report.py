@@ -712,7 +712,8 @@ def _room_section(r: dict[str, Any]) -> list[str]:
         "",
         "Phones poll at the pace the phone's page declares (its timer) from a random phase and each taps a step once "
         "while the run streams; the projector's session ticks at its own timer's pace. Vote → bar: a phone's tap until "
-        "the first projector tick whose bars count it. Poll: one phone tick's round trip as the bench's client saw it.",
+        "the first projector tick whose bars count it. Poll: one phone tick's round trip as the bench's client saw it; where the tick only says whether "
+        "anything changed, a redraw is the draw its change sets off, as in the browser.",
         "",
         "| Side | On time (≤ 300 ms) | p50 latency | p95 latency | p95 gap between updates | App RSS max | App CPU |",
         "|---|---|---|---|---|---|---|",
@@ -726,11 +727,11 @@ def _room_section(r: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "| Phone tick | Projector tick | Votes sent / answered / counted / on the bars | Vote → bar p50 | p95 | max "
-        "| Polls | Poll p50 | p95 | Errors (votes, polls) | Projector tick p95 |",
+        "| Polls (of which redrew) | Poll p50 | p95 | Errors (votes, polls) | Projector tick p95 |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {room['phone_tick_s']:g} s | {room['projector_tick_s']:g} s | {room['votes_sent']} / {room['votes_answered']} / "
         f"{room['votes_counted']} / {room['votes_on_bars']} | {fmt(room['vote_to_bar_p50_s'], 's')} "
-        f"| {fmt(room['vote_to_bar_p95_s'], 's')} | {fmt(room['vote_to_bar_max_s'], 's')} | {room['polls']:,} "
+        f"| {fmt(room['vote_to_bar_p95_s'], 's')} | {fmt(room['vote_to_bar_max_s'], 's')} | {room['polls']:,} ({room.get('redraws', 0):,}) "
         f"| {fmt(room['poll_p50_ms'], 'ms')} | {fmt(room['poll_p95_ms'], 'ms')} | {room['vote_errors']}, {room['poll_errors']} "
         f"| {fmt(room['tick_p95_ms'], 'ms')} |",
     ]
