@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only 1,2,...] [--out DIR]``: every measurement of issue 8 (and 22's) in one run.
+"""``python -m bench [--quick] [--only 1,2,...] [--room-phones N] [--out DIR]``: every measurement of issue 8 (and 22's, 24's) in one run.
 
 Writes ``bench/results/latest.md`` (Markdown tables) and ``bench/results/latest.json``.
 """
@@ -18,12 +18,12 @@ import time
 from importlib import metadata
 from typing import Any
 
-from . import app_bench, rehearsal_bench
+from . import app_bench, rehearsal_bench, room_bench
 from .harness import _project_root
 from .publish import compare_with_published
 from .report import goals, markdown
 
-ALL = (1, 2, 3, 4, 5, 6, 7, 8)
+ALL = (1, 2, 3, 4, 5, 6, 7, 8, 9)
 
 
 def machine() -> dict[str, Any]:
@@ -88,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         help="measurements to run, e.g. 1,2 or 3,4,5,6,7 (1 and 2 run together)",
     )
     parser.add_argument(
+        "--room-phones",
+        type=int,
+        default=None,
+        help="phones in measurement 9's room (default 128; 16 with --quick)",
+    )
+    parser.add_argument(
         "--out", default=os.path.join(_project_root(), "bench", "results"), help="where latest.md and latest.json go"
     )
     args = parser.parse_args(argv)
@@ -97,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": "python -m bench"
         + (" --quick" if args.quick else "")
-        + (f" --only {args.only}" if only != set(ALL) else ""),
+        + (f" --only {args.only}" if only != set(ALL) else "")
+        + (f" --room-phones {args.room_phones}" if args.room_phones is not None else ""),
         "quick": args.quick,
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
@@ -114,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     if 8 in only:
         progress("8. a ProcessBench-sized rehearsal at --parallel 64 (pinned to one core)")
         results["rehearsal"] = rehearsal_bench.run(args.quick, progress)
+    if 9 in only:
+        progress("9. a room's phones voting while the projector streams a run, beside the same run with no room")
+        results["room"] = room_bench.run(args.quick, progress, args.room_phones)
     results["duration_s"] = time.monotonic() - started
     results["machine"]["load_end"] = _load()
     results["goals"] = goals(results)

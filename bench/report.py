@@ -41,6 +41,8 @@ def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
             rows += rows_of(app[key])
     if results.get("rehearsal"):
         rows += _rehearsal_goals(results["rehearsal"])
+    if results.get("room"):
+        rows += _room_goals(results["room"])
     return rows
 
 
@@ -378,6 +380,8 @@ def markdown(results: dict[str, Any]) -> str:
             lines += section(app)
     if results.get("rehearsal"):
         lines += _rehearsal_section(results["rehearsal"])
+    if results.get("room"):
+        lines += _room_section(results["room"])
     return "\n".join(lines) + "\n"
 
 
@@ -649,5 +653,86 @@ def _rehearsal_section(r: dict[str, Any]) -> list[str]:
         f"{fmt(files['recordings'] * r['items'] / 2**20)} MB in all), {fmt(files['runs_jsonl'])} B of runs.jsonl, "
         f"and the scorecard ({fmt(files['scorecard'] * r['items'] / 1024)} KB in all). The scorecard's own "
         f"throughput: {fmt(tp['runs_per_hour'])} runs/h, {fmt(tp['generated_tokens_per_s'])} generated tokens/s.",
+    ]
+    return lines
+
+
+def _room_goals(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """Measurement 9: the projector's run with a room of phones voting, beside the same run with no room."""
+    room, alone, n = r["room"], r["alone"], r["phones"]
+    run = f"{r['tokens']:,} tokens at {r['rate']} tokens/s"
+    return [
+        {
+            "id": "9",
+            "what": f"Projector's run ({run}) with {n} phones polling and voting: tokens on time (≤ 300 ms)",
+            "result": f"{room['on_time_share']:.1%}",
+            "baseline": f"the same run, no room: {alone['on_time_share']:.1%}",
+            "ratio": "–",
+            "goal": "≥ 95 %",
+            "met": room["on_time_share"] >= 0.95,
+        },
+        {
+            "id": "9",
+            "what": f"{n} phones: p95 token latency server → projector",
+            "result": fmt(room["latency_p95_ms"], "ms"),
+            "baseline": f"no room: {fmt(alone['latency_p95_ms'], 'ms')}",
+            "ratio": _ratio(room["latency_p95_ms"], alone["latency_p95_ms"]),
+            "goal": "–",
+            "met": None,
+        },
+        {
+            "id": "9",
+            "what": f"{n} phones: vote → bar on the projector, p95 (p50 {fmt(room['vote_to_bar_p50_s'], 's')}, "
+            f"max {fmt(room['vote_to_bar_max_s'], 's')}; projector ticks every {room['projector_tick_s']:g} s)",
+            "result": fmt(room["vote_to_bar_p95_s"], "s"),
+            "baseline": f"{room['votes_counted']} of {n} votes counted",
+            "ratio": "–",
+            "goal": "every vote counted",
+            "met": room["votes_counted"] == n,
+        },
+        {
+            "id": "9",
+            "what": f"{n} phones: app RSS (max) and CPU while the run streams",
+            "result": f"{room['app_rss_mb']:.0f} MB; {room['app_cpu_share']:.0%}",
+            "baseline": f"no room: {alone['app_rss_mb']:.0f} MB; {alone['app_cpu_share']:.0%}",
+            "ratio": _ratio(room["app_rss_mb"], alone["app_rss_mb"]),
+            "goal": "–",
+            "met": None,
+        },
+    ]
+
+
+def _room_section(r: dict[str, Any]) -> list[str]:
+    """Measurement 9 in detail: each side's run, and the room's votes and polls."""
+    room = r["room"]
+    lines = [
+        "",
+        f"## 9. A room of {r['phones']} phones while the projector streams {r['tokens']:,} tokens at {r['rate']} tokens/s"
+        " (each side its own app process)",
+        "",
+        "Phones poll at the pace the phone's page declares (its timer) from a random phase and each taps a step once "
+        "while the run streams; the projector's session ticks at its own timer's pace. Vote → bar: a phone's tap until "
+        "the first projector tick whose bars count it. Poll: one phone tick's round trip as the bench's client saw it; where the tick only says whether "
+        "anything changed, a redraw is the draw its change sets off, as in the browser.",
+        "",
+        "| Side | On time (≤ 300 ms) | p50 latency | p95 latency | p95 gap between updates | App RSS max | App CPU |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for side, name in (("alone", "no room"), ("room", f"room, {r['phones']} phones")):
+        e = r[side]
+        lines.append(
+            f"| {name} | {e['on_time_share']:.1%} | {fmt(e['latency_p50_ms'], 'ms')} | {fmt(e['latency_p95_ms'], 'ms')} "
+            f"| {fmt(e['gap_p95_ms'], 'ms')} | {e['app_rss_mb']:.0f} MB | {e['app_cpu_share']:.0%} |"
+        )
+    lines += [
+        "",
+        "| Phone tick | Projector tick | Votes sent / answered / counted / on the bars | Vote → bar p50 | p95 | max "
+        "| Polls (of which redrew) | Poll p50 | p95 | Errors (votes, polls) | Projector tick p95 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| {room['phone_tick_s']:g} s | {room['projector_tick_s']:g} s | {room['votes_sent']} / {room['votes_answered']} / "
+        f"{room['votes_counted']} / {room['votes_on_bars']} | {fmt(room['vote_to_bar_p50_s'], 's')} "
+        f"| {fmt(room['vote_to_bar_p95_s'], 's')} | {fmt(room['vote_to_bar_max_s'], 's')} | {room['polls']:,} ({room.get('redraws', 0):,}) "
+        f"| {fmt(room['poll_p50_ms'], 'ms')} | {fmt(room['poll_p95_ms'], 'ms')} | {room['vote_errors']}, {room['poll_errors']} "
+        f"| {fmt(room['tick_p95_ms'], 'ms')} |",
     ]
     return lines

@@ -212,6 +212,11 @@ class Classroom:
         proof = self.store.current_proof(code)
         return self.store.vote_of(proof.id, student) if proof is not None else None
 
+    def phone_view(self, code: str, student: str) -> tuple[object, ...] | None:
+        """A fingerprint of what the student's phone shows (see the store's ``phone_view``): when
+        it is unchanged, so is the phone, and nothing needs drawing."""
+        return self.store.phone_view(code, student)
+
     def send(self, code: str, student: str, name: str, text: str, photo: ImageSource | None = None) -> int:
         """A student's proof into the teacher's queue: text exactly as typed (the page shows it
         escaped), a photo, or both; refused when there is neither, the text is too long, or it is

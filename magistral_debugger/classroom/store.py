@@ -121,6 +121,7 @@ class RoomStore(Protocol):
     def counts(self, proof_id: int) -> dict[int, int]: ...
     def vote_of(self, proof_id: int, student: str) -> int | None: ...
     def proof(self, proof_id: int) -> Projected | None: ...
+    def phone_view(self, code: str, student: str) -> tuple[object, ...] | None: ...
     def add_submission(
         self, code: str, student: str, name: str, text: str, now: float, photo: bytes | None = None, mime: str = ""
     ) -> int: ...
@@ -240,6 +241,24 @@ class SqliteRoomStore:
         query = "SELECT choice FROM votes WHERE proof = ? AND student = ?"
         row = self._db().execute(query, (proof_id, student)).fetchone()
         return int(row[0]) if row else None
+
+    def phone_view(self, code: str, student: str) -> tuple[object, ...] | None:
+        """Everything a student's phone shows, in one read of three rows by their keys: the current
+        proof's id, whether it takes votes, whether it was revealed and the model's verdict, and the
+        student's own vote (None: no proof yet). No count: once revealed, voting is closed, so the
+        tally a phone shows after Reveal cannot move without one of these moving first. A phone's
+        timer asks this every tick, so it must stay this cheap."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT p.id, p.voting_open, p.revealed, p.model_step, p.model_words, v.choice "
+                "FROM rooms r JOIN proofs p ON p.id = r.current_proof "
+                "LEFT JOIN votes v ON v.proof = p.id AND v.student = ? WHERE r.code = ?",
+                (student, code),
+            )
+            .fetchone()
+        )
+        return tuple(row) if row is not None else None
 
     def add_submission(
         self, code: str, student: str, name: str, text: str, now: float, photo: bytes | None = None, mime: str = ""
