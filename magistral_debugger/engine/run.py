@@ -546,30 +546,10 @@ async def live_snapshots(
     """
     changed = asyncio.Event()
     reading = run.gate_reads()
-    away = False  # suspended at a yield, waiting for the consumer to ask for the next state
-    resumed = 0  # how many times the consumer came back: a new wait starts each time
-
-    async def stop_when_abandoned() -> None:
-        """Counts only the time the event loop itself ran on time: when it is swamped (a crowd
-        arriving at once kept it busy for seconds, seen in tests/ui/test_load.py), a consumer
-        that has not come back yet is late like everyone else, not gone."""
-        tick = abandon_after / 6
-        waited, seen = 0.0, resumed
-        while not task.done():
-            began = time.monotonic()
-            await asyncio.sleep(tick)
-            on_time = time.monotonic() - began < 2 * tick
-            if not away or resumed != seen:
-                waited, seen = 0.0, resumed
-            elif on_time:
-                waited += tick
-                if waited >= abandon_after:
-                    run.cancel()
-                    return
-
+    reader = _Reader()
     fixed = interval if interval is not None else run.settings.fixed_update_interval
     task = run.start_draining(changed)
-    watchdog = asyncio.create_task(stop_when_abandoned())
+    watchdog = asyncio.create_task(reader.stop_when_gone(run, task, abandon_after))
     LIVE_RUNS.started()
     try:
         last_update = float("-inf")
@@ -580,9 +560,9 @@ async def live_snapshots(
             if not task.done() and (changed.is_set() or now - last_update >= 1.0):
                 changed.clear()
                 last_update = now
-                away = True
+                reader.away = True
                 yield run.state
-                away, resumed = False, resumed + 1
+                reader.came_back()
         if not task.cancelled():
             await task  # re-raise anything unexpected
         yield run.state
@@ -591,6 +571,36 @@ async def live_snapshots(
         watchdog.cancel()
         await _cancel_and_wait(task)
         run.state.finish("cancelled")
+
+
+class _Reader:
+    """Whether the consumer of :func:`live_snapshots` is still there: away while the generator
+    waits at a yield, and each return starts the count again."""
+
+    def __init__(self) -> None:
+        self.away = False
+        self.returns = 0
+
+    def came_back(self) -> None:
+        self.away, self.returns = False, self.returns + 1
+
+    async def stop_when_gone(self, run: DebugRun, task: asyncio.Task, abandon_after: float) -> None:
+        """Counts only the time the event loop itself ran on time: when it is swamped (a crowd
+        arriving at once kept it busy for seconds, seen in tests/ui/test_load.py), a consumer
+        that has not come back yet is late like everyone else, not gone."""
+        tick = abandon_after / 6
+        waited, seen = 0.0, self.returns
+        while not task.done():
+            began = time.monotonic()
+            await asyncio.sleep(tick)
+            on_time = time.monotonic() - began < 2 * tick
+            if not self.away or self.returns != seen:
+                waited, seen = 0.0, self.returns
+            elif on_time:
+                waited += tick
+                if waited >= abandon_after:
+                    run.cancel()
+                    return
 
 
 async def _read_before_update(task: asyncio.Task, reading: asyncio.Event, pause: float) -> None:

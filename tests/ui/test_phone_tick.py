@@ -67,7 +67,7 @@ def test_a_new_proof_close_and_reveal_from_another_process_move_the_tick_once_ea
     for change in (
         lambda: teacher.project(code, token, STEPS),
         lambda: teacher.close_voting(code, token),
-        lambda: teacher.reveal(code, token, 4, "division by zero"),
+        lambda: teacher.reveal(code, token, 4, "division by zero", proof=teacher.current(code).id),
     ):
         change()
         moved = page.phone_tick(phone)
