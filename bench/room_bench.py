@@ -76,42 +76,60 @@ def _side(harness: Harness, with_room: bool, n: int, count: int, progress: Calla
     return result
 
 
+def _start_class(
+    room: dict[str, Any], n: int, count: int
+) -> tuple[asyncio.AbstractEventLoop, threading.Thread, asyncio.Event]:
+    """The phones join, then live through the run (and the projector ticks) on a loop of their own."""
+    stop = asyncio.Event()
+    loop = asyncio.new_event_loop()
+    started_at: list[float] = []
+    ready = threading.Event()
+
+    def live() -> None:
+        asyncio.set_event_loop(loop)
+
+        async def main() -> None:
+            limits = httpx.Limits(max_connections=n + 4, max_keepalive_connections=n + 4)
+            async with httpx.AsyncClient(timeout=60, trust_env=False, limits=limits) as http:
+                await room["class"].join(http)
+                started_at.append(time.monotonic())
+                ready.set()
+                window = (1.0, max(1.5, 0.75 * count / RATE))
+                await asyncio.gather(
+                    room["class"].live(http, started_at[0], window, stop), room["projector"].ticking(http, stop)
+                )
+
+        try:
+            loop.run_until_complete(main())
+        finally:
+            ready.set()
+
+    thread = threading.Thread(target=live, daemon=True)
+    thread.start()
+    ready.wait(300)
+    if not started_at:
+        raise RuntimeError("measurement 9: the phones did not join")
+    return loop, thread, stop
+
+
+def _await_last_bars(room: dict[str, Any]) -> None:
+    """The last votes' bars come on a tick after the run: wait for them (a few ticks at most)."""
+    events: RoomEvents = room["events"]
+    deadline = time.monotonic() + 5 * max(events.projector_tick_s, events.phone_tick_s) + 5
+    phones = room["class"].phones
+    while time.monotonic() < deadline and (
+        any(p.voted_reply is None and not p.vote_error for p in phones)
+        or room["projector"].shown() < sum(1 for p in phones if p.voted_reply is not None)
+    ):
+        time.sleep(0.1)
+
+
 def _stream(app: AppProcess, harness: Harness, page: PageClient, with_room: bool, n: int, count: int) -> dict[str, Any]:
     """One projected run; with the room, the class lives through it on a loop of its own."""
-    direct = app.url
     room: dict[str, Any] = {}
-    loop_thread = None
     if with_room:
-        room = _open_room(app, direct, page.session_hash, n)
-        stop = asyncio.Event()
-        loop = asyncio.new_event_loop()
-        started_at: list[float] = []
-        ready = threading.Event()
-
-        def live() -> None:
-            asyncio.set_event_loop(loop)
-
-            async def main() -> None:
-                limits = httpx.Limits(max_connections=n + 4, max_keepalive_connections=n + 4)
-                async with httpx.AsyncClient(timeout=60, trust_env=False, limits=limits) as http:
-                    await room["class"].join(http)
-                    started_at.append(time.monotonic())
-                    ready.set()
-                    window = (1.0, max(1.5, 0.75 * count / RATE))
-                    await asyncio.gather(
-                        room["class"].live(http, started_at[0], window, stop), room["projector"].ticking(http, stop)
-                    )
-
-            try:
-                loop.run_until_complete(main())
-            finally:
-                ready.set()
-
-        loop_thread = threading.Thread(target=live, daemon=True)
-        loop_thread.start()
-        ready.wait(300)
-        if not started_at:
-            raise RuntimeError("measurement 9: the phones did not join")
+        room = _open_room(app, app.url, page.session_hash, n)
+        loop, loop_thread, stop = _start_class(room, n, count)
     sid = f"m9-{'room' if with_room else 'alone'}"
     since = time.monotonic()
     cpu0 = app.cpu_seconds()
@@ -120,17 +138,8 @@ def _stream(app: AppProcess, harness: Harness, page: PageClient, with_room: bool
         elapsed = time.monotonic() - since
         cpu1 = app.cpu_seconds()
         if with_room:
-            # The last votes' bars come on a tick after the run: wait for them (a few ticks at most).
-            events: RoomEvents = room["events"]
-            deadline = time.monotonic() + 5 * max(events.projector_tick_s, events.phone_tick_s) + 5
-            phones = room["class"].phones
-            while time.monotonic() < deadline and (
-                any(p.voted_reply is None and not p.vote_error for p in phones)
-                or room["projector"].shown() < sum(1 for p in phones if p.voted_reply is not None)
-            ):
-                time.sleep(0.1)
+            _await_last_bars(room)
             loop.call_soon_threadsafe(stop.set)
-            assert loop_thread is not None
             loop_thread.join(30)
     wire = run_on_wire(harness.report(since=since), page.session_hash, sid, PAGE_OUTPUTS)
     if "error" in wire:
